@@ -1,0 +1,67 @@
+"""Shared test set-up: the demo organisation and logged-in clients.
+
+Audit entries are append-only in the database, so tests that empty tables between runs
+(transactional tests, the live server) lift the triggers for their teardown only.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_for_flush(request):
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if not transactional:
+        yield
+        return
+    # Set up transactional_db first so that this teardown runs before its flush.
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from hogo.audit import triggers
+
+    triggers.install(connection)
+    yield
+    triggers.remove(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo organisation once; each test's transaction is rolled back over it."""
+    from hogo.web.demo import load_demo
+
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo(db):
+    from hogo.web.demo import load_demo
+
+    organisation, _ = load_demo()
+    return organisation
+
+
+@pytest.fixture
+def user(demo):
+    from hogo.accounts.models import User
+
+    return lambda username: User.objects.get(username=username)
+
+
+@pytest.fixture
+def client_for(demo, client):
+    """A test client logged in as a demo user."""
+    from hogo.accounts.models import User
+
+    def login(username: str):
+        client.force_login(User.objects.get(username=username),
+                           backend="hogo.accounts.backends.RoleBackend")
+        return client
+
+    return login

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The two set-up commands of the README, using nothing but the Python standard library.
+
+`python3 dev.py start` makes a fresh machine run hogo with demo data; `python3 dev.py test`
+runs every test (SQLite, then PostgreSQL, plus the browser tests). Both create the virtual
+environment `.venv` when it is missing and re-install only when `pyproject.toml` changed, so
+a second run starts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".hogo-installed"
+
+
+def say(message: str) -> None:
+    print(f"[hogo] {message}", flush=True)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True) -> int:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if check and result.returncode != 0:
+        sys.exit(f"[hogo] command failed ({result.returncode}): {' '.join(map(str, args))}")
+    return result.returncode
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its test tools when anything changed."""
+    if not (BIN / "python").exists():
+        say("creating the virtual environment .venv")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    say("installing hogo and its dependencies (first run takes a minute)")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def hogo(*args: str, env: dict[str, str] | None = None, check: bool = True) -> int:
+    return run(BIN / "hogo", *args, env=env, check=check)
+
+
+def start() -> None:
+    ensure_venv()
+    hogo("compilemessages_po")
+    hogo("migrate", "--noinput", "-v", "0")
+    hogo("collectstatic", "--noinput", "-v", "0")
+    hogo("demo")
+    os.execv(BIN / "hogo", [str(BIN / "hogo"), "serve", *sys.argv[2:]])  # noqa: S606
+
+
+def test() -> None:
+    ensure_venv()
+    # Tests keep their files (secret key, static files, SQLite copies) out of ./var.
+    env = dict(os.environ, HOGO_DATA_DIR=tempfile.mkdtemp(prefix="hogo-test-"))
+    run(sys.executable, ROOT / "scripts" / "system_deps.py", check=True)
+    hogo("compilemessages_po", env=env)
+    say("ruff check")
+    run(BIN / "ruff", "check", "hogo", "tests", "dev.py", "scripts", "bench", "conftest.py")
+    extra = sys.argv[2:]
+    say("test suite on SQLite (with browser tests)")
+    sqlite_rc = run(BIN / "pytest", *extra, env=env, check=False)
+    say("test suite on PostgreSQL")
+    pg_rc = run(BIN / "python", ROOT / "scripts" / "with_postgres.py",
+                str(BIN / "pytest"), "-m", "not browser", *extra, env=env, check=False)
+    if sqlite_rc or pg_rc:
+        say(f"FAILED: SQLite run exit {sqlite_rc}, PostgreSQL run exit {pg_rc}")
+        sys.exit(1)
+    say("all test runs passed (SQLite + browser, PostgreSQL)")
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "start":
+        start()
+    elif command == "test":
+        test()
+    elif command == "clean":
+        shutil.rmtree(VENV, ignore_errors=True)
+    else:
+        sys.exit("usage: python3 dev.py start | test [pytest args] | clean")
+
+
+if __name__ == "__main__":
+    main()

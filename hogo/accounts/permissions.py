@@ -1,0 +1,128 @@
+"""The one permission layer: every access decision is role × department × object.
+
+Views and API endpoints never test roles themselves; they ask `allows(user, perm, obj)`
+(through `user.has_perm`, the `permission_required` decorator or `authorize`). With obj=None a
+rule answers "may this user do this for some object" — what menus need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from hogo.accounts.models import Department, Role, User
+
+Rule = Callable[[User, Any], bool]
+
+
+def _role(*roles: str) -> Rule:
+    return lambda user, obj: user.role in roles
+
+
+def _department_of(obj: Any) -> int | None:
+    if isinstance(obj, Department):
+        return obj.pk
+    if isinstance(obj, User):
+        return obj.department_id
+    return getattr(obj, "department_id", None)
+
+
+def _own_department(*roles: str, operators: bool = False) -> Rule:
+    """Managers (and, if asked, operators) of the object's department."""
+
+    def rule(user: User, obj: Any) -> bool:
+        entitled = user.role in roles or (operators and user.is_operator)
+        if not entitled:
+            return False
+        return obj is None or _department_of(obj) == user.department_id
+
+    return rule
+
+
+def _any(user: User, obj: Any) -> bool:
+    return True
+
+
+def _manager_designating(user: User, obj: Any) -> bool:
+    """A manager designates operators among the staff of their own department (Art. 4(3))."""
+    if user.role != Role.MANAGER:
+        return False
+    if obj is None:
+        return True
+    return (_department_of(obj) == user.department_id
+            and (not isinstance(obj, User) or obj.role == Role.STAFF))
+
+
+RULES: dict[str, Rule] = {
+    "web.view_dashboard": _any,
+    "accounts.view_own_department": _own_department(Role.MANAGER),
+    "accounts.designate_operator": _manager_designating,
+    "accounts.manage_users": _role(Role.SYSADMIN),
+    "accounts.issue_token": _role(Role.SYSADMIN),
+    "accounts.use_totp": _role(Role.MANAGER, Role.PRIVACY_OFFICER),
+    "audit.view_log": _role(Role.AUDITOR, Role.PRIVACY_OFFICER),
+    "policy.view": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
+    "policy.change": _role(Role.PRIVACY_OFFICER),
+    "registry.view_vehicles": _own_department(Role.MANAGER, operators=True),
+}
+
+# The Django admin edits only these master tables, which hold no personal data, and only the
+# system administrator may use it. Nothing is deleted through it.
+ADMIN_MODELS = {"registry.vehicle", "accounts.department"}
+
+
+def _is_admin_model_perm(perm: str) -> bool:
+    app, _, codename = perm.partition(".")
+    action, _, model = codename.partition("_")
+    return action in {"add", "change", "view"} and f"{app}.{model}" in ADMIN_MODELS
+
+
+def allows_admin_module(user: Any, app_label: str) -> bool:
+    """Whether the Django admin shows this app to the user at all."""
+    return any(allows(user, f"{app}.view_{model}")
+               for app, model in (label.split(".") for label in ADMIN_MODELS)
+               if app == app_label)
+
+
+def allows(user: Any, perm: str, obj: Any = None) -> bool:
+    """True when an active user's role and department allow `perm` on `obj`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _is_admin_model_perm(perm):
+        return user.role == Role.SYSADMIN
+    rule = RULES.get(perm)
+    if rule is None:
+        return False
+    return rule(user, obj)
+
+
+def authorize(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    """Raise PermissionDenied (a Japanese 403 page) unless allowed; refusals are audited."""
+    if allows(request.user, perm, obj):
+        return
+    from hogo.audit import services as audit
+
+    audit.record("access.denied", user=request.user, obj=obj if hasattr(obj, "_meta") else None,
+                 detail={"permission": perm, "path": request.path})
+    raise PermissionDenied(perm)
+
+
+def permission_required(perm: str) -> Callable[[Callable[..., HttpResponse]],
+                                               Callable[..., HttpResponse]]:
+    """Log in first, then `authorize` for `perm` without an object."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            authorize(request, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

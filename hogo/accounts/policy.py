@@ -1,0 +1,59 @@
+"""The organisation's effective policy profile: the shipped file plus audited overrides."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from hogo.audit import services as audit
+from hogo.rules.profile import FIELD_BY_PATH, PolicyProfile, ProfileError, load_profiles
+
+
+@functools.cache
+def shipped_profiles() -> dict[str, PolicyProfile]:
+    return load_profiles(settings.HOGO_PROFILE_DIR)
+
+
+def check_profiles_at_startup() -> None:
+    """Refuse to start with an invalid profile file, naming the file and the field."""
+    shipped_profiles.cache_clear()
+    try:
+        shipped_profiles()
+    except ProfileError as error:
+        raise ImproperlyConfigured(f"invalid policy profile: {error}") from error
+
+
+def effective_profile(organisation: Any) -> PolicyProfile:
+    base = shipped_profiles().get(organisation.profile_key)
+    if base is None:
+        raise ImproperlyConfigured(
+            f"organisation {organisation.pk} names unknown policy profile "
+            f"{organisation.profile_key!r}; known: {sorted(shipped_profiles())}")
+    return base.with_overrides(organisation.policy_overrides or {})
+
+
+def set_override(organisation: Any, path: str, value: Any, *, by: Any, reason: str) -> None:
+    """Change one profile value for this organisation; validated, then audited.
+
+    Setting the shipped value again removes the override. Raises ProfileError when invalid.
+    """
+    if path not in FIELD_BY_PATH:
+        raise ProfileError(path, "is not a setting a profile has", "override")
+    base = shipped_profiles()[organisation.profile_key]
+    overrides = dict(organisation.policy_overrides or {})
+    old = effective_profile(organisation).value(path)
+    if value == base.value(path):
+        overrides.pop(path, None)
+    else:
+        overrides[path] = value
+    base.with_overrides(overrides)  # raises ProfileError naming the field
+    with transaction.atomic():
+        organisation.policy_overrides = overrides
+        organisation.save(update_fields=["policy_overrides"])
+        audit.record("policy.override", user=by, obj=organisation, purpose=reason,
+                     detail={"field": path, "old": old, "new": value,
+                             "profile": base.key, "profile_version": base.version})

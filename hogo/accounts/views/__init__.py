@@ -1,0 +1,1 @@
+"""Accounts pages: log-in, people and operators, leavers, tokens, TOTP, policy profile."""

@@ -1,0 +1,61 @@
+"""Log-in (password, then TOTP when enabled) and log-out."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from hogo.accounts import lockout, services
+from hogo.accounts.forms import LoginForm, TotpForm
+from hogo.accounts.models import User
+from hogo.accounts.services import LoginOutcome
+
+PENDING = "hogo_totp_pending_user"
+BACKEND = "hogo.accounts.backends.RoleBackend"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.attempt_login(request, form.cleaned_data["username"],
+                                        form.cleaned_data["password"])
+        if result.outcome == LoginOutcome.OK:
+            login(request, result.user, backend=BACKEND)
+            return redirect(_next_url(request))
+        if result.outcome == LoginOutcome.TOTP_REQUIRED:
+            request.session[PENDING] = result.user.pk
+            return redirect(f"{request.path}totp/?next={_next_url(request)}")
+        if result.outcome == LoginOutcome.LOCKED:
+            form.add_error(None, _(
+                "ログインに続けて失敗したため、このアカウントはロックされています。"
+                "しばらく待つか、システム管理者に解除を依頼してください。"))
+        else:
+            form.add_error(None, _("ログインIDまたはパスワードが正しくありません。"))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+def login_totp_view(request: HttpRequest) -> HttpResponse:
+    user = User.objects.filter(pk=request.session.get(PENDING), is_active=True).first()
+    if user is None or user.is_locked:
+        return redirect("accounts:login")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.check_totp(user, form.cleaned_data["code"]):
+            del request.session[PENDING]
+            login(request, user, backend=BACKEND)
+            return redirect(_next_url(request))
+        lockout.count_failure(user, user.username)
+        form.add_error("code", _("確認コードが一致しません。"))
+    return render(request, "accounts/login_totp.html", {"form": form, "next": _next_url(request)})

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """The audit chain: one append-only, hash-linked record of every access and change."""
+
+    name = "hogo.audit"
+    label = "audit"
+    verbose_name = "監査ログ"

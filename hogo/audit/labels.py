@@ -1,0 +1,48 @@
+"""Japanese labels for audit actions and object types, so people read 「ログイン」, not codes.
+
+The code stays in the chain (and the CSV); only the screens translate it. An action without a
+label is shown as its code.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "login.succeeded": _("ログイン"),
+    "login.failed": _("ログイン失敗"),
+    "login.locked": _("アカウントのロック"),
+    "login.refused_locked": _("ロック中のためログイン拒否"),
+    "logout": _("ログアウト"),
+    "access.denied": _("アクセス拒否"),
+    "account.created": _("アカウント作成"),
+    "account.disabled": _("アカウント無効化（退職）"),
+    "account.unlocked": _("ロック解除"),
+    "account.totp_enabled": _("二要素認証の有効化"),
+    "account.totp_disabled": _("二要素認証の解除"),
+    "operator.designated": _("操作取扱者の指定"),
+    "operator.revoked": _("操作取扱者の指定取消し"),
+    "token.issued": _("APIトークン発行"),
+    "token.revoked": _("APIトークン失効"),
+    "policy.override": _("運用ポリシーの変更"),
+    "audit.viewed": _("監査ログの閲覧"),
+    "audit.exported": _("監査ログのCSV出力"),
+    "audit.verified": _("監査ログの検証"),
+    "audit.chain_broken": _("監査ログの改ざん検出"),
+}
+OBJECT_TYPES = {
+    "accounts.user": _("職員"),
+    "accounts.organisation": _("組織"),
+    "accounts.machinetoken": _("APIトークン"),
+    "accounts.department": _("所属"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def object_label(object_type: str, object_id: str) -> str:
+    if not object_type:
+        return ""
+    return f"{OBJECT_TYPES.get(object_type, object_type)} #{object_id}"

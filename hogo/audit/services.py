@@ -1,0 +1,104 @@
+"""The one audit function, and the chain checks built on it.
+
+`record()` is how every access to personal data and every change is written down (time, actor,
+action, object, purpose, request id, previous hash, own hash). Callers pass the acting user or a
+label for a machine; nothing else in hogo writes AuditEntry rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection, models, transaction
+
+from hogo import clock
+from hogo.audit import chain
+from hogo.audit.context import request_id as current_request_id
+from hogo.audit.models import AuditEntry
+
+# Any constant will do: it only has to be the same for every writer of the chain.
+_POSTGRES_CHAIN_LOCK = 0x686F676F
+
+
+def actor_of(user: Any) -> tuple[str, int | None]:
+    """("user:alice", 7) for a user, ("system", None) when nobody is logged in."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "system", None
+    return f"user:{user.get_username()}", user.pk
+
+
+def record(
+    action: str,
+    *,
+    user: Any = None,
+    actor: str | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain, atomically with the caller's transaction."""
+    label, user_id = actor_of(user)
+    if actor is not None:
+        label = actor
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        fields: dict[str, Any] = {
+            "seq": (last["seq"] + 1) if last else 1,
+            "at": clock.now(),
+            "actor": label[:150],
+            "actor_user_id": user_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "purpose": purpose,
+            "detail": chain.canonical_json(detail) if detail else "",
+            "request_id": current_request_id.get(),
+            "prev_hash": last["hash"] if last else chain.GENESIS,
+        }
+        return AuditEntry.objects.create(**fields, hash=chain.entry_hash(fields))
+
+
+def _rows() -> Iterator[dict[str, Any]]:
+    values = AuditEntry.objects.order_by("seq").values("id", "hash", *chain.HASHED_FIELDS)
+    yield from values.iterator(chunk_size=5000)
+
+
+def verify_chain() -> chain.ChainReport:
+    """Re-hash the whole chain and name the first bad entry, if any."""
+    return chain.verify(_rows())
+
+
+def anchor() -> dict[str, Any]:
+    """The head of the chain, to be kept outside the system (paper, another machine)."""
+    last = AuditEntry.objects.order_by("-seq").values("seq", "hash", "at").first()
+    return {
+        "count": AuditEntry.objects.count(),
+        "head_seq": last["seq"] if last else 0,
+        "head_hash": last["hash"] if last else chain.GENESIS,
+        "taken_at": chain.canonical_time(clock.now()),
+    }
+
+
+def check_anchor(saved: dict[str, Any]) -> str | None:
+    """None when the chain still holds the anchored head; otherwise what is wrong.
+
+    Catches what the chain alone cannot: entries removed from the end after the anchor.
+    """
+    seq, expected = int(saved["head_seq"]), saved["head_hash"]
+    if seq == 0:
+        return None
+    found = AuditEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if found is None:
+        return f"anchored entry seq={seq} is missing: the chain was cut short"
+    if found != expected:
+        return f"anchored entry seq={seq} has hash {found}, anchor says {expected}"
+    return None

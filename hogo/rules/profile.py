@@ -1,0 +1,245 @@
+"""Policy profiles: the rule set an organisation's type and kind select (REQUIREMENTS R-101).
+
+A profile is a versioned TOML file in `profiles/`. Later features read their defaults from it
+(reporting threshold, report deadlines, copy retention, permitted copy uses, request fees and
+deadlines, whether driving-school incidents also go to the association) instead of branching
+on the organisation kind. The privacy officer may override scalar values; the overrides are
+validated by the same rules, so an invalid value is refused naming the field.
+
+Framework-free: imported by Django code, never importing it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ORGANISATION_TYPES = ("public_body", "private_business")
+KINDS = {
+    "city": "public_body",
+    "transport_bureau": "public_body",
+    "bus_taxi_operator": "private_business",
+    "driving_school": "private_business",
+}
+# APPI Art. 33(1): fees may be charged only for purpose notification and disclosure; a
+# correction or a stop request is free (R-606).
+FREE_REQUESTS = ("correction", "suspension")
+
+
+class ProfileError(ValueError):
+    """A profile or an override is invalid; `field` names the dotted path at fault."""
+
+    def __init__(self, field: str, message: str, source: str = "") -> None:
+        self.field = field
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{field}: {message}")
+
+
+@dataclass(frozen=True)
+class PermittedUse:
+    """One listed use of footage and copies (Ashiya rule Art. 8)."""
+
+    code: str
+    label_ja: str
+    label_en: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One overridable scalar of a profile: its dotted path, meaning and check."""
+
+    path: str
+    label_ja: str
+    label_en: str
+    check: Callable[[Any], str | None]
+
+
+def _int_between(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"must be a whole number, got {value!r}"
+        if not low <= value <= high:
+            return f"must be between {low} and {high}, got {value}"
+        return None
+
+    return check
+
+
+def _is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+
+
+def _free(value: Any) -> str | None:
+    problem = _int_between(0, 0)(value)
+    return "must be 0: APPI Art. 33 allows no fee for this request" if problem else None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("incidents.reporting_threshold", "報告対象となる人数の基準（これを超える場合）",
+          "Reportable when more people than this are involved",
+          _int_between(1, 10_000_000)),
+    Field("incidents.preliminary_report_days", "速報の目安（日）",
+          "Preliminary report target (days)", _int_between(1, 5)),
+    Field("incidents.final_report_days", "確報の期限（日）",
+          "Final report deadline (days)", _int_between(1, 30)),
+    Field("incidents.final_report_days_unauthorised", "確報の期限・不正目的のおそれ（日）",
+          "Final report deadline, possible unauthorised purpose (days)",
+          _int_between(1, 60)),
+    Field("incidents.association_report", "全指連への報告",
+          "Report to the driving-school association", _is_bool),
+    Field("incidents.acknowledge_hours", "事故報告の確認期限（執務時間）",
+          "Acknowledge an incident report within (office hours)", _int_between(1, 72)),
+    Field("copies.retention_months", "複製データの保存期間（月）",
+          "Copy retention (months)", _int_between(1, 120)),
+    Field("copies.max_range_minutes", "複製できる範囲の上限（分）",
+          "Longest copy range without a reason (minutes)", _int_between(1, 24 * 60)),
+    Field("requests.answer_days", "開示等の請求への回答期限（日）",
+          "Days to answer a person's request", _int_between(1, 60)),
+    Field("requests.extension_days", "開示決定期限の延長（日）",
+          "Extension of the disclosure decision (days)", _int_between(0, 60)),
+    Field("requests.fees.purpose_notification", "利用目的の通知の手数料（円）",
+          "Fee for purpose notification (yen)",
+          _int_between(0, 100_000)),
+    Field("requests.fees.disclosure", "開示の手数料（円）",
+          "Fee for disclosure (yen)", _int_between(0, 100_000)),
+    Field("requests.fees.correction", "訂正等の手数料（円）",
+          "Fee for correction (yen)", _free),
+    Field("requests.fees.suspension", "利用停止等の手数料（円）",
+          "Fee for stopping use (yen)", _free),
+)
+FIELD_BY_PATH = {f.path: f for f in FIELDS}
+IDENTITY = {"schema": _int_between(1, 1), "key": _text, "version": _text, "label_ja": _text,
+            "label_en": _text, "organisation_type": _text, "kind": _text}
+
+
+@dataclass(frozen=True)
+class PolicyProfile:
+    """A validated profile with any overrides applied. Read values with `value(path)`."""
+
+    key: str
+    version: str
+    label_ja: str
+    label_en: str
+    organisation_type: str
+    kind: str
+    values: Mapping[str, Any]
+    permitted_uses: tuple[PermittedUse, ...]
+
+    def value(self, path: str) -> Any:
+        return self.values[path]
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.organisation_type == "public_body"
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> PolicyProfile:
+        """A copy with overrides applied, each checked like the file's own values."""
+        values = dict(self.values)
+        for path, value in overrides.items():
+            values[path] = _checked(path, value, "override")
+        _check_relations(values, "override")
+        return PolicyProfile(self.key, self.version, self.label_ja, self.label_en,
+                             self.organisation_type, self.kind, values, self.permitted_uses)
+
+
+def _checked(path: str, value: Any, source: str) -> Any:
+    field = FIELD_BY_PATH.get(path)
+    if field is None:
+        raise ProfileError(path, "is not a setting a profile has", source)
+    if problem := field.check(value):
+        raise ProfileError(path, problem, source)
+    return value
+
+
+def _check_relations(values: Mapping[str, Any], source: str) -> None:
+    if values["incidents.final_report_days_unauthorised"] < values["incidents.final_report_days"]:
+        raise ProfileError("incidents.final_report_days_unauthorised",
+                           "must not be shorter than incidents.final_report_days", source)
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _permitted_uses(raw: Any, source: str) -> tuple[PermittedUse, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ProfileError("copies.permitted_uses", "must list at least one use", source)
+    uses = []
+    for index, item in enumerate(raw):
+        where = f"copies.permitted_uses[{index}]"
+        if not isinstance(item, dict):
+            raise ProfileError(where, "must be a table", source)
+        for name in ("code", "label_ja", "label_en", "source"):
+            if _text(item.get(name)):
+                raise ProfileError(f"{where}.{name}", "must be non-empty text", source)
+        extra = set(item) - {"code", "label_ja", "label_en", "source"}
+        if extra:
+            raise ProfileError(f"{where}.{sorted(extra)[0]}", "is not a known key", source)
+        uses.append(PermittedUse(item["code"], item["label_ja"], item["label_en"],
+                                 item["source"]))
+    codes = [u.code for u in uses]
+    if len(set(codes)) != len(codes):
+        raise ProfileError("copies.permitted_uses", "codes must be unique", source)
+    return tuple(uses)
+
+
+def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
+    """Validate a profile's parsed TOML; raise ProfileError naming the first bad field."""
+    data = dict(data)
+    copies = dict(data.get("copies", {})) if isinstance(data.get("copies"), dict) else {}
+    uses = _permitted_uses(copies.pop("permitted_uses", None), source)
+    data["copies"] = copies
+    flat = _flatten(data)
+    for path, check in IDENTITY.items():
+        if path not in flat:
+            raise ProfileError(path, "is missing", source)
+        if problem := check(flat.pop(path)):
+            raise ProfileError(path, problem, source)
+    for field in FIELDS:
+        if field.path not in flat:
+            raise ProfileError(field.path, "is missing", source)
+    values = {path: _checked(path, value, source) for path, value in flat.items()}
+    org_type, kind = data["organisation_type"], data["kind"]
+    if org_type not in ORGANISATION_TYPES:
+        raise ProfileError("organisation_type", f"must be one of {ORGANISATION_TYPES}", source)
+    if KINDS.get(kind) != org_type:
+        raise ProfileError("kind", f"{kind!r} is not a kind of {org_type}", source)
+    _check_relations(values, source)
+    return PolicyProfile(data["key"], data["version"], data["label_ja"], data["label_en"],
+                         org_type, kind, values, uses)
+
+
+def load_profile(path: Path) -> PolicyProfile:
+    """Read and validate one profile file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError("(file)", f"is not valid TOML: {error}", str(path)) from error
+    profile = parse_profile(data, str(path))
+    if profile.key != path.stem:
+        raise ProfileError("key", f"must match the file name {path.stem!r}", str(path))
+    return profile
+
+
+def load_profiles(directory: Path) -> dict[str, PolicyProfile]:
+    """Every profile in a directory, keyed by its key; the first invalid one raises."""
+    profiles = {p.stem: load_profile(p) for p in sorted(directory.glob("*.toml"))}
+    if not profiles:
+        raise ProfileError("(directory)", "holds no *.toml profile", str(directory))
+    return profiles

@@ -1,0 +1,24 @@
+"""Top-level routes: the UI of each domain app, the JSON API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hogo.api import api
+
+admin.site.site_header = "hogo マスタ管理"
+admin.site.site_title = "hogo"
+
+urlpatterns = [
+    path("", include("hogo.web.urls")),
+    path("accounts/", include("hogo.accounts.urls")),
+    path("audit/", include("hogo.audit.urls")),
+    path("registry/", include("hogo.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "hogo.web.views.bad_request"
+handler403 = "hogo.web.views.forbidden"
+handler404 = "hogo.web.views.not_found"
+handler500 = "hogo.web.views.server_error"

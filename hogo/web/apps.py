@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The UI shell: layout, menus by role, dashboard, error pages, server and worker."""
+
+    name = "hogo.web"
+    label = "web"
+    verbose_name = "画面"

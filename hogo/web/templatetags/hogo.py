@@ -1,0 +1,49 @@
+"""Template filters for dates as Japanese documents print them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+
+from hogo.clock import JST
+from hogo.rules.wareki import format_wareki
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value: dt.date | dt.datetime | None) -> str:
+    """令和7年6月3日 in Japanese, 2025-06-03 in English; datetimes use the JST date."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value, JST).date() if timezone.is_aware(value) else value.date()
+    if translation.get_language() == "en":
+        return value.isoformat()
+    return format_wareki(value)
+
+
+@register.filter
+def jst(value: dt.datetime | None) -> str:
+    """Date and time in Japan, e.g. 令和7年6月3日 14:05."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, JST)
+    return f"{wareki(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """The Japanese (or English) name of an audit action code."""
+    from hogo.audit.labels import action_label as label
+
+    return label(code)
+
+
+@register.simple_tag
+def object_label(entry) -> str:
+    from hogo.audit.labels import object_label as label
+
+    return label(entry.object_type, entry.object_id)

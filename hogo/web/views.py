@@ -1,0 +1,57 @@
+"""The dashboard and the error pages. Error pages never show a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from hogo import clock
+from hogo.accounts.permissions import permission_required
+from hogo.accounts.policy import effective_profile
+from hogo.audit.models import AuditEntry
+
+
+@permission_required("web.view_dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = effective_profile(user.organisation) if user.organisation else None
+    recent = AuditEntry.objects.filter(actor_user_id=user.pk).order_by("-seq")[:8]
+    return render(request, "web/dashboard.html", {
+        "profile": profile, "today": clock.today_jst(), "recent": recent,
+        "threshold": profile.value("incidents.reporting_threshold") if profile else None,
+        "final_days": profile.value("incidents.final_report_days") if profile else None})
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "web/error.html", {"status": status, "title": title,
+                                              "message": message}, status=status)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 403, _("アクセスできません"),
+                  _("この画面を利用する権限がありません。必要な場合は所属の管理責任者に"
+                    "お問い合わせください。"))
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 404, _("ページが見つかりません"),
+                  _("お探しのページは存在しないか、移動しました。"))
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 400, _("リクエストが正しくありません"),
+                  _("入力内容を確認して、もう一度お試しください。"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, _("システムエラー"),
+                  _("処理中にエラーが発生しました。入力した内容は保存されていない可能性があります。"
+                    "システム管理者にお問い合わせください。"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(request, 403, _("画面の有効期限が切れました"),
+                  _("ページを再読み込みしてから、もう一度操作してください。"))

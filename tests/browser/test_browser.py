@@ -1,0 +1,86 @@
+"""What a person sees in Chromium: log-in, menus per role, language switch, designation, 403."""
+
+import pytest
+
+from hogo.web.tests.test_shell import MENUS
+
+pytestmark = pytest.mark.browser
+
+LABELS = {
+    "web:dashboard": "ダッシュボード", "accounts:department": "職員・操作取扱者",
+    "registry:vehicles": "車両", "audit:list": "監査ログ", "accounts:policy": "運用ポリシー",
+    "accounts:users": "利用者管理", "accounts:tokens": "APIトークン",
+    "accounts:totp": "二要素認証", "admin:index": "マスタ管理",
+}
+
+
+@pytest.mark.parametrize("username", ["privacy", "manager", "operator", "staff", "auditor",
+                                      "sysadmin"])
+def test_each_role_logs_in_and_sees_its_menus(page, login, shot, username):
+    login(username)
+    shown = page.locator("nav.side a").all_inner_texts()
+    assert sorted(shown) == sorted(LABELS[name] for name in MENUS[username])
+    assert page.locator("h1").inner_text() == "ダッシュボード"
+    shot(f"dashboard-{username}")
+
+
+def test_login_page(page, shot):
+    page.goto(f"{page.base_url}/accounts/login/")
+    assert page.locator("h1").inner_text() == "ログイン"
+    shot("login")
+
+
+def test_wrong_password_is_explained_in_japanese(page, shot):
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("input[name=username]", "staff")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("[data-testid=login-submit]")
+    assert "ログインIDまたはパスワードが正しくありません" in page.content()
+    shot("login-failed")
+
+
+def test_language_switch(page, login, shot):
+    login("manager")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_selector("h1:text('Dashboard')")
+    assert "Staff and operators" in page.locator("nav.side").inner_text()
+    shot("dashboard-manager-en")
+    page.click("[data-testid=lang-ja]")
+    page.wait_for_selector("h1:text('ダッシュボード')")
+
+
+def test_manager_designates_an_operator(page, login, shot):
+    login("manager")
+    page.click("nav.side >> text=職員・操作取扱者")
+    role_cell = page.locator("[data-testid=role-staff]")
+    assert role_cell.inner_text() == "職員"
+    page.click("[data-testid=designate-staff]")
+    page.wait_for_selector("[data-testid=role-staff]:text('操作取扱者')")
+    shot("department-designated")
+    page.reload()
+    assert page.locator("[data-testid=role-staff]").inner_text() == "操作取扱者"
+
+
+def test_staff_is_refused_a_manager_page(page, login, shot):
+    login("staff")
+    response = page.goto(f"{page.base_url}/accounts/department/")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "アクセスできません"
+    shot("forbidden-staff")
+
+
+def test_auditor_reads_the_audit_log(page, login, shot):
+    login("auditor")
+    page.click("nav.side >> text=監査ログ")
+    page.fill("input[name=action]", "login.")
+    page.click("button:text('絞り込む')")
+    page.wait_for_selector("#audit-rows code:text-is('login.succeeded')")
+    assert page.locator("#audit-rows code", has_text="account.created").count() == 0
+    shot("audit-log")
+
+
+def test_privacy_officer_sees_the_policy_profile(page, login, shot):
+    login("privacy")
+    page.click("nav.side >> text=運用ポリシー")
+    assert "市（行政機関等）" in page.content()
+    shot("policy")
