@@ -17,6 +17,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -71,15 +72,34 @@ def test() -> None:
     say("ruff check")
     run(BIN / "ruff", "check", "hogo", "tests", "dev.py", "scripts", "bench", "conftest.py")
     extra = sys.argv[2:]
+    reports = Path(env["HOGO_DATA_DIR"])
     say("test suite on SQLite (with browser tests)")
-    sqlite_rc = run(BIN / "pytest", *extra, env=env, check=False)
+    sqlite_rc = run(BIN / "pytest", f"--junitxml={reports / 'sqlite.xml'}", *extra,
+                    env=env, check=False)
     say("test suite on PostgreSQL")
-    pg_rc = run(BIN / "python", ROOT / "scripts" / "with_postgres.py",
-                str(BIN / "pytest"), "-m", "not browser", *extra, env=env, check=False)
-    if sqlite_rc or pg_rc:
-        say(f"FAILED: SQLite run exit {sqlite_rc}, PostgreSQL run exit {pg_rc}")
+    pg_rc = run(BIN / "python", ROOT / "scripts" / "with_postgres.py", str(BIN / "pytest"),
+                "-m", "not browser", f"--junitxml={reports / 'postgres.xml'}", *extra,
+                env=env, check=False)
+    passed, failed, skipped = totals(reports / "sqlite.xml", reports / "postgres.xml")
+    say(f"SQLite run exit {sqlite_rc}, PostgreSQL run exit {pg_rc}")
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    if sqlite_rc or pg_rc or not passed:
         sys.exit(1)
-    say("all test runs passed (SQLite + browser, PostgreSQL)")
+
+
+def totals(*reports: Path) -> tuple[int, int, int]:
+    """Add up the JUnit reports of both runs for one closing line."""
+    passed = failed = skipped = 0
+    for report in reports:
+        if not report.exists():
+            failed += 1
+            continue
+        # Our own pytest wrote this report a moment ago: trusted input.
+        for suite in ElementTree.parse(report).getroot().iter("testsuite"):  # noqa: S314
+            tests, skip = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+            fail = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            passed, failed, skipped = passed + tests - skip - fail, failed + fail, skipped + skip
+    return passed, failed, skipped
 
 
 def main() -> None:

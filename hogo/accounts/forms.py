@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from hogo.accounts.models import Department, Organisation, Role, User
 
 
 class LoginForm(forms.Form):
@@ -18,6 +21,37 @@ class TotpForm(forms.Form):
 
 class LeaverForm(forms.Form):
     left_on = forms.DateField(label=_("退職日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NewUserForm(forms.Form):
+    """A new account made by the system administrator; the password obeys the validators."""
+
+    username = forms.SlugField(label=_("ログインID"), max_length=150)
+    display_name = forms.CharField(label=_("氏名"), max_length=100)
+    department = forms.ModelChoiceField(label=_("所属"), queryset=Department.objects.none())
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+    password = forms.CharField(label=_("初期パスワード"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError(_("このログインIDは既に使われています。"))
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password"):
+            candidate = User(username=data.get("username", ""),
+                             display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(data["password"], candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 class TokenForm(forms.Form):

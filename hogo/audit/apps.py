@@ -7,3 +7,6 @@ class AuditConfig(AppConfig):
     name = "hogo.audit"
     label = "audit"
     verbose_name = "監査ログ"
+
+    def ready(self) -> None:
+        from hogo.audit import signals  # noqa: F401

@@ -29,12 +29,16 @@ ACTIONS = {
     "audit.exported": _("監査ログのCSV出力"),
     "audit.verified": _("監査ログの検証"),
     "audit.chain_broken": _("監査ログの改ざん検出"),
+    "admin.added": _("マスタ登録"),
+    "admin.changed": _("マスタ変更"),
+    "admin.deleted": _("マスタ削除"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),
     "accounts.organisation": _("組織"),
     "accounts.machinetoken": _("APIトークン"),
     "accounts.department": _("所属"),
+    "registry.vehicle": _("車両"),
 }
 
 

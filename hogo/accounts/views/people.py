@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hogo.accounts import lockout, services
-from hogo.accounts.forms import LeaverForm
+from hogo.accounts.forms import LeaverForm, NewUserForm
 from hogo.accounts.models import User
 from hogo.accounts.permissions import authorize, permission_required
 from hogo.accounts.services import AccountError
@@ -48,9 +48,20 @@ def designation(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @permission_required("accounts.manage_users")
 def users(request: HttpRequest) -> HttpResponse:
-    people = User.objects.filter(organisation=request.user.organisation).select_related(
+    organisation = request.user.organisation
+    form = NewUserForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.create_user(organisation, data["username"], data["password"],
+                             role=data["role"], department=data["department"],
+                             display_name=data["display_name"], by=request.user)
+        messages.success(request, _("%(name)s のアカウントを作成しました。")
+                         % {"name": data["display_name"]})
+        return redirect("accounts:users")
+    people = User.objects.filter(organisation=organisation).select_related(
         "department").order_by("-is_active", "department__code", "username")
-    return render(request, "accounts/users.html", {"people": people, "leaver_form": LeaverForm()})
+    return render(request, "accounts/users.html", {"people": people, "form": form,
+                                                   "leaver_form": LeaverForm()})
 
 
 @require_POST

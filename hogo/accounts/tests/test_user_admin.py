@@ -1,0 +1,51 @@
+"""The system administrator creates accounts; master-data edits in the admin are audited."""
+
+from django.core.management import call_command
+
+from hogo.accounts.models import Organisation, User
+from hogo.audit.models import AuditEntry
+
+
+def test_sysadmin_creates_a_staff_account(client_for, demo):
+    department = demo.departments.get(code="seiso")
+    response = client_for("sysadmin").post("/accounts/users/", {
+        "username": "seiso-staff", "display_name": "清掃 七郎", "department": department.pk,
+        "role": "staff", "password": "kuruma-seiso-2026!"}, follow=True)
+    assert "アカウントを作成しました" in response.content.decode()
+    created = User.objects.get(username="seiso-staff")
+    assert created.department == department and created.password.startswith("argon2")
+    assert AuditEntry.objects.filter(action="account.created", actor="user:sysadmin",
+                                     object_id=str(created.pk)).exists()
+
+
+def test_weak_password_is_refused_in_japanese(client_for, demo):
+    department = demo.departments.get(code="seiso")
+    response = client_for("sysadmin").post("/accounts/users/", {
+        "username": "weak", "display_name": "弱い", "department": department.pk,
+        "role": "staff", "password": "12345"})
+    assert "このパスワードは短すぎます" in response.content.decode()
+    assert not User.objects.filter(username="weak").exists()
+
+
+def test_admin_edit_of_a_vehicle_is_audited(client_for, demo):
+    department = demo.departments.get(code="kanzai")
+    response = client_for("sysadmin").post("/admin/registry/vehicle/add/", {
+        "department": department.pk, "registration": "デモ 300 さ 10-03",
+        "kind": "official_car", "label": "公用車3号"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin.added")
+    assert entry.actor == "user:sysadmin" and entry.object_type == "registry.vehicle"
+
+
+def test_staff_cannot_open_the_admin(client_for):
+    response = client_for("staff").get("/admin/")
+    assert response.status_code == 302  # sent to log in: not staff
+
+
+def test_setup_command_creates_organisation_and_admin(db, monkeypatch, capsys):
+    monkeypatch.setenv("HOGO_TEST_PW", "kanri-setup-2026!")
+    call_command("setup", "--organisation", "芦屋市", "--profile", "city", "--admin", "kanri",
+                 "--password-env", "HOGO_TEST_PW")
+    org = Organisation.objects.get(name="芦屋市")
+    admin = User.objects.get(username="kanri")
+    assert admin.organisation == org and admin.role == "sysadmin" and admin.is_staff
