@@ -30,8 +30,22 @@ def _audit_triggers_for_flush(request):
     triggers.remove(connection)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_storage(tmp_path_factory):
+    """Each test session stores footage in its own directories, as its database is new too."""
+    from django.conf import settings
+
+    from hogo.footage import storage
+
+    root = tmp_path_factory.mktemp("storage")
+    settings.HOGO_STORAGE.update(root=str(root / "objects"), keys_dir=str(root / "keys"))
+    storage.reset()
+    yield root
+    storage.reset()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, _private_storage):
     """Load the demo organisation once; each test's transaction is rolled back over it."""
     from hogo.web.demo import load_demo
 

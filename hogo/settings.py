@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hogo.accounts",
     "hogo.audit",
     "hogo.registry",
+    "hogo.footage",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hogo.web.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hogo.web.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,6 +169,25 @@ TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
+}
+
+# Where encrypted originals live. The embedded default is a local directory; scale-out sets
+# HOGO_STORAGE_BACKEND=s3 with an S3-compatible endpoint. Master keys are files under
+# HOGO_KEY_DIR, never in the database.
+HOGO_STORAGE = {
+    "backend": os.environ.get("HOGO_STORAGE_BACKEND", "local"),
+    "root": os.environ.get("HOGO_STORAGE_ROOT", str(DATA_DIR / "objects")),
+    "keys_dir": os.environ.get("HOGO_KEY_DIR", str(DATA_DIR / "keys")),
+    "bucket": os.environ.get("HOGO_S3_BUCKET") or None,
+    "endpoint_url": os.environ.get("HOGO_S3_ENDPOINT_URL") or None,
+    "region": os.environ.get("HOGO_S3_REGION") or None,
+    "access_key_id": os.environ.get("HOGO_S3_ACCESS_KEY_ID") or None,
+    "secret_access_key": os.environ.get("HOGO_S3_SECRET_ACCESS_KEY") or None,
+    "prefix": os.environ.get("HOGO_S3_PREFIX") or None,
+    # Resumable uploads are staged (encrypted) here before moving into S3; keep it on disk
+    # that survives a reboot. The local backend stages inside its own root.
+    "spool_dir": os.environ.get("HOGO_SPOOL_DIR") or (
+        str(DATA_DIR / "spool") if os.environ.get("HOGO_STORAGE_BACKEND") == "s3" else None),
 }
 
 # Versioned policy profiles (one TOML file per organisation kind); checked at start-up.

@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hogo.accounts.permissions import allows
 from hogo.api import api
 
 admin.site.site_header = "hogo マスタ管理"
+# Only the system administrator uses the admin, decided by the one permission layer.
+admin.site.has_permission = lambda request: allows(request.user, "admin.use")
 admin.site.site_title = "hogo"
 
 urlpatterns = [
@@ -13,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("hogo.accounts.urls")),
     path("audit/", include("hogo.audit.urls")),
     path("registry/", include("hogo.registry.urls")),
+    path("footage/", include("hogo.footage.urls")),
+    path("api/uploads/", include("hogo.footage.tus_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -28,7 +28,8 @@ class RoleBackend(ModelBackend):
         if authenticated is None:
             lockout.count_failure(user, username)
             return None
-        lockout.reset(authenticated)
+        if not authenticated.totp_enabled:  # with TOTP, only a good code resets the count
+            lockout.reset(authenticated)
         return authenticated
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:

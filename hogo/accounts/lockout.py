@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from hogo import clock
 from hogo.accounts.models import User
@@ -27,11 +28,14 @@ def count_failure(user: User | None, username: str) -> None:
                      detail={"reason": "unknown or disabled account"})
         return
     with transaction.atomic():
-        user.failed_logins += 1
+        # Count in the database, not on a copy read before the slow hash: parallel wrong
+        # passwords must each count.
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user = User.objects.select_for_update().get(pk=user.pk)
         locked = user.failed_logins >= settings.HOGO_LOCKOUT_THRESHOLD
-        if locked:
+        if locked and not user.is_locked:
             user.locked_until = clock.now() + dt.timedelta(minutes=settings.HOGO_LOCKOUT_MINUTES)
-        user.save(update_fields=["failed_logins", "locked_until"])
+            user.save(update_fields=["locked_until"])
         audit.record("login.locked" if locked else "login.failed", actor=f"user:{username}",
                      obj=user, detail={"failed_logins": user.failed_logins})
 

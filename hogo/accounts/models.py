@@ -55,8 +55,9 @@ class Role(models.TextChoices):
 
 
 class HogoUserManager(UserManager["User"]):
-    def active(self) -> models.QuerySet[User]:
-        return self.filter(is_active=True)
+    def create_superuser(self, *args, **kwargs):  # type: ignore[override]
+        raise ValueError("hogo has no superusers: every account has a role. "
+                         "Use `hogo setup` for the first system administrator.")
 
 
 class User(AbstractUser):
@@ -73,6 +74,7 @@ class User(AbstractUser):
     left_on = models.DateField(_("退職日"), null=True, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(default=False)
+    totp_last_step = models.BigIntegerField(default=0)  # refuses a code used before
 
     objects = HogoUserManager()
 
@@ -81,6 +83,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Always the one permission layer: no superuser shortcut (see permissions.py)."""
+        from hogo.accounts.permissions import allows
+
+        return allows(self, perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        from hogo.accounts.permissions import allows_admin_module
+
+        return allows_admin_module(self, app_label)
 
     def delete(self, *args, **kwargs):  # type: ignore[override]
         raise ProtectedError("users are disabled when they leave, never deleted", {self})

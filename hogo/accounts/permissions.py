@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from hogo.accounts.models import Department, Role, User
+from hogo.accounts.models import Department, MachineToken, Role, User
 
 Rule = Callable[[User, Any], bool]
 
@@ -65,15 +65,30 @@ RULES: dict[str, Rule] = {
     "accounts.manage_users": _role(Role.SYSADMIN),
     "accounts.issue_token": _role(Role.SYSADMIN),
     "accounts.use_totp": _role(Role.MANAGER, Role.PRIVACY_OFFICER),
+    "admin.use": _role(Role.SYSADMIN),
     "audit.view_log": _role(Role.AUDITOR, Role.PRIVACY_OFFICER),
     "policy.view": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
     "policy.change": _role(Role.PRIVACY_OFFICER),
     "registry.view_vehicles": _own_department(Role.MANAGER, operators=True),
+    # Footage: only the department's manager and operators, for their own vehicles
+    # (Ashiya rule Art. 4-5); auditors read records, never footage (R-102).
+    "footage.search": _own_department(Role.MANAGER, operators=True),
+    "footage.view": _own_department(Role.MANAGER, operators=True),
+    "footage.view_quarantine": _own_department(Role.MANAGER, operators=True),
+}
+
+# Machine tokens (depot and recorder agents) act only through the API, only on recorders of
+# their own department (or of the whole organisation when the token has no department).
+TOKEN_RULES: dict[str, Rule] = {
+    "footage.upload": lambda token, recorder: recorder is None or (
+        recorder.vehicle.department.organisation_id == token.organisation_id
+        and (token.department_id is None
+             or token.department_id == recorder.vehicle.department_id)),
 }
 
 # The Django admin edits only these master tables, which hold no personal data, and only the
 # system administrator may use it. Nothing is deleted through it.
-ADMIN_MODELS = {"registry.vehicle", "accounts.department"}
+ADMIN_MODELS = {"registry.vehicle", "registry.recorder", "accounts.department"}
 
 
 def _is_admin_model_perm(perm: str) -> bool:
@@ -91,6 +106,9 @@ def allows_admin_module(user: Any, app_label: str) -> bool:
 
 def allows(user: Any, perm: str, obj: Any = None) -> bool:
     """True when an active user's role and department allow `perm` on `obj`."""
+    if isinstance(user, MachineToken):
+        token_rule = TOKEN_RULES.get(perm)
+        return user.revoked_at is None and token_rule is not None and token_rule(user, obj)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if _is_admin_model_perm(perm):
@@ -103,8 +121,12 @@ def allows(user: Any, perm: str, obj: Any = None) -> bool:
 
 def authorize(request: HttpRequest, perm: str, obj: Any = None) -> None:
     """Raise PermissionDenied (a Japanese 403 page) unless allowed; refusals are audited."""
-    if allows(request.user, perm, obj):
-        return
+    if not allows(request.user, perm, obj):
+        refuse(request, perm, obj)
+
+
+def refuse(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    """Record the refusal in the audit chain and answer 403."""
     from hogo.audit import services as audit
 
     audit.record("access.denied", user=request.user, obj=obj if hasattr(obj, "_meta") else None,

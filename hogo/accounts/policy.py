@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from hogo.audit import services as audit
-from hogo.rules.profile import FIELD_BY_PATH, PolicyProfile, ProfileError, load_profiles
+from hogo.audit.models import AuditEntry
+from hogo.rules.profile import FIELD_BY_PATH, FIELDS, PolicyProfile, ProfileError, load_profiles
 
 
 @functools.cache
@@ -57,3 +61,32 @@ def set_override(organisation: Any, path: str, value: Any, *, by: Any, reason: s
         audit.record("policy.override", user=by, obj=organisation, purpose=reason,
                      detail={"field": path, "old": old, "new": value,
                              "profile": base.key, "profile_version": base.version})
+
+
+def parse_value(text: str) -> object:
+    """'true'/'false' and numbers as typed; anything else stays text and fails validation."""
+    try:
+        return json.loads(text.strip().lower())
+    except ValueError:
+        return text
+
+
+def shown_value(value: object) -> str:
+    if isinstance(value, bool):
+        return _("する") if value else _("しない")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def profile_rows(organisation: Any) -> list[dict[str, Any]]:
+    """Each overridable setting with its effective and shipped value."""
+    profile = effective_profile(organisation)
+    base = shipped_profiles()[organisation.profile_key]
+    overrides = organisation.policy_overrides or {}
+    return [{"field": f, "value_text": shown_value(profile.value(f.path)),
+             "base_text": shown_value(base.value(f.path)),
+             "value_input": str(profile.value(f.path)).lower(),
+             "overridden": f.path in overrides} for f in FIELDS]
+
+
+def override_history(limit: int = 20) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(action="policy.override").order_by("-seq")[:limit]

@@ -26,7 +26,7 @@ from hogo.accounts.models import (
     Role,
     User,
 )
-from hogo.accounts.permissions import RULES
+from hogo.accounts.permissions import allows
 from hogo.audit import services as audit
 
 
@@ -61,7 +61,7 @@ def attempt_login(request: HttpRequest | None, username: str, password: str) -> 
 
 def new_totp_secret(user: User) -> str:
     """Start TOTP enrolment: a secret that takes effect once a code from it is confirmed."""
-    if not RULES["accounts.use_totp"](user, None):
+    if not allows(user, "accounts.use_totp"):
         raise AccountError(_("二要素認証は管理責任者と個人情報保護管理者が利用できます。"))
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled = False
@@ -73,9 +73,32 @@ def totp_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="hogo")
 
 
+def _totp_step(user: User, code: str) -> int | None:
+    """The time step a code belongs to (now, or one step either side), or None."""
+    if not user.totp_secret:
+        return None
+    totp, now = pyotp.TOTP(user.totp_secret), clock.now()
+    for drift in (0, -1, 1):
+        at = now.timestamp() + drift * totp.interval
+        if secrets.compare_digest(totp.at(at), code.strip()):
+            return int(at // totp.interval)
+    return None
+
+
 def check_totp(user: User, code: str) -> bool:
-    return bool(user.totp_secret) and pyotp.TOTP(user.totp_secret).verify(
-        code.strip(), for_time=clock.now(), valid_window=1)
+    return _totp_step(user, code) is not None
+
+
+def accept_totp(user: User, code: str) -> bool:
+    """A log-in code: valid, and from a later time step than the last one used (no replay)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        step = _totp_step(user, code)
+        if step is None or step <= user.totp_last_step:
+            return False
+        user.totp_last_step = step
+        user.save(update_fields=["totp_last_step"])
+    return True
 
 
 def confirm_totp(user: User, code: str) -> None:
@@ -96,7 +119,7 @@ def disable_totp(user: User) -> None:
 
 def designate_operator(manager: User, staff: User) -> OperatorDesignation:
     """The manager designates a staff member of their department as operator (Art. 4(3))."""
-    if not RULES["accounts.designate_operator"](manager, staff):
+    if not allows(manager, "accounts.designate_operator", staff):
         raise AccountError(_("操作取扱者を指定できるのは、その職員の所属の管理責任者だけです。"))
     if not staff.is_active:
         raise AccountError(_("無効化されたアカウントは指定できません。"))
@@ -112,7 +135,7 @@ def designate_operator(manager: User, staff: User) -> OperatorDesignation:
 
 
 def revoke_operator(manager: User, staff: User) -> None:
-    if not RULES["accounts.designate_operator"](manager, staff):
+    if not allows(manager, "accounts.designate_operator", staff):
         raise AccountError(_("指定を取り消せるのは、その職員の所属の管理責任者だけです。"))
     with transaction.atomic():
         changed = OperatorDesignation.objects.filter(

@@ -7,15 +7,18 @@ label for a machine; nothing else in hogo writes AuditEntry rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 
 from hogo import clock
 from hogo.audit import chain
 from hogo.audit.context import request_id as current_request_id
 from hogo.audit.models import AuditEntry
+from hogo.clock import JST
 
 # Any constant will do: it only has to be the same for every writer of the chain.
 _POSTGRES_CHAIN_LOCK = 0x686F676F
@@ -102,3 +105,23 @@ def check_anchor(saved: dict[str, Any]) -> str | None:
     if found != expected:
         return f"anchored entry seq={seq} has hash {found}, anchor says {expected}"
     return None
+
+
+def filtered(form: Any) -> QuerySet[AuditEntry]:
+    """Entries matching the filter; dates are Japanese calendar days, both ends included."""
+    entries = AuditEntry.objects.order_by("-seq")
+    if not form.is_valid():
+        return entries.none()
+    f = form.cleaned_data
+    if f["actor"]:
+        entries = entries.filter(actor__icontains=f["actor"])
+    if f["action"]:
+        entries = entries.filter(action__startswith=f["action"])
+    if f["object_type"]:
+        entries = entries.filter(object_type=f["object_type"])
+    if f["date_from"]:
+        entries = entries.filter(at__gte=dt.datetime.combine(f["date_from"], dt.time(), JST))
+    if f["date_to"]:
+        end = dt.datetime.combine(f["date_to"] + dt.timedelta(days=1), dt.time(), JST)
+        entries = entries.filter(at__lt=end)
+    return entries

@@ -34,6 +34,7 @@ class ProfileError(ValueError):
 
     def __init__(self, field: str, message: str, source: str = "") -> None:
         self.field = field
+        self.problem = message
         self.source = source
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{field}: {message}")

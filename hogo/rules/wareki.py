@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-# (first day, era name), newest first.
-ERAS: tuple[tuple[dt.date, str], ...] = (
-    (dt.date(2019, 5, 1), "令和"),
-    (dt.date(1989, 1, 8), "平成"),
-    (dt.date(1926, 12, 25), "昭和"),
-    (dt.date(1912, 7, 30), "大正"),
-    (dt.date(1873, 1, 1), "明治"),
+# (first day, era name, first year), newest first. Meiji years count from 1868, but dates
+# are only defined from 1873, when Japan adopted the Gregorian calendar.
+ERAS: tuple[tuple[dt.date, str, int], ...] = (
+    (dt.date(2019, 5, 1), "令和", 2019),
+    (dt.date(1989, 1, 8), "平成", 1989),
+    (dt.date(1926, 12, 25), "昭和", 1926),
+    (dt.date(1912, 7, 30), "大正", 1912),
+    (dt.date(1873, 1, 1), "明治", 1868),
 )
 
 
 def era_year(day: dt.date) -> tuple[str, int]:
     """The era name and year number of a date (明治6年 onwards, the Gregorian calendar)."""
-    for start, name in ERAS:
+    for start, name, first_year in ERAS:
         if day >= start:
-            return name, day.year - start.year + 1
+            return name, day.year - first_year + 1
     raise ValueError(f"{day.isoformat()} is before the Gregorian calendar in Japan (1873)")
 
 

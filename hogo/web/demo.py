@@ -1,4 +1,5 @@
-"""Demo data for a first look: the city 「デモ市」 with departments, vehicles and one user per role.
+"""Demo data for a first look: the city 「デモ市」 with departments, vehicles, recorders, one
+user per role and a few minutes of generated footage per vehicle (with a visible clock).
 
 Idempotent: running it again changes nothing and prints the same log-ins. The passwords are
 demo passwords, printed on purpose; a real installation creates its own accounts.
@@ -6,13 +7,22 @@ demo passwords, printed on purpose; a real installation creates its own accounts
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
+import functools
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
 from hogo.accounts import services as accounts
 from hogo.accounts.models import Department, Organisation, Role, User
-from hogo.registry.models import Vehicle, VehicleKind
+from hogo.clock import JST, today_jst
+from hogo.footage.ingest import ingest_file
+from hogo.registry.models import Channel, Recorder, Vehicle, VehicleKind
+from hogo.video.synth import make_clip, make_nmea_track
 
 ORGANISATION = "デモ市"
 DEPARTMENTS = [
@@ -26,6 +36,8 @@ VEHICLES = [
     ("kanzai", "デモ 300 さ 10-02", VehicleKind.OFFICIAL_CAR, "公用車2号"),
     ("seiso", "デモ 800 す 20-11", VehicleKind.OFFICIAL_CAR, "収集車1号"),
 ]
+CLIPS_PER_VEHICLE = 3
+CLIP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,7 @@ USERS = [
 
 
 @transaction.atomic
-def load_demo() -> tuple[Organisation, bool]:
+def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
     """Create the demo organisation unless it exists; returns it and whether it was new."""
     existing = Organisation.objects.filter(name=ORGANISATION).first()
     if existing is not None:
@@ -62,9 +74,15 @@ def load_demo() -> tuple[Organisation, bool]:
     departments = {code: Department.objects.create(organisation=org, code=code, name=name,
                                                    manages_vehicles=manages)
                    for code, name, manages in DEPARTMENTS}
-    for code, plate, kind, label in VEHICLES:
-        Vehicle.objects.create(department=departments[code], registration=plate, kind=kind,
-                               label=label)
+    recorders = []
+    for number, (code, plate, kind, label) in enumerate(VEHICLES, start=1):
+        vehicle = Vehicle.objects.create(department=departments[code], registration=plate,
+                                         kind=kind, label=label)
+        recorders.append(Recorder.objects.create(
+            vehicle=vehicle, maker="デモ電機", model_name="DR-100", serial=f"DEMO-{number:04d}",
+            capacity_bytes=2 << 30, channels=[Channel.FRONT], has_microphone=False,
+            # the third vehicle's notice check is overdue, to show the reminder
+            notice_checked_on=today_jst() - dt.timedelta(days=400 if number == 3 else 30)))
     made = {u.username: accounts.create_user(org, u.username, u.password, role=u.role,
                                              department=departments[u.department],
                                              display_name=u.display_name)
@@ -73,8 +91,36 @@ def load_demo() -> tuple[Organisation, bool]:
         if u.operator:
             manager = User.objects.get(role=Role.MANAGER, department=made[u.username].department)
             accounts.designate_operator(manager, made[u.username])
+    if footage:
+        load_demo_footage(recorders)
     return org, True
 
+
+@functools.cache
+def _scratch() -> Path:
+    """Generated clips are kept for the life of the process: loading the demo again (tests
+    do) only re-ingests them. They are synthetic and hold no personal data."""
+    directory = Path(tempfile.mkdtemp(prefix="hogo-demo-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
+
+
+def load_demo_footage(recorders: list[Recorder]) -> None:
+    """A few one-minute clips per recorder from 09:00 today (JST), through the real ingest."""
+    day_start = dt.datetime.combine(today_jst(), dt.time(9, 0), JST)
+    for recorder in recorders:
+        for n in range(CLIPS_PER_VEHICLE):
+            start = day_start + dt.timedelta(minutes=10 * n)
+            name = f"{start:%Y%m%d_%H%M%S}_F.mp4"
+            clip = _scratch() / f"{recorder.serial}-{name}"
+            if not clip.exists():
+                make_clip(clip, start, CLIP_SECONDS, label=recorder.vehicle.registration)
+            if n == 0:
+                track = _scratch() / f"{recorder.serial}-{start:%Y%m%d_%H%M%S}.nmea"
+                if not track.exists():
+                    make_nmea_track(track, start, CLIP_SECONDS)
+                ingest_file(recorder, track, f"{start:%Y%m%d_%H%M%S}.nmea", by="system:demo")
+            ingest_file(recorder, clip, name, by="system:demo")
 
 def login_table() -> str:
     rows = [f"  {'login':<15} {'password':<28} role", f"  {'-' * 15} {'-' * 28} {'-' * 20}"]

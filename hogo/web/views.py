@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from hogo import clock
@@ -47,9 +48,14 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, _("システムエラー"),
-                  _("処理中にエラーが発生しました。入力した内容は保存されていない可能性があります。"
-                    "システム管理者にお問い合わせください。"))
+    """A page that needs neither the database nor the session: they may be what failed."""
+    html = render_to_string("web/500.html", {
+        "title": _("システムエラー"),
+        "message": _("処理中にエラーが発生しました。"
+                     "入力した内容は保存されていない可能性があります。"
+                     "システム管理者にお問い合わせください。"),
+        "request_id": getattr(request, "request_id", "")[:12]})
+    return HttpResponse(html, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

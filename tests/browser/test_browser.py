@@ -10,7 +10,7 @@ LABELS = {
     "web:dashboard": "ダッシュボード", "accounts:department": "職員・操作取扱者",
     "registry:vehicles": "車両", "audit:list": "監査ログ", "accounts:policy": "運用ポリシー",
     "accounts:users": "利用者管理", "accounts:tokens": "APIトークン",
-    "accounts:totp": "二要素認証", "admin:index": "マスタ管理",
+    "accounts:totp": "二要素認証", "admin:index": "マスタ管理", "footage:search": "映像の検索",
 }
 
 

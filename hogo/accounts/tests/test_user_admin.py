@@ -1,8 +1,6 @@
 """The system administrator creates accounts; master-data edits in the admin are audited."""
 
-from django.core.management import call_command
-
-from hogo.accounts.models import Organisation, User
+from hogo.accounts.models import User
 from hogo.audit.models import AuditEntry
 
 
@@ -40,12 +38,3 @@ def test_admin_edit_of_a_vehicle_is_audited(client_for, demo):
 def test_staff_cannot_open_the_admin(client_for):
     response = client_for("staff").get("/admin/")
     assert response.status_code == 302  # sent to log in: not staff
-
-
-def test_setup_command_creates_organisation_and_admin(db, monkeypatch, capsys):
-    monkeypatch.setenv("HOGO_TEST_PW", "kanri-setup-2026!")
-    call_command("setup", "--organisation", "芦屋市", "--profile", "city", "--admin", "kanri",
-                 "--password-env", "HOGO_TEST_PW")
-    org = Organisation.objects.get(name="芦屋市")
-    admin = User.objects.get(username="kanri")
-    assert admin.organisation == org and admin.role == "sysadmin" and admin.is_staff

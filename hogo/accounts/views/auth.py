@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -36,7 +39,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         if result.outcome == LoginOutcome.TOTP_REQUIRED:
             request.session[PENDING] = result.user.pk
-            return redirect(f"{request.path}totp/?next={_next_url(request)}")
+            query = urlencode({"next": _next_url(request)})
+            return redirect(f"{reverse('accounts:login_totp')}?{query}")
         if result.outcome == LoginOutcome.LOCKED:
             form.add_error(None, _(
                 "ログインに続けて失敗したため、このアカウントはロックされています。"
@@ -52,8 +56,9 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.check_totp(user, form.cleaned_data["code"]):
+        if services.accept_totp(user, form.cleaned_data["code"]):
             del request.session[PENDING]
+            lockout.reset(user)
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request))
         lockout.count_failure(user, user.username)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from hogo.accounts import lockout, services
 from hogo.accounts.forms import LeaverForm, NewUserForm
 from hogo.accounts.models import User
-from hogo.accounts.permissions import authorize, permission_required
+from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.services import AccountError
 
 
@@ -20,7 +20,14 @@ def department(request: HttpRequest) -> HttpResponse:
     dept = request.user.department
     authorize(request, "accounts.view_own_department", dept)
     people = User.objects.filter(department=dept).order_by("-is_active", "role", "username")
-    return render(request, "accounts/department.html", {"department": dept, "people": people})
+    return render(request, "accounts/department.html", {
+        "department": dept, "rows": [_row(request, p) for p in people]})
+
+
+def _row(request: HttpRequest, person: User, error: str | None = None) -> dict:
+    """A person with what the manager may do to them, decided by the permission layer."""
+    return {"p": person, "error": error, "can_designate": person.is_active and allows(
+        request.user, "accounts.designate_operator", person)}
 
 
 @require_POST
@@ -40,7 +47,7 @@ def designation(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except AccountError as refused:
         error = str(refused)
     if request.htmx:
-        return render(request, "accounts/_person_row.html", {"p": person, "error": error})
+        return render(request, "accounts/_person_row.html", {"row": _row(request, person, error)})
     if error:
         messages.error(request, error)
     return redirect("accounts:department")

@@ -14,6 +14,9 @@ from hogo.rules.wareki import format_wareki
         (dt.date(1989, 1, 8), "平成元年1月8日"),
         (dt.date(1989, 1, 7), "昭和64年1月7日"),
         (dt.date(2026, 11, 22), "令和8年11月22日"),
+        (dt.date(1900, 1, 1), "明治33年1月1日"),
+        (dt.date(1912, 7, 29), "明治45年7月29日"),
+        (dt.date(1912, 7, 30), "大正元年7月30日"),
     ],
 )
 def test_era_dates_as_official_documents_print_them(day, expected):

@@ -47,3 +47,12 @@ def object_label(entry) -> str:
     from hogo.audit.labels import object_label as label
 
     return label(entry.object_type, entry.object_id)
+
+
+@register.filter
+def jst_seconds(value: dt.datetime | None) -> str:
+    """Date and time to the second in Japan, for footage: 令和7年6月3日 14:05:09."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, JST)
+    return f"{wareki(local.date())} {local:%H:%M:%S}"

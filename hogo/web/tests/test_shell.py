@@ -6,13 +6,14 @@ from hogo.web.demo import USERS
 
 MENUS = {
     "privacy": {"web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
-    "manager": {"web:dashboard", "accounts:department", "registry:vehicles", "accounts:totp"},
-    "operator": {"web:dashboard", "registry:vehicles"},
+    "manager": {"web:dashboard", "accounts:department", "registry:vehicles", "accounts:totp",
+                "footage:search"},
+    "operator": {"web:dashboard", "registry:vehicles", "footage:search"},
     "staff": {"web:dashboard"},
     "auditor": {"web:dashboard", "audit:list", "accounts:policy"},
     "sysadmin": {"web:dashboard", "accounts:users", "accounts:tokens", "admin:index"},
     "seiso-manager": {"web:dashboard", "accounts:department", "registry:vehicles",
-                      "accounts:totp"},
+                      "accounts:totp", "footage:search"},
 }
 
 

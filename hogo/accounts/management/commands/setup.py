@@ -31,14 +31,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, organisation: str, profile: str, admin: str,
                password_env: str | None, **options) -> None:
-        if Organisation.objects.filter(name=organisation).exists():
-            raise CommandError(f"organisation {organisation!r} already exists")
         password = os.environ.get(password_env, "") if password_env else getpass.getpass(
             f"password for {admin}: ")
         try:
             password_validation.validate_password(password)
         except ValidationError as error:
             raise CommandError("password refused: " + " ".join(error.messages)) from error
+        if Organisation.objects.exists():
+            raise CommandError("this installation already has an organisation "
+                               f"({Organisation.objects.first()}); one installation serves "
+                               "one organisation")
         with transaction.atomic():
             org = Organisation.objects.create(name=organisation, profile_key=profile)
             services.create_user(org, admin, password, role=Role.SYSADMIN, department=None,

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 from waitress import serve
 
-from hogo.audit.tasks import verify_chain_task
+from hogo.footage.tus import MAX_PATCH
+from hogo.web import schedule
 from hogo.wsgi import application
 
 log = logging.getLogger("hogo.serve")
@@ -41,7 +42,10 @@ class Command(BaseCommand):
                **options) -> None:
         if not no_worker:
             start_worker()
-            verify_chain_task.enqueue()
-            self.stdout.write("background worker: running in this process")
+            schedule.start()
+            self.stdout.write("background worker and schedule: running in this process")
         self.stdout.write(f"hogo is up: http://{host}:{port}/  (Ctrl+C to stop)")
-        serve(application, host=host, port=port, threads=threads, ident="hogo")
+        # PATCH bodies of footage uploads (at most 64 MiB) stay in memory: waitress would
+        # otherwise spool them to a temporary file, i.e. write plaintext video to disk.
+        serve(application, host=host, port=port, threads=threads, ident="hogo",
+              inbuf_overflow=MAX_PATCH + (1 << 20))

@@ -1,0 +1,67 @@
+"""Search and viewing forms; dates and times are entered in Japan time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hogo.clock import JST
+from hogo.registry.models import Channel, Vehicle
+
+
+class SearchForm(forms.Form):
+    vehicle = forms.ModelChoiceField(label=_("車両"), queryset=Vehicle.objects.none(),
+                                     required=False, empty_label=_("すべて"))
+    channel = forms.ChoiceField(label=_("カメラ"), required=False,
+                                choices=[("", _("すべて")), *Channel.choices])
+    start = forms.DateTimeField(label=_("開始日時"), required=False,
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("終了日時"), required=False,
+                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    min_lat = forms.FloatField(label=_("緯度（南端）"), required=False, min_value=-90,
+                               max_value=90)
+    max_lat = forms.FloatField(label=_("緯度（北端）"), required=False, min_value=-90,
+                               max_value=90)
+    min_lon = forms.FloatField(label=_("経度（西端）"), required=False, min_value=-180,
+                               max_value=180)
+    max_lon = forms.FloatField(label=_("経度（東端）"), required=False, min_value=-180,
+                               max_value=180)
+
+    def __init__(self, *args, vehicles, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = vehicles
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name) is not None:
+                data[name] = data[name].astimezone(JST)
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise forms.ValidationError(_("終了日時は開始日時より後にしてください。"))
+        box = [data.get(k) for k in ("min_lat", "max_lat", "min_lon", "max_lon")]
+        if any(v is not None for v in box) and None in box:
+            raise forms.ValidationError(_("地図の範囲は緯度・経度の4つすべてを入力してください。"))
+        return data
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def day_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        day = self.cleaned_data["day"]
+        start = dt.datetime.combine(day, dt.time(), JST)
+        return start, start + dt.timedelta(days=1)
+
+
+class PurposeForm(forms.Form):
+    """Why the footage is being viewed (R-205): a listed use and a concrete reason."""
+
+    purpose = forms.ChoiceField(label=_("利用目的"))
+    reason = forms.CharField(label=_("具体的な理由（事故の日時・場所、照会番号など）"),
+                             max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, uses, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = uses

@@ -1,0 +1,180 @@
+"""From a finished upload to a catalogued original — or to quarantine, with a reason.
+
+The bytes are already encrypted and content-addressed by the time this runs; ingest reads
+them back through a decrypting reader (no plaintext on disk), probes them with PyAV, places
+them in time and camera from the recorder's file-name profile, attaches a GPS sidecar, flags
+overlaps and clock mismatches for a person to look at, and then lets the ring buffer run.
+A file that is not sound footage never enters the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from pathlib import Path, PurePosixPath
+
+from django.db import transaction
+
+from hogo import clock
+from hogo.audit import services as audit
+from hogo.footage.client import sha256_of
+from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
+from hogo.footage.retention import sweep_recorder
+from hogo.footage.storage import DecryptingReader, get_store
+from hogo.storage import StoredObject
+from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
+from hogo.video.nmea import bounding_box, parse_nmea
+from hogo.video.probe import ProbeError, ProbeResult, probe
+
+log = logging.getLogger("hogo.footage")
+CLOCK_TOLERANCE = dt.timedelta(minutes=2)
+
+
+def forget_orphan(object_id: str) -> None:
+    """A blob whose key hogo no longer has (a crash between store and commit, a restored
+    database) can never be read again: delete it so the same content is stored afresh."""
+    store = get_store()
+    if not EncryptedObject.objects.filter(object_id=object_id).exists() and store.exists(
+            object_id):
+        log.warning("blob %s has no key in the database; deleting the orphan", object_id)
+        store.shred(object_id)
+
+
+def keep_object(stored: StoredObject) -> EncryptedObject:
+    """The database row of a stored blob; a deduplicated blob keeps its first row and key."""
+    existing = EncryptedObject.objects.filter(object_id=stored.object_id).first()
+    if existing is not None:
+        return existing
+    if stored.wrapped_key is None:
+        raise RuntimeError(f"blob {stored.object_id} exists but hogo has no key for it")
+    return EncryptedObject.objects.create(object_id=stored.object_id, size=stored.size,
+                                          wrapped_key=stored.wrapped_key.to_text(),
+                                          created_at=clock.now())
+
+
+def ingest(upload: Upload, stored: StoredObject) -> Upload:
+    """Catalogue a finished upload (video or GPS sidecar) or quarantine it."""
+    with transaction.atomic():
+        upload.stored = keep_object(stored)
+        if PurePosixPath(upload.relative_path).suffix.lower() in SIDECAR_SUFFIXES:
+            return _ingest_sidecar(upload)
+        twin = Segment.objects.filter(recorder=upload.recorder, sha256=stored.object_id).first()
+        if twin is not None:
+            return _finish(upload, UploadState.DUPLICATE, segment=twin)
+        try:
+            facts = probe(io.BufferedReader(DecryptingReader(
+                get_store(), upload.stored.object_id, upload.stored.wrapped_key,
+                upload.stored.size), buffer_size=1 << 20))
+        except ProbeError as error:
+            return _quarantine(upload, error.code, error.reason_ja, error.reason)
+        placed = _place(upload, facts)
+        if placed is None:
+            return _quarantine(
+                upload, "unknown_name",
+                "ファイル名から録画日時とカメラを読み取れません（ドライブレコーダーの"
+                "ファイル名形式の設定を確認してください）。",
+                f"the name does not match the recorder's profile "
+                f"{upload.recorder.naming_profile!r}")
+        segment = _catalogue(upload, facts, *placed)
+        _finish(upload, UploadState.INGESTED, segment=segment)
+    sweep_recorder(upload.recorder)
+    return upload
+
+
+def _place(upload: Upload, facts: ProbeResult) -> tuple[dt.datetime, str, list] | None:
+    named = parse_name(upload.recorder.naming_profile, upload.relative_path)
+    if named is None:
+        return None
+    flags = []
+    if facts.creation_time and abs(facts.creation_time - named.start) > CLOCK_TOLERANCE:
+        flags.append({"code": "clock_mismatch", "label": "時刻のずれ",
+                      "detail": f"file name says {named.start.isoformat()}, metadata says "
+                                f"{facts.creation_time.isoformat()}"})
+    return named.start, named.channel, flags
+
+
+def _catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: str,
+               flags: list) -> Segment:
+    end = start + dt.timedelta(seconds=facts.duration)
+    overlapping = Segment.objects.filter(recorder=upload.recorder, channel=channel,
+                                         erased_at__isnull=True, start_at__lt=end,
+                                         end_at__gt=start).values_list("pk", flat=True)
+    if overlapping:
+        flags.append({"code": "overlap", "label": "録画の重なり",
+                      "detail": f"overlaps segment(s) {list(overlapping)}"})
+    segment = Segment.objects.create(
+        recorder=upload.recorder, channel=channel, start_at=start, end_at=end,
+        duration=facts.duration, original_name=upload.relative_path,
+        sha256=upload.stored.object_id, size=upload.stored.size, stored=upload.stored,
+        codec=facts.video_codec, width=facts.width, height=facts.height,
+        fps=float(facts.frame_rate), frame_count=facts.frame_count,
+        has_audio=facts.has_audio, recorded_creation_time=facts.creation_time, flags=flags,
+        uploaded_at=clock.now(), uploaded_by=upload.uploaded_by)
+    for sidecar in Upload.objects.filter(recorder=upload.recorder,
+                                         state=UploadState.INGESTED, segment__isnull=True,
+                                         stored__isnull=False):
+        if _same_clip(sidecar.relative_path, upload.relative_path):
+            _attach_track(segment, sidecar)
+    audit.record("footage.ingested", actor=upload.uploaded_by, obj=segment,
+                 detail={"sha256": segment.sha256, "size": segment.size,
+                         "name": upload.relative_path, "flags": [f["code"] for f in flags]})
+    return segment
+
+
+def _same_clip(sidecar_path: str, video_path: str) -> bool:
+    """A sidecar belongs to a clip with the same stem, or to every camera of that moment."""
+    side, video = PurePosixPath(sidecar_path), PurePosixPath(video_path)
+    if side.parent != video.parent:
+        return False
+    stem = side.stem.lower()
+    return video.stem.lower() == stem or video.stem.lower().startswith(stem + "_")
+
+
+def _ingest_sidecar(upload: Upload) -> Upload:
+    upload.save(update_fields=["stored"])
+    for segment in Segment.objects.filter(recorder=upload.recorder, erased_at__isnull=True,
+                                          gps_track=[]):
+        if _same_clip(upload.relative_path, segment.original_name):
+            _attach_track(segment, upload)
+    return _finish(upload, UploadState.INGESTED)
+
+
+def _attach_track(segment: Segment, sidecar: Upload) -> None:
+    text = get_store().read_all(sidecar.stored.object_id, sidecar.stored.wrapped_key)
+    track = parse_nmea(text.decode("ascii", "replace"))
+    box = bounding_box(track.points)
+    if box is None:
+        return
+    segment.gps_track = [[p.time.isoformat(), p.lat, p.lon] for p in track.points]
+    segment.min_lat, segment.max_lat = box.south, box.north
+    segment.min_lon, segment.max_lon = box.west, box.east
+    segment.save(update_fields=["gps_track", "min_lat", "max_lat", "min_lon", "max_lon"])
+
+
+def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Upload:
+    log.warning("quarantined %s from %s: %s", upload.relative_path, upload.uploaded_by,
+                reason_en)
+    upload.quarantine_code, upload.quarantine_reason = code, reason_ja
+    audit.record("footage.quarantined", actor=upload.uploaded_by, obj=upload,
+                 detail={"code": code, "reason": reason_en, "name": upload.relative_path})
+    return _finish(upload, UploadState.QUARANTINED)
+
+
+def _finish(upload: Upload, state: str, segment: Segment | None = None) -> Upload:
+    upload.state, upload.segment, upload.updated_at = state, segment, clock.now()
+    upload.offset = upload.length
+    upload.save()
+    return upload
+
+
+def ingest_file(recorder, path, relative_path: str, *, by: str) -> Upload:
+    """Store and catalogue a file already on this machine (demo data, depot imports)."""
+    forget_orphan(sha256_of(Path(path)))
+    with open(path, "rb") as source:
+        stored = get_store().put(source)
+    now = clock.now()
+    upload = Upload.objects.create(
+        recorder=recorder, relative_path=relative_path, length=stored.size, offset=stored.size,
+        declared_sha256=stored.object_id, uploaded_by=by, created_at=now, updated_at=now)
+    return ingest(upload, stored)

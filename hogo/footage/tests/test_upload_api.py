@@ -1,0 +1,110 @@
+"""tus uploads: resumable, verified by hash, stored once, bad files quarantined with reasons."""
+
+import base64
+import hashlib
+
+from hogo.footage.models import Segment, Upload
+from hogo.footage.tests.conftest import sha256
+
+
+def meta(**values):
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+def create(client, token, data: bytes, name: str, recorder="DEMO-0001", digest=None):
+    return client.post("/api/uploads/", HTTP_AUTHORIZATION=f"Bearer {token}",
+                       HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH=str(len(data)),
+                       HTTP_UPLOAD_METADATA=meta(filename=name, recorder=recorder,
+                                                 sha256=digest or hashlib.sha256(data).hexdigest()))
+
+
+def patch(client, token, location, offset, piece):
+    return client.generic("PATCH", location, piece, content_type="application/offset+octet-stream",
+                          HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_TUS_RESUMABLE="1.0.0",
+                          HTTP_UPLOAD_OFFSET=str(offset))
+
+
+def send(client, token, data: bytes, name: str, piece=64 * 1024, **kwargs):
+    created = create(client, token, data, name, **kwargs)
+    assert created.status_code == 201, created.content
+    location = created["Location"]
+    offset = 0
+    while offset < len(data) or not data:
+        response = patch(client, token, location, offset, data[offset:offset + piece])
+        assert response.status_code == 204, response.content
+        offset = int(response["Upload-Offset"])
+        if not data:
+            break
+    return client.get(location, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+
+
+def test_upload_creates_a_segment_placed_by_its_name(client, token, clips):
+    result = send(client, token, clips[0].read_bytes(), clips[0].name)
+    assert result["state"] == "ingested"
+    segment = Segment.objects.get(pk=result["segment"])
+    assert segment.sha256 == sha256(clips[0]) and segment.channel == "front"
+    assert segment.start_at.isoformat() == "2025-06-03T05:00:00+00:00"  # 14:00 JST
+    assert abs(segment.duration - 5.0) < 0.2 and segment.frame_count == 50
+
+
+def test_head_reports_the_offset_to_resume_from(client, token, clips):
+    data = clips[1].read_bytes()
+    location = create(client, token, data, clips[1].name)["Location"]
+    head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert head["Upload-Offset"] == "0" and head["Upload-Length"] == str(len(data))
+    patch(client, token, location, 0, data[:1000])
+    head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert head["Upload-Offset"] == "1000"
+    assert patch(client, token, location, 0, data[:10]).status_code == 409  # wrong offset
+    assert patch(client, token, location, 1000, data[1000:]).status_code == 204
+    assert client.get(location, HTTP_AUTHORIZATION=f"Bearer {token}").json()["state"] == \
+        "ingested"
+
+
+def test_the_same_file_is_stored_once(client, token, clips):
+    first = send(client, token, clips[2].read_bytes(), clips[2].name)
+    again = send(client, token, clips[2].read_bytes(), "copy/" + clips[2].name)
+    assert again["state"] == "duplicate" and again["segment"] == first["segment"]
+    assert Segment.objects.filter(sha256=sha256(clips[2])).count() == 1
+    known = client.get(f"/api/uploads/known?sha256={sha256(clips[2])}&recorder=DEMO-0001",
+                       HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert known["known"]
+
+
+def test_renamed_text_file_is_quarantined_with_a_reason(client, token):
+    result = send(client, token, "運行日誌\n" .encode() * 200, "20250603_150000_F.mp4")
+    assert result["state"] == "quarantined" and result["code"] == "not_video"
+    assert result["detail"]  # a Japanese reason for the uploader
+    assert not Segment.objects.filter(original_name="20250603_150000_F.mp4").exists()
+
+
+def test_truncated_mp4_is_quarantined(client, token, clips):
+    data = clips[3].read_bytes()
+    result = send(client, token, data[: len(data) // 2], "20250603_160000_F.mp4")
+    assert result["state"] == "quarantined" and result["code"] == "truncated"
+
+
+def test_unrecognised_name_is_quarantined(client, token, clips):
+    result = send(client, token, clips[0].read_bytes(), "MOVIE0001.MP4")
+    assert result["state"] == "quarantined" and result["code"] == "unknown_name"
+
+
+def test_hash_mismatch_keeps_nothing(client, token, clips):
+    data = clips[0].read_bytes()
+    result = send(client, token, data, clips[0].name, digest="0" * 64)
+    assert result["state"] == "failed" and result["code"] == "hash_mismatch"
+    assert Upload.objects.get(pk=result["id"]).stored is None
+
+
+def test_no_token_gets_json_401(client, demo):
+    response = client.post("/api/uploads/", HTTP_UPLOAD_LENGTH="10")
+    assert response.status_code == 401 and response.json() == {"detail": "Unauthorized"}
+
+
+def test_token_of_another_department_is_refused(client, demo, clips):
+    from hogo.accounts import services
+
+    seiso = demo.departments.get(code="seiso")
+    other = services.issue_token(demo, "清掃課端末", by=None, department=seiso)[1]
+    response = create(client, other, clips[0].read_bytes(), clips[0].name)
+    assert response.status_code == 403

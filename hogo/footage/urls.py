@@ -1,0 +1,11 @@
+from django.urls import path
+
+from hogo.footage import views
+
+app_name = "footage"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("vehicles/<int:vehicle_id>/timeline/", views.timeline, name="timeline"),
+    path("segments/<int:pk>/", views.watch, name="watch"),
+    path("segments/<int:pk>/stream", views.stream, name="stream"),
+]

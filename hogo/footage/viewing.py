@@ -1,0 +1,47 @@
+"""Purpose-logged viewing (R-205): one audit entry per viewing, with the chosen purpose.
+
+Choosing a purpose opens a short viewing grant in the user's session; the player's range
+requests stream only while it lasts, so a URL passed on or replayed later shows nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hogo import clock
+from hogo.accounts.permissions import allows
+from hogo.accounts.policy import effective_profile
+from hogo.audit import services as audit
+from hogo.footage.models import Segment
+
+GRANT_MINUTES = 30
+SESSION_KEY = "hogo_viewing_grants"
+
+
+def purpose_choices(user: Any) -> list[tuple[str, str]]:
+    profile = effective_profile(user.organisation)
+    return [(use.code, use.label_ja) for use in profile.permitted_uses]
+
+
+def start_viewing(user: Any, session: Any, segment: Segment, purpose: str, reason: str) -> None:
+    """Record the viewing with its purpose and open the grant. Raises PermissionError."""
+    if not allows(user, "footage.view", segment) or segment.erased_at is not None:
+        raise PermissionError("not allowed to view this footage")
+    labels = dict(purpose_choices(user))
+    if purpose not in labels:
+        raise ValueError(f"{purpose!r} is not a permitted use of this organisation")
+    audit.record("footage.viewed", user=user, obj=segment,
+                 purpose=f"{labels[purpose]}: {reason}",
+                 detail={"purpose": purpose, "sha256": segment.sha256})
+    grants = dict(session.get(SESSION_KEY, {}))
+    expires = clock.now() + dt.timedelta(minutes=GRANT_MINUTES)
+    grants[str(segment.pk)] = expires.isoformat()
+    session[SESSION_KEY] = grants
+
+
+def may_stream(user: Any, session: Any, segment: Segment) -> bool:
+    if not allows(user, "footage.view", segment) or segment.erased_at is not None:
+        return False
+    expires = session.get(SESSION_KEY, {}).get(str(segment.pk))
+    return expires is not None and dt.datetime.fromisoformat(expires) > clock.now()

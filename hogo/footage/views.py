@@ -1,0 +1,112 @@
+"""Find, see on a timeline and watch originals — managers and operators of the department."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hogo.accounts.permissions import authorize, permission_required, refuse
+from hogo.footage import viewing
+from hogo.footage.forms import DayForm, PurposeForm, SearchForm
+from hogo.footage.models import Segment
+from hogo.footage.search import Criteria, find_segments
+from hogo.footage.storage import get_store
+from hogo.registry.models import Vehicle
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _vehicles(request: HttpRequest):
+    return Vehicle.objects.filter(department=request.user.department_id)
+
+
+@permission_required("footage.search")
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, vehicles=_vehicles(request))
+    results = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        results = find_segments(Criteria(
+            department_ids=(request.user.department_id,),
+            vehicle_id=data["vehicle"].pk if data["vehicle"] else None,
+            channel=data["channel"] or None, start=data["start"], end=data["end"],
+            min_lat=data["min_lat"], max_lat=data["max_lat"], min_lon=data["min_lon"],
+            max_lon=data["max_lon"])).select_related("recorder__vehicle")[:500]
+    return render(request, "footage/search.html", {"form": form, "results": results})
+
+
+@permission_required("footage.search")
+def timeline(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    vehicle = get_object_or_404(Vehicle, pk=vehicle_id)
+    authorize(request, "footage.search", vehicle)
+    form = DayForm(request.GET or None)
+    rows = []
+    if form.is_valid():
+        start, end = form.day_bounds()
+        segments = find_segments(Criteria(department_ids=(vehicle.department_id,),
+                                          vehicle_id=vehicle.pk, start=start, end=end))
+        rows = timeline_rows(segments, start)
+    return render(request, "footage/timeline.html", {
+        "vehicle": vehicle, "form": form, "rows": rows})
+
+
+def timeline_rows(segments, day_start) -> list[dict]:
+    """Bars per camera as percentages of the day, for a plain HTML timeline."""
+    by_channel: dict[str, list[dict]] = {}
+    for segment in segments:
+        left = max(0.0, (segment.start_at - day_start).total_seconds() / 864)
+        right = min(100.0, (segment.end_at - day_start).total_seconds() / 864)
+        by_channel.setdefault(segment.get_channel_display(), []).append(
+            {"segment": segment, "left": round(left, 3), "width": round(max(right - left, 0.15), 3),
+             "flagged": bool(segment.flags)})
+    return [{"channel": channel, "bars": bars} for channel, bars in sorted(by_channel.items())]
+
+
+@permission_required("footage.search")
+def watch(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment.objects.select_related("recorder__vehicle"), pk=pk,
+                                erased_at__isnull=True)
+    authorize(request, "footage.view", segment)
+    form = PurposeForm(request.POST or None, uses=viewing.purpose_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        viewing.start_viewing(request.user, request.session, segment,
+                              form.cleaned_data["purpose"], form.cleaned_data["reason"])
+        messages.success(request, _("利用目的を記録しました。"))
+        return redirect("footage:watch", pk=pk)
+    granted = viewing.may_stream(request.user, request.session, segment)
+    return render(request, "footage/watch.html", {"segment": segment, "form": form,
+                                                  "granted": granted})
+
+
+def stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decrypt on the fly, honouring HTTP Range so the browser can seek."""
+    segment = get_object_or_404(Segment.objects.select_related("stored"), pk=pk)
+    if not viewing.may_stream(request.user, request.session, segment):
+        refuse(request, "footage.view", segment)
+    size = segment.size
+    start, end = 0, size - 1
+    status = 200
+    if match := RANGE.match(request.headers.get("Range", "")):
+        first, last = match.groups()
+        if first:
+            start, end = int(first), int(last) if last else size - 1
+        elif last:
+            start, end = max(0, size - int(last)), size - 1
+        if start >= size or end < start:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        end, status = min(end, size - 1), 206
+    chunks = get_store().open_range(segment.stored.object_id, segment.stored.wrapped_key,
+                                    start, end + 1)
+    response = StreamingHttpResponse(chunks, status=status, content_type="video/mp4")
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(end - start + 1)
+    response["Cache-Control"] = "no-store"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response

@@ -1,0 +1,47 @@
+"""Recurring jobs, enqueued by the server process for whichever worker picks them up.
+
+The embedded default needs no cron: `hogo serve` runs this loop in a thread. Each job is
+enqueued once at start-up and then every `every` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import close_old_connections
+
+from hogo.audit.tasks import verify_chain_task
+from hogo.footage.tasks import integrity_task, sweep_task
+
+log = logging.getLogger("hogo.schedule")
+DAY = 24 * 3600
+JOBS: tuple[tuple[Callable, int], ...] = (
+    (verify_chain_task, DAY),
+    (integrity_task, DAY),
+    (sweep_task, 3600),
+)
+
+
+def run_forever(stop: threading.Event) -> None:
+    due = dict.fromkeys(range(len(JOBS)), 0.0)
+    while not stop.is_set():
+        now = time.monotonic()
+        for index, (job, every) in enumerate(JOBS):
+            if now >= due[index]:
+                try:
+                    job.enqueue()
+                except Exception:  # a failed enqueue must not stop the others
+                    log.exception("could not enqueue %s", job)
+                due[index] = now + every
+        close_old_connections()
+        stop.wait(30)
+
+
+def start() -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(stop,), name="hogo-schedule",
+                     daemon=True).start()
+    return stop
