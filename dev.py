@@ -10,6 +10,7 @@ a second run starts at once.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -38,7 +39,8 @@ def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True
 
 def ensure_venv() -> None:
     """Create .venv and install the project with its test tools when anything changed."""
-    if not (BIN / "python").exists():
+    if not (BIN / "pip").exists():
+        ensure_ensurepip()
         say("creating the virtual environment .venv")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -48,6 +50,20 @@ def ensure_venv() -> None:
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "-e", ".[test]")
     STAMP.write_text(wanted)
+
+
+def ensure_ensurepip() -> None:
+    """Debian's bare python3 lacks ensurepip (package python3-venv): install it or say so."""
+    if importlib.util.find_spec("ensurepip") is not None:
+        return
+    package = f"python3.{sys.version_info.minor}-venv"
+    if os.geteuid() != 0:
+        sys.exit(f"[hogo] Python's venv support is missing: run `apt-get install {package}` "
+                 "as root, then run this command again")
+    say(f"installing {package} (venv support)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
 
 
 def hogo(*args: str, env: dict[str, str] | None = None, check: bool = True) -> int:

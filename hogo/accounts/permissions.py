@@ -75,6 +75,9 @@ RULES: dict[str, Rule] = {
     "footage.search": _own_department(Role.MANAGER, operators=True),
     "footage.view": _own_department(Role.MANAGER, operators=True),
     "footage.view_quarantine": _own_department(Role.MANAGER, operators=True),
+    # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
+    "web.acknowledge_alert": lambda user, alert: user.role == Role.PRIVACY_OFFICER or (
+        user.role == Role.MANAGER and (alert is None or alert.department_id == user.department_id)),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

@@ -72,10 +72,10 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
         if placed is None:
             return _quarantine(
                 upload, "unknown_name",
-                "ファイル名から録画日時とカメラを読み取れません（ドライブレコーダーの"
-                "ファイル名形式の設定を確認してください）。",
-                f"the name does not match the recorder's profile "
-                f"{upload.recorder.naming_profile!r}")
+                "ファイル名からも、ファイル内の作成日時からも録画日時を読み取れません"
+                "（ドライブレコーダーのファイル名形式の設定を確認してください）。",
+                f"neither the name (profile {upload.recorder.naming_profile!r}) nor the "
+                "file's metadata gives the recording time")
         segment = _catalogue(upload, facts, *placed)
         _finish(upload, UploadState.INGESTED, segment=segment)
     sweep_recorder(upload.recorder)
@@ -83,9 +83,16 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
 
 
 def _place(upload: Upload, facts: ProbeResult) -> tuple[dt.datetime, str, list] | None:
+    """Start time and camera: from the file name, else from the file's own creation time
+    (on the recorder's first camera, flagged so a person checks it), else nothing."""
     named = parse_name(upload.recorder.naming_profile, upload.relative_path)
     if named is None:
-        return None
+        if facts.creation_time is None:
+            return None
+        return facts.creation_time, (upload.recorder.channels or ["front"])[0], [
+            {"code": "placed_by_metadata", "label": "作成日時から配置",
+             "detail": "the file name does not follow the recorder's naming profile; "
+                       "placed by the creation time inside the file"}]
     flags = []
     if facts.creation_time and abs(facts.creation_time - named.start) > CLOCK_TOLERANCE:
         flags.append({"code": "clock_mismatch", "label": "時刻のずれ",

@@ -5,6 +5,7 @@ from hogo.footage import views
 app_name = "footage"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("uploads/", views.uploads, name="uploads"),
     path("vehicles/<int:vehicle_id>/timeline/", views.timeline, name="timeline"),
     path("segments/<int:pk>/", views.watch, name="watch"),
     path("segments/<int:pk>/stream", views.stream, name="stream"),

@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from hogo import clock
 from hogo.accounts.permissions import authorize, permission_required, refuse
 from hogo.footage import viewing
 from hogo.footage.forms import DayForm, PurposeForm, SearchForm
-from hogo.footage.models import Segment
+from hogo.footage.models import Segment, Upload
 from hogo.footage.search import Criteria, find_segments
 from hogo.footage.storage import get_store
 from hogo.registry.models import Vehicle
@@ -39,11 +40,20 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "footage/search.html", {"form": form, "results": results})
 
 
+@permission_required("footage.view_quarantine")
+def uploads(request: HttpRequest) -> HttpResponse:
+    """Recent uploads of the department's recorders, quarantined ones with their reasons."""
+    listed = Upload.objects.filter(
+        recorder__vehicle__department=request.user.department_id).select_related(
+        "recorder__vehicle", "segment")[:200]
+    return render(request, "footage/uploads.html", {"uploads": listed})
+
+
 @permission_required("footage.search")
 def timeline(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     vehicle = get_object_or_404(Vehicle, pk=vehicle_id)
     authorize(request, "footage.search", vehicle)
-    form = DayForm(request.GET or None)
+    form = DayForm(request.GET or {"day": clock.today_jst()})
     rows = []
     if form.is_valid():
         start, end = form.day_bounds()

@@ -9,5 +9,6 @@ from hogo.registry.models import Vehicle
 
 @permission_required("registry.view_vehicles")
 def vehicles(request: HttpRequest) -> HttpResponse:
-    listed = Vehicle.objects.filter(department=request.user.department)
+    listed = Vehicle.objects.filter(department=request.user.department).prefetch_related(
+        "recorders")
     return render(request, "registry/vehicles.html", {"vehicles": listed})

@@ -3,4 +3,7 @@ from django.urls import path
 from hogo.web import views
 
 app_name = "web"
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hogo import clock
-from hogo.accounts.permissions import permission_required
+from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.policy import effective_profile
 from hogo.audit.models import AuditEntry
+from hogo.registry.services import overdue_notices
+from hogo.web import alerts
+from hogo.web.models import Alert
 
 
 @permission_required("web.view_dashboard")
@@ -20,10 +24,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile = effective_profile(user.organisation) if user.organisation else None
     recent = AuditEntry.objects.filter(actor_user_id=user.pk).order_by("-seq")[:8]
+    overdue = overdue_notices(user.department_id) if allows(
+        user, "registry.view_vehicles") else []
     return render(request, "web/dashboard.html", {
+        "alerts": alerts.open_alerts_for(user), "overdue_notices": overdue,
         "profile": profile, "today": clock.today_jst(), "recent": recent,
         "threshold": profile.value("incidents.reporting_threshold") if profile else None,
         "final_days": profile.value("incidents.final_report_days") if profile else None})
+
+
+@require_POST
+@permission_required("web.acknowledge_alert")
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(Alert, pk=pk, acknowledged_at__isnull=True)
+    authorize(request, "web.acknowledge_alert", alert)
+    alerts.acknowledge(alert, by=request.user)
+    if request.htmx:
+        return HttpResponse("")
+    return redirect("web:dashboard")
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:

@@ -11,6 +11,7 @@ LABELS = {
     "registry:vehicles": "車両", "audit:list": "監査ログ", "accounts:policy": "運用ポリシー",
     "accounts:users": "利用者管理", "accounts:tokens": "APIトークン",
     "accounts:totp": "二要素認証", "admin:index": "マスタ管理", "footage:search": "映像の検索",
+    "footage:uploads": "受信記録",
 }
 
 
@@ -84,3 +85,34 @@ def test_privacy_officer_sees_the_policy_profile(page, login, shot):
     page.click("nav.side >> text=運用ポリシー")
     assert "市（行政機関等）" in page.content()
     shot("policy")
+
+
+def test_operator_finds_and_plays_footage_after_choosing_a_purpose(page, login, shot):
+    login("operator")
+    page.click("nav.side >> text=映像の検索")
+    page.click("a:text('デモ 300 さ 10-01 公用車1号')")
+    page.fill("input[name=day]", page.evaluate(
+        "new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10)"))
+    page.click("button:text('表示')")
+    page.wait_for_selector(".lane-bars .bar")
+    assert page.locator(".lane-bars .bar").count() == 3
+    shot("timeline")
+    page.locator(".lane-bars .bar").first.click()
+    assert page.locator("video").count() == 0  # no footage before a purpose is recorded
+    page.select_option("select[name=purpose]", "accident_investigation")
+    page.fill("textarea[name=reason]", "本日9時 庁舎前での接触事故の確認")
+    page.click("[data-testid=start-viewing]")
+    page.wait_for_selector("video#player")
+    page.wait_for_function("document.querySelector('#player').readyState >= 1")
+    width, duration = page.evaluate(
+        "(v => [v.videoWidth, v.duration])(document.querySelector('#player'))")
+    assert width == 640 and 59 <= duration <= 61
+    page.evaluate("document.querySelector('#player').currentTime = 30")
+    page.wait_for_function("document.querySelector('#player').readyState >= 2")
+    shot("playback")
+
+
+def test_auditor_cannot_reach_footage(page, login, shot):
+    login("auditor")
+    response = page.goto(f"{page.base_url}/footage/")
+    assert response.status == 403

@@ -36,3 +36,11 @@ def test_entries_carry_the_request_id(client_for):
     response = client_for("auditor").get("/audit/")
     entry = AuditEntry.objects.filter(action="audit.viewed").latest("seq")
     assert entry.request_id == response["X-Request-ID"]
+
+
+def test_csv_cells_cannot_become_formulas(client_for, demo, user):
+    from hogo.audit import services
+
+    services.record("test.note", user=user("privacy"), purpose='=HYPERLINK("http://x")')
+    text = b"".join(client_for("auditor").get("/audit/export.csv").streaming_content).decode()
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text

@@ -84,8 +84,27 @@ def test_truncated_mp4_is_quarantined(client, token, clips):
     assert result["state"] == "quarantined" and result["code"] == "truncated"
 
 
-def test_unrecognised_name_is_quarantined(client, token, clips):
+def test_unrecognised_name_is_placed_by_the_file_creation_time(client, token, clips):
     result = send(client, token, clips[0].read_bytes(), "MOVIE0001.MP4")
+    assert result["state"] == "ingested"
+    segment = Segment.objects.get(pk=result["segment"])
+    assert segment.start_at.isoformat() == "2025-06-03T05:00:00+00:00"
+    assert [f["code"] for f in segment.flags] == ["placed_by_metadata"]
+
+
+def test_no_name_and_no_creation_time_is_quarantined(client, token, tmp_path):
+    import av
+    import numpy as np
+
+    path = tmp_path / "clip.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for _ in range(10):
+            frame = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    result = send(client, token, path.read_bytes(), "MOVIE0002.MP4")
     assert result["state"] == "quarantined" and result["code"] == "unknown_name"
 
 
@@ -108,3 +127,10 @@ def test_token_of_another_department_is_refused(client, demo, clips):
     other = services.issue_token(demo, "清掃課端末", by=None, department=seiso)[1]
     response = create(client, other, clips[0].read_bytes(), clips[0].name)
     assert response.status_code == 403
+
+
+def test_quarantined_files_are_listed_for_the_department(client, client_for, token):
+    send(client, token, b"not a video at all " * 100, "20250603_180000_F.mp4")
+    body = client_for("operator").get("/footage/uploads/").content.decode()
+    assert "20250603_180000_F.mp4" in body and "隔離" in body
+    assert client_for("staff").get("/footage/uploads/").status_code == 403

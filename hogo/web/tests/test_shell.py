@@ -7,13 +7,13 @@ from hogo.web.demo import USERS
 MENUS = {
     "privacy": {"web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
     "manager": {"web:dashboard", "accounts:department", "registry:vehicles", "accounts:totp",
-                "footage:search"},
-    "operator": {"web:dashboard", "registry:vehicles", "footage:search"},
+                "footage:search", "footage:uploads"},
+    "operator": {"web:dashboard", "registry:vehicles", "footage:search", "footage:uploads"},
     "staff": {"web:dashboard"},
     "auditor": {"web:dashboard", "audit:list", "accounts:policy"},
     "sysadmin": {"web:dashboard", "accounts:users", "accounts:tokens", "admin:index"},
     "seiso-manager": {"web:dashboard", "accounts:department", "registry:vehicles",
-                      "accounts:totp", "footage:search"},
+                      "accounts:totp", "footage:search", "footage:uploads"},
 }
 
 

@@ -1,0 +1,336 @@
+"""Benchmark 8(b): the whole HTTP upload on loopback against the disk's own write speed.
+
+One process, one file, measured side by side in the same run:
+
+    dd conv=fdatasync        what the disk writes (same file, same disk)
+    HTTP only (discard)      the same client PATCHing the same pieces to a bare waitress app
+                             that reads and drops the body: what loopback HTTP alone allows
+    hogo upload path         hogo.footage.client.upload_file (the code behind `hogo upload`)
+                             against the real server (`hogo serve --no-worker`, waitress),
+                             16 MiB PATCH pieces, a machine token, recorder DEMO-0001
+
+The server runs in a subprocess on a throw-away HOGO_DATA_DIR (migrated, demo loaded without
+footage) and is stopped by its PID afterwards. The file is, by default, a valid QuickTime clip
+of uncompressed 720p frames, so ingest accepts it and probes it the way it probes any original
+(one decrypting, demuxing read of the whole file); `--content random` sends random bytes
+instead, which are stored and then quarantined as not_video.
+
+The last PATCH response comes only after the server has sealed the object and ingested it
+(probe, catalogue, ring-buffer sweep), so the report splits the time:
+
+    client SHA-256           the client hashes the file before it sends anything
+    transfer + store         every PATCH but the last: HTTP, encrypt, write, fsync
+    last PATCH               one more piece, then seal + ingest; its excess over the median
+                             PATCH is reported as "seal + ingest (approx.)"
+    probe alone              the same stored object probed again in this process, for scale
+
+Prints MB/s (10^6 bytes per second of plaintext) and the ratios to dd; never asserts a timing.
+The issue's goal is upload/dd >= 0.25.
+
+    .venv/bin/python bench/http_upload.py [--size-mb 1024] [--dir DIR] [--piece-mb 16]
+                                          [--content video|random] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hogo.footage.client import ResumeState, TusClient, upload_file  # noqa: E402
+
+RECORDER = "DEMO-0001"
+HOGO = Path(sys.executable).with_name("hogo")
+# The HTTP floor: the same waitress settings as `hogo serve`, an app that only reads the body.
+DISCARD_SERVER = """
+import sys
+from waitress import serve
+
+def app(environ, start_response):
+    stream, left = environ["wsgi.input"], int(environ.get("CONTENT_LENGTH") or 0)
+    got = 0
+    while left:
+        piece = stream.read(min(1 << 20, left))
+        if not piece:
+            break
+        got, left = got + len(piece), left - len(piece)
+    offset = int(environ.get("HTTP_UPLOAD_OFFSET") or 0) + got
+    start_response("204 No Content", [("Upload-Offset", str(offset))])
+    return [b""]
+
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, ident="discard",
+      inbuf_overflow=(64 << 20) + (1 << 20))
+"""
+
+
+class TimedClient(TusClient):
+    """The project's tus client, noting when each request starts and ends."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.events: list[tuple[str, float, float, int]] = []
+        self.sha256 = ""
+
+    def _timed(self, name: str, size: int, call):
+        started = time.perf_counter()
+        result = call()
+        self.events.append((name, started, time.perf_counter(), size))
+        return result
+
+    def known(self, sha256: str, recorder: str) -> dict | None:
+        self.sha256 = sha256
+        return self._timed("known", 0, lambda: super(TimedClient, self).known(sha256, recorder))
+
+    def create(self, length: int, relative_path: str, sha256: str, recorder: str) -> str:
+        return self._timed("create", 0, lambda: super(TimedClient, self).create(
+            length, relative_path, sha256, recorder))
+
+    def patch(self, url: str, offset: int, data: bytes) -> int:
+        return self._timed("patch", len(data),
+                           lambda: super(TimedClient, self).patch(url, offset, data))
+
+    def result(self, url: str) -> dict:
+        return self._timed("result", 0, lambda: super(TimedClient, self).result(url))
+
+
+def make_video(path: Path, size: int) -> None:
+    """A valid MOV of uncompressed 1280x720 RGB frames (2.76 MB each), about `size` bytes."""
+    import av
+    import numpy as np
+
+    width, height = 1280, 720
+    frames = max(1, size // (width * height * 3))
+    generator = np.random.default_rng(8)
+    pictures = [av.VideoFrame.from_ndarray(
+        generator.integers(0, 256, (height, width, 3), dtype=np.uint8), format="rgb24")
+        for _ in range(8)]
+    with av.open(str(path), "w", format="mov") as out:
+        stream = out.add_stream("rawvideo", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "rgb24"
+        for number in range(frames):
+            picture = pictures[number % len(pictures)]
+            picture.pts = number
+            for packet in stream.encode(picture):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def make_random(path: Path, size: int) -> None:
+    block = 16 * 1024 * 1024
+    with open(path, "wb") as handle:
+        for offset in range(0, size, block):
+            handle.write(os.urandom(min(block, size - offset)))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def hogo(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(HOGO), *args], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"hogo {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, log: Path, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited early:\n{log.read_text()[-3000:]}")
+        request = urllib.request.Request(f"{url}/api/uploads/", method="OPTIONS")  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (loopback)
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer within {limit:.0f} s")
+
+
+def http_floor(source: Path, piece: int, env: dict[str, str], work: Path) -> float:
+    """Seconds to PATCH the file to a waitress app that discards it, with the same client."""
+    port = free_port()
+    log = work / "discard.log"
+    with open(log, "wb") as log_handle:
+        server = subprocess.Popen([sys.executable, "-c", DISCARD_SERVER, str(port)], env=env,
+                                  stdout=log_handle, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    message = f"the discard server did not start:\n{log.read_text()}"
+                    raise SystemExit(message) from None
+                time.sleep(0.1)
+        client = TusClient(url, "none", timeout=600)
+        offset = 0
+        started = time.perf_counter()
+        with source.open("rb") as handle:
+            while data := handle.read(piece):
+                offset = client.patch(f"{url}/discard", offset, data)
+        return time.perf_counter() - started
+    finally:
+        stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.kill(server.pid, 15)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, 9)
+            server.wait()
+
+
+def probe_again(data: Path, object_id: str) -> tuple[float, str]:
+    """Time hogo's probe over the stored (encrypted) object, read as ingest reads it."""
+    from hogo.footage.storage import DecryptingReader
+    from hogo.storage import store_from_settings
+    from hogo.video.probe import ProbeError, probe
+
+    store = store_from_settings({"backend": "local", "root": str(data / "objects"),
+                                 "keys_dir": str(data / "keys")})
+    with sqlite3.connect(data / "hogo.sqlite3") as db:
+        row = db.execute("SELECT wrapped_key, size FROM footage_encryptedobject "
+                         "WHERE object_id = ?", [object_id]).fetchone()
+    if row is None or not row[0]:
+        return 0.0, "no key stored"
+    started = time.perf_counter()
+    try:
+        facts = probe(io.BufferedReader(DecryptingReader(store, object_id, row[0], row[1]),
+                                        buffer_size=1 << 20))
+        outcome = f"{facts.video_codec} {facts.width}x{facts.height}, {facts.frame_count} frames"
+    except ProbeError as error:
+        outcome = f"refused: {error.code}"
+    return time.perf_counter() - started, outcome
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024, help="file size in MiB")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="work directory on the disk to measure (default: system temp)")
+    parser.add_argument("--piece-mb", type=int, default=16, help="bytes per PATCH, in MiB")
+    parser.add_argument("--content", choices=("video", "random"), default="video",
+                        help="a valid uncompressed clip (ingested) or random bytes "
+                             "(quarantined as not_video after storing)")
+    parser.add_argument("--repeat", type=int, default=2, help="dd runs; the best is kept")
+    args = parser.parse_args()
+    if args.dir:
+        args.dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="hogo-bench-upload-", dir=args.dir))
+    data, card = work / "data", work / "card"
+    card.mkdir()
+    env = {**os.environ, "HOGO_DATA_DIR": str(data), "HOGO_LOG_LEVEL": "WARNING"}
+    env.pop("DATABASE_URL", None)  # the goal is stated for the embedded default, SQLite
+    server: subprocess.Popen | None = None
+    try:
+        print(f"work directory {work}", flush=True)
+        hogo(env, "migrate", "--verbosity", "0")
+        hogo(env, "demo", "--no-footage")
+        token = hogo(env, "token", "create", "bench-upload").strip().splitlines()[-1]
+
+        suffix = ".mov" if args.content == "video" else ".mp4"
+        source = card / f"20250603_141500_F{suffix}"
+        print(f"creating a {args.size_mb} MiB {args.content} file …", flush=True)
+        (make_video if args.content == "video" else make_random)(source,
+                                                                  args.size_mb * 1024 * 1024)
+        size = source.stat().st_size
+
+        out = work / "dd.out"
+        dd_best = float("inf")
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            subprocess.run(["dd", f"if={source}", f"of={out}", "bs=4M", "conv=fdatasync",
+                            "status=none"], check=True)
+            dd_best = min(dd_best, time.perf_counter() - started)
+            out.unlink()
+
+        floor = http_floor(source, args.piece_mb << 20, env, work)
+
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = work / "server.log"
+        with open(log, "wb") as log_handle:
+            server = subprocess.Popen([str(HOGO), "serve", "--port", str(port), "--no-worker"],
+                                      env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+        wait_until_up(url, server, log)
+        print(f"server pid {server.pid} on {url}; uploading with {args.piece_mb} MiB pieces …",
+              flush=True)
+
+        client = TimedClient(url, token, timeout=600)
+        resume = ResumeState(work / "upload-state.json")
+        started = time.perf_counter()
+        outcome = upload_file(client, resume, card, source, RECORDER, args.piece_mb << 20,
+                              lambda _n: None, print)
+        whole = time.perf_counter() - started
+
+        patches = [e for e in client.events if e[0] == "patch"]
+        first_request = client.events[0][1]
+        create_start = next(e[1] for e in client.events if e[0] == "create")
+        hash_seconds = first_request - started
+        body = [e[2] - e[1] for e in patches[:-1]]
+        last = patches[-1][2] - patches[-1][1]
+        typical = statistics.median(body) if body else 0.0
+        transfer = sum(body) + typical * patches[-1][3] / max(patches[0][3], 1)
+        through_last = patches[-1][2] - create_start
+        seal_ingest = max(last - typical * patches[-1][3] / max(patches[0][3], 1), 0.0)
+        stop(server)
+        server = None
+        probe_seconds, probe_outcome = probe_again(data, client.sha256)
+
+        dd_rate = size / dd_best / 1e6
+        rows = [
+            ("dd conv=fdatasync", dd_best),
+            ("HTTP only (discard)", floor),
+            ("transfer + store", transfer),
+            ("POST .. last PATCH", through_last),
+            ("whole upload_file", whole),
+        ]
+        print(f"\nfile {size:,} bytes, {len(patches)} PATCH requests of "
+              f"{args.piece_mb} MiB; ended as: {outcome.state}"
+              + (f" ({outcome.detail})" if outcome.detail else ""))
+        print(f"\n{'path':<22}{'seconds':>9}{'MB/s':>9}{'/ dd':>7}")
+        for label, seconds in rows:
+            rate = size / seconds / 1e6
+            print(f"{label:<22}{seconds:>9.2f}{rate:>9.0f}{rate / dd_rate:>7.2f}")
+        print(f"\nof which: client SHA-256 {hash_seconds:.2f} s, median PATCH "
+              f"{typical * 1000:.0f} ms, last PATCH {last:.2f} s, "
+              f"seal + ingest (approx.) {seal_ingest:.2f} s")
+        print(f"probe alone (same stored object, in this process): {probe_seconds:.2f} s "
+              f"-> {probe_outcome}")
+        goal = (size / whole / 1e6) / dd_rate
+        print(f"\nwhole upload / dd      {goal:.2f}   (goal >= 0.25)")
+    finally:
+        if server is not None:
+            stop(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
