@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from hogo.storage.durable import fsync_dir
 from hogo.storage.errors import BlobNotFound
 
 _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{3,199}$")
@@ -61,16 +62,6 @@ class BlobBackend(Protocol):
         ...
 
     def names(self) -> Iterator[str]: ...
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class LocalBackend:
@@ -115,7 +106,7 @@ class LocalBackend:
                     raise
                 return self._copy_in(path, final)
             for directory in (final.parent, final.parent.parent, self.root):
-                _fsync_dir(directory)
+                fsync_dir(directory)
             return True
         finally:
             path.unlink(missing_ok=True)
@@ -148,7 +139,7 @@ class LocalBackend:
             final.unlink()
         except FileNotFoundError:
             return False
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return True
 
     def names(self) -> Iterator[str]:

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.keywrap import (
 )
 
 from hogo import clock
+from hogo.storage.durable import fsync_dir
 from hogo.storage.errors import KeyringError
 
 KEY_BYTES = 32
@@ -75,17 +76,7 @@ def _write_private(path: Path, text: str, *, exclusive: bool) -> None:
             os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 class Keyring:
@@ -167,7 +158,7 @@ class Keyring:
         if key_id not in self._keys:
             raise KeyringError(f"no master key {key_id!r} in {self.directory}")
         (self.directory / f"master-{key_id}.key").unlink()
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         del self._keys[key_id]
 
 

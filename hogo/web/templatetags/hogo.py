@@ -25,13 +25,17 @@ def wareki(value: dt.date | dt.datetime | None) -> str:
     return format_wareki(value)
 
 
-@register.filter
-def jst(value: dt.datetime | None) -> str:
-    """Date and time in Japan, e.g. 令和7年6月3日 14:05."""
+def _in_japan(value: dt.datetime | None, time_format: str) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value, JST)
-    return f"{wareki(local.date())} {local:%H:%M}"
+    return f"{wareki(local.date())} {local.strftime(time_format)}"
+
+
+@register.filter
+def jst(value: dt.datetime | None) -> str:
+    """Date and time in Japan, e.g. 令和7年6月3日 14:05."""
+    return _in_japan(value, "%H:%M")
 
 
 @register.filter
@@ -52,7 +56,4 @@ def object_label(entry) -> str:
 @register.filter
 def jst_seconds(value: dt.datetime | None) -> str:
     """Date and time to the second in Japan, for footage: 令和7年6月3日 14:05:09."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value, JST)
-    return f"{wareki(local.date())} {local:%H:%M:%S}"
+    return _in_japan(value, "%H:%M:%S")
