@@ -19,6 +19,8 @@ PACKAGES = {
     "chromium": lambda: shutil.which("chromium") is not None,
     "fonts-ipafont-gothic": lambda: bool(glob.glob(FONTS + "ipag*.ttf", recursive=True)),
     "fonts-ipafont-mincho": lambda: bool(glob.glob(FONTS + "ipam*.ttf", recursive=True)),
+    # 7-Zip: the tests open exported packages with the tool a recipient would use.
+    "7zip": lambda: shutil.which("7z") is not None or shutil.which("7zz") is not None,
 }
 
 

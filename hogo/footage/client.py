@@ -157,8 +157,9 @@ def upload_file(client: TusClient, state: ResumeState, root: Path, path: Path, r
         try:
             offset = client.offset(url)
             say(f"{relative}: resuming at byte {offset:,} of {length:,}")
-        except UploadError:
-            url = None
+        except UploadError as error:  # gone (410), unknown (404): start a new upload
+            say(f"{relative}: cannot resume ({error}); starting again")
+            url, offset = None, 0
     if not url:
         url = client.create(length, relative, sha256, recorder)
         state.put(key, url)

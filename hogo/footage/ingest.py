@@ -21,6 +21,7 @@ from hogo.audit import services as audit
 from hogo.footage.client import sha256_of
 from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
 from hogo.footage.retention import sweep_recorder
+from hogo.footage.search import MAX_SEGMENT
 from hogo.footage.storage import DecryptingReader, get_store
 from hogo.storage import StoredObject
 from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
@@ -35,19 +36,32 @@ def forget_orphan(object_id: str) -> None:
     """A blob whose key hogo no longer has (a crash between store and commit, a restored
     database) can never be read again: delete it so the same content is stored afresh."""
     store = get_store()
-    if not EncryptedObject.objects.filter(object_id=object_id).exists() and store.exists(
-            object_id):
+    has_key = EncryptedObject.objects.filter(object_id=object_id).exclude(wrapped_key="")
+    if not has_key.exists() and store.exists(object_id):
         log.warning("blob %s has no key in the database; deleting the orphan", object_id)
         store.shred(object_id)
 
 
+def discard_object(stored: EncryptedObject) -> None:
+    """Destroy a key no live original needs, and its blob once the transaction commits."""
+    stored.wrapped_key, stored.shredded_at = "", clock.now()
+    stored.save(update_fields=["wrapped_key", "shredded_at"])
+    object_id = stored.object_id
+    transaction.on_commit(lambda: get_store().shred(object_id))
+
+
 def keep_object(stored: StoredObject) -> EncryptedObject:
     """The database row of a stored blob; a deduplicated blob keeps its first row and key."""
-    existing = EncryptedObject.objects.filter(object_id=stored.object_id).first()
-    if existing is not None:
+    existing = EncryptedObject.objects.select_for_update().filter(
+        object_id=stored.object_id).first()
+    if existing is not None and existing.wrapped_key:
         return existing
     if stored.wrapped_key is None:
         raise RuntimeError(f"blob {stored.object_id} exists but hogo has no key for it")
+    if existing is not None:  # shredded before; the same content was stored afresh
+        existing.wrapped_key, existing.shredded_at = stored.wrapped_key.to_text(), None
+        existing.save(update_fields=["wrapped_key", "shredded_at"])
+        return existing
     return EncryptedObject.objects.create(object_id=stored.object_id, size=stored.size,
                                           wrapped_key=stored.wrapped_key.to_text(),
                                           created_at=clock.now())
@@ -60,6 +74,12 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
         if PurePosixPath(upload.relative_path).suffix.lower() in SIDECAR_SUFFIXES:
             return _ingest_sidecar(upload)
         twin = Segment.objects.filter(recorder=upload.recorder, sha256=stored.object_id).first()
+        if twin is not None and twin.erased_at is not None:
+            # The ring buffer already erased this original: a late re-send does not revive it.
+            discard_object(upload.stored)
+            upload.quarantine_reason = ("この元データは既に消去済みのため、"
+                                        "受信したデータも破棄しました。")
+            return _finish(upload, UploadState.DUPLICATE, segment=twin)
         if twin is not None:
             return _finish(upload, UploadState.DUPLICATE, segment=twin)
         try:
@@ -68,6 +88,10 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
                 upload.stored.size), buffer_size=1 << 20))
         except ProbeError as error:
             return _quarantine(upload, error.code, error.reason_ja, error.reason)
+        if facts.duration > MAX_SEGMENT.total_seconds():
+            return _quarantine(
+                upload, "too_long", "6時間を超える録画ファイルはドライブレコーダーの記録として"
+                "扱えません。", f"{facts.duration:.0f} s is longer than {MAX_SEGMENT}")
         placed = _place(upload, facts)
         if placed is None:
             return _quarantine(
@@ -118,18 +142,28 @@ def _catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: 
         fps=float(facts.frame_rate), frame_count=facts.frame_count,
         has_audio=facts.has_audio, recorded_creation_time=facts.creation_time, flags=flags,
         uploaded_at=clock.now(), uploaded_by=upload.uploaded_by)
-    for sidecar in Upload.objects.filter(recorder=upload.recorder,
-                                         state=UploadState.INGESTED, segment__isnull=True,
-                                         stored__isnull=False):
-        if _same_clip(sidecar.relative_path, upload.relative_path):
-            _attach_track(segment, sidecar)
+    sidecar = Upload.objects.filter(
+        recorder=upload.recorder, state=UploadState.INGESTED, segment__isnull=True,
+        relative_path__in=sidecar_names(upload.relative_path)).exclude(
+        stored__wrapped_key="").select_related("stored").first()
+    if sidecar is not None:
+        _attach_track(segment, sidecar)
     audit.record("footage.ingested", actor=upload.uploaded_by, obj=segment,
                  detail={"sha256": segment.sha256, "size": segment.size,
                          "name": upload.relative_path, "flags": [f["code"] for f in flags]})
     return segment
 
 
-def _same_clip(sidecar_path: str, video_path: str) -> bool:
+def sidecar_names(video_path: str) -> list[str]:
+    """Where a clip's GPS sidecar may be: `<stem>.nmea`, or `<stem without camera>.nmea`
+    shared by every camera of that moment (any letter case of the suffix)."""
+    video = PurePosixPath(video_path)
+    stems = {video.stem, video.stem.rsplit("_", 1)[0]}
+    return [str(video.parent / f"{stem}{suffix}") if str(video.parent) != "." else
+            f"{stem}{suffix}" for stem in stems for suffix in SIDECAR_SUFFIXES]
+
+
+def same_clip(sidecar_path: str, video_path: str) -> bool:
     """A sidecar belongs to a clip with the same stem, or to every camera of that moment."""
     side, video = PurePosixPath(sidecar_path), PurePosixPath(video_path)
     if side.parent != video.parent:
@@ -142,7 +176,7 @@ def _ingest_sidecar(upload: Upload) -> Upload:
     upload.save(update_fields=["stored"])
     for segment in Segment.objects.filter(recorder=upload.recorder, erased_at__isnull=True,
                                           gps_track=[]):
-        if _same_clip(upload.relative_path, segment.original_name):
+        if same_clip(upload.relative_path, segment.original_name):
             _attach_track(segment, upload)
     return _finish(upload, UploadState.INGESTED)
 
@@ -170,7 +204,8 @@ def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Up
 
 def _finish(upload: Upload, state: str, segment: Segment | None = None) -> Upload:
     upload.state, upload.segment, upload.updated_at = state, segment, clock.now()
-    upload.offset = upload.length
+    if state != UploadState.FAILED:
+        upload.offset = upload.length
     upload.save()
     return upload
 
@@ -185,3 +220,26 @@ def ingest_file(recorder, path, relative_path: str, *, by: str) -> Upload:
         recorder=recorder, relative_path=relative_path, length=stored.size, offset=stored.size,
         declared_sha256=stored.object_id, uploaded_by=by, created_at=now, updated_at=now)
     return ingest(upload, stored)
+
+
+def mark_failed(upload: Upload, code: str, reason_ja: str, reason_en: str = "") -> Upload:
+    """The transfer went wrong (not the file): the uploader must send it again."""
+    log.warning("upload %s of %s failed: %s %s", upload.pk, upload.relative_path, code,
+                reason_en)
+    upload.quarantine_code, upload.quarantine_reason = code, reason_ja
+    return _finish(upload, UploadState.FAILED)
+
+
+def already_received(recorder, sha256: str) -> dict:
+    """What the depot needs to know before sending a file: stored, quarantined, or new."""
+    segment = Segment.objects.filter(recorder=recorder, sha256=sha256).first()
+    if segment is not None:
+        return {"known": True, "state": "duplicate",
+                "detail": f"already stored as segment {segment.pk}"}
+    earlier = Upload.objects.filter(recorder=recorder, declared_sha256=sha256, state__in=[
+        UploadState.INGESTED, UploadState.QUARANTINED]).order_by("-created_at").first()
+    if earlier is None:
+        return {"known": False, "detail": ""}
+    if earlier.state == UploadState.QUARANTINED:
+        return {"known": True, "state": "quarantined", "detail": earlier.quarantine_reason}
+    return {"known": True, "state": "duplicate", "detail": "already stored"}

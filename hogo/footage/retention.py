@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +17,14 @@ from django.db.models import Exists, OuterRef
 
 from hogo import clock
 from hogo.audit import services as audit
-from hogo.footage.models import DeletionRecord, Hold, HoldKind, Segment
+from hogo.footage.models import (
+    DeletionRecord,
+    EncryptedObject,
+    Hold,
+    HoldKind,
+    Segment,
+    Upload,
+)
 from hogo.footage.storage import get_store
 from hogo.registry.models import Recorder
 from hogo.rules.ring_buffer import Kept, ring_buffer_sweep
@@ -45,15 +53,20 @@ def sweep_recorder(recorder: Recorder) -> SweepResult:
     sweep = ring_buffer_sweep(
         (Kept(*row) for row in rows), recorder.capacity_bytes,
         recorder.capacity_hours * 3600 if recorder.capacity_hours else None)
+    erased = 0
     for segment in Segment.objects.filter(id__in=sweep.erase).select_related("stored"):
-        erase_segment(segment, rule=RING_BUFFER_RULE, by=None,
-                      why=f"recorder capacity exceeded ({recorder.serial})")
+        try:
+            erase_segment(segment, rule=RING_BUFFER_RULE, by=None,
+                          why=f"recorder capacity exceeded ({recorder.serial})")
+            erased += 1
+        except (ValueError, PermissionError) as skipped:  # erased or held meanwhile
+            log.info("ring buffer skipped segment %s: %s", segment.pk, skipped)
     if sweep.over_capacity:
         raise_alert("footage.capacity_pinned", department=recorder.vehicle.department,
                     message=f"{recorder}: 保存中の元データが記録容量を超えていますが、"
                             "消去停止中のため消去していません。",
                     key=f"capacity:{recorder.pk}")
-    return SweepResult(len(sweep.erase), sweep.over_capacity)
+    return SweepResult(erased, sweep.over_capacity)
 
 
 def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> DeletionRecord:
@@ -71,11 +84,16 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
         if segment.holds.filter(released_at__isnull=True).exists():
             raise PermissionError(f"segment {segment.pk} is held and cannot be erased")
         now = clock.now()
-        stored = segment.stored
+        # Lock the object: two erasures of segments sharing it must not both think the
+        # other keeps it alive.
+        stored = EncryptedObject.objects.select_for_update().get(pk=segment.stored_id)
         others = stored.segments.exclude(pk=segment.pk).filter(erased_at__isnull=True).exists()
-        if not others:
-            stored.wrapped_key = ""
-            stored.shredded_at = now
+        if others:
+            method = ("removed from this recorder's catalogue; the same content is still an "
+                      "original of another recorder, so its key and blob remain")
+        else:
+            method = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
+            stored.wrapped_key, stored.shredded_at = "", now
             stored.save(update_fields=["wrapped_key", "shredded_at"])
         segment.erased_at = now
         segment.gps_track = []
@@ -83,15 +101,41 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
         record = DeletionRecord.objects.create(
             object_id=stored.object_id, sha256=segment.sha256, size=segment.size,
             what=f"元データ {segment}", segment_id=segment.pk, recorder=segment.recorder,
-            recorded_from=segment.start_at, rule=rule,
-            method="crypto-shred: wrapped AES-256 data key destroyed, blob deleted",
+            recorded_from=segment.start_at, rule=rule, method=method,
             erased_at=now, erased_by=actor, detail={"why": why})
+        _erase_orphaned_sidecars(segment, actor=actor, rule=rule, now=now)
         audit.record("footage.erased", user=by, obj=segment,
                      purpose=why, detail={"rule": rule, "sha256": segment.sha256,
                                           "deletion_record": record.pk})
         if not others:
             transaction.on_commit(lambda: _delete_blob(stored.object_id))
     return record
+
+
+def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) -> None:
+    """A GPS sidecar is personal data too: it goes with the last clip that used it."""
+    from hogo.footage.ingest import same_clip, sidecar_names
+
+    sidecars = Upload.objects.filter(
+        recorder=segment.recorder, segment__isnull=True,
+        relative_path__in=sidecar_names(segment.original_name)).exclude(
+        stored__wrapped_key="").exclude(stored__isnull=True).select_related("stored")
+    for sidecar in sidecars:
+        prefix = str(PurePosixPath(sidecar.relative_path).with_suffix(""))
+        candidates = Segment.objects.filter(recorder=segment.recorder, erased_at__isnull=True,
+                                            original_name__startswith=prefix)
+        if any(same_clip(sidecar.relative_path, s.original_name) for s in candidates):
+            continue
+        stored = sidecar.stored
+        stored.wrapped_key, stored.shredded_at = "", now
+        stored.save(update_fields=["wrapped_key", "shredded_at"])
+        DeletionRecord.objects.create(
+            object_id=stored.object_id, sha256=stored.object_id, size=stored.size,
+            what=f"GPSデータ {sidecar.relative_path}", recorder=segment.recorder, rule=rule,
+            method="crypto-shred: wrapped AES-256 data key destroyed, blob deleted",
+            erased_at=now, erased_by=actor, detail={"with_segment": segment.pk})
+        object_id = stored.object_id
+        transaction.on_commit(lambda object_id=object_id: _delete_blob(object_id))
 
 
 def _delete_blob(object_id: str) -> None:

@@ -48,3 +48,15 @@ def find_segments(criteria: Criteria) -> QuerySet[Segment]:
         found = found.filter(max_lat__gte=criteria.min_lat, min_lat__lte=criteria.max_lat,
                              max_lon__gte=criteria.min_lon, min_lon__lte=criteria.max_lon)
     return found.order_by("start_at", "channel")
+
+
+def timeline_rows(segments, day_start) -> list[dict]:
+    """Bars per camera as percentages of the day, for a plain HTML timeline."""
+    by_channel: dict[str, list[dict]] = {}
+    for segment in segments:
+        left = max(0.0, (segment.start_at - day_start).total_seconds() / 864)
+        right = min(100.0, (segment.end_at - day_start).total_seconds() / 864)
+        by_channel.setdefault(segment.get_channel_display(), []).append(
+            {"segment": segment, "left": round(left, 3), "width": round(max(right - left, 0.15), 3),
+             "flagged": bool(segment.flags)})
+    return [{"channel": channel, "bars": bars} for channel, bars in sorted(by_channel.items())]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django_tasks import task
 
+from hogo import clock
 from hogo.audit import services as audit
-from hogo.footage.models import Segment
+from hogo.footage.ingest import mark_failed
+from hogo.footage.models import Segment, Upload, UploadState
 from hogo.footage.retention import sweep_recorder
 from hogo.footage.storage import get_store
 from hogo.registry.models import Recorder
+from hogo.storage import StorageError
 from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
@@ -23,7 +27,10 @@ def check_integrity(limit: int | None = None) -> dict:
     kept = Segment.objects.filter(erased_at__isnull=True).select_related(
         "stored", "recorder__vehicle__department").order_by("pk")
     for segment in kept[:limit] if limit else kept.iterator(chunk_size=200):
-        problem = store.check(segment.stored.object_id, segment.stored.wrapped_key)
+        try:
+            problem = store.check(segment.stored.object_id, segment.stored.wrapped_key)
+        except StorageError as error:  # e.g. a master key missing: say so, keep going
+            problem = str(error)
         if problem is None and segment.stored.object_id != segment.sha256:
             problem = "the catalogue hash differs from the stored object"
         checked += 1
@@ -36,6 +43,31 @@ def check_integrity(limit: int | None = None) -> dict:
     audit.record("footage.integrity_checked", actor="system",
                  detail={"checked": checked, "mismatches": bad})
     return {"checked": checked, "mismatches": bad}
+
+
+UPLOAD_TTL = dt.timedelta(days=7)
+
+
+def expire_uploads(now: dt.datetime | None = None) -> int:
+    """Uploads left unfinished for a week: their staged (encrypted) data is deleted."""
+    from hogo.footage import tus
+
+    cutoff = (now or clock.now()) - UPLOAD_TTL
+    expired = 0
+    for upload in Upload.objects.filter(state=UploadState.RECEIVING, updated_at__lt=cutoff):
+        writer = tus.forget_writer(str(upload.pk))
+        if writer is not None:
+            writer.close()
+        get_store().abort_upload(upload.spool_id)
+        mark_failed(upload, "expired",
+                    "1週間以上再開されなかったため、受信途中のデータを削除しました。")
+        expired += 1
+    return expired
+
+
+@task()
+def expire_uploads_task() -> int:
+    return expire_uploads()
 
 
 @task()

@@ -23,7 +23,7 @@ from hogo.accounts import services as accounts
 from hogo.accounts.models import MachineToken
 from hogo.accounts.permissions import allows
 from hogo.footage import ingest
-from hogo.footage.models import Segment, Upload, UploadState
+from hogo.footage.models import Upload, UploadState
 from hogo.footage.storage import get_store
 from hogo.registry.models import Recorder
 from hogo.storage import BlobNotFound, HashMismatch
@@ -74,11 +74,27 @@ def _lock(upload_id: str) -> threading.Lock:
 
 
 def _writer(upload: Upload) -> StoreUpload:
-    """The open encrypted writer of an upload; reopened from disk after a restart."""
+    """The open encrypted writer of an upload; reopened from disk after a restart.
+
+    Callers hold the upload's lock. Raises BlobNotFound when the staged data is gone.
+    """
     key = str(upload.pk)
     if key not in _open:
         _open[key] = get_store().resume_upload(upload.spool_id, upload.wrapped_key)
     return _open[key]
+
+
+def forget_writer(upload_id: str) -> StoreUpload | None:
+    with _registry_lock:
+        _locks.pop(upload_id, None)
+        return _open.pop(upload_id, None)
+
+
+def _gone(upload: Upload) -> JsonResponse:
+    """The staged data is lost (cleaned up, or a crash mid-finish): start a new upload."""
+    ingest.mark_failed(upload, "spool_lost",
+                       "受信途中のデータが失われました。もう一度送信してください。")
+    return _error(410, "this upload can no longer be resumed; create a new one")
 
 
 @csrf_exempt
@@ -132,33 +148,35 @@ def resource(request: HttpRequest, pk: str) -> HttpResponse:
         return _error(404, "no such upload")
     if request.method == "GET":
         return _tus(JsonResponse(_result(upload)))
-    if request.method == "HEAD":
+    if request.method not in ("HEAD", "PATCH"):
+        return _error(405, "use HEAD, PATCH or GET")
+    with _lock(str(upload.pk)):
+        upload.refresh_from_db()
+        if upload.state == UploadState.FAILED:
+            return _error(410, "this upload failed; create a new one")
+        if request.method == "PATCH":
+            return _patch(request, upload)
+        offset = upload.length
+        if upload.state == UploadState.RECEIVING:
+            try:
+                offset = _writer(upload).offset
+            except BlobNotFound:
+                return _gone(upload)
         response = _tus(HttpResponse(status=200))
         response["Upload-Length"] = str(upload.length)
-        response["Upload-Offset"] = str(_current_offset(upload))
+        response["Upload-Offset"] = str(offset)
         return response
-    if request.method == "PATCH":
-        with _lock(str(upload.pk)):
-            return _patch(request, upload)
-    return _error(405, "use HEAD, PATCH or GET")
-
-
-def _current_offset(upload: Upload) -> int:
-    if upload.state != UploadState.RECEIVING:
-        return upload.length
-    try:
-        return _writer(upload).offset
-    except BlobNotFound:
-        return 0
 
 
 def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
-    upload.refresh_from_db()
     if upload.state != UploadState.RECEIVING:
         return _error(409, "this upload is already finished")
     if request.content_type != "application/offset+octet-stream":
         return _tus(HttpResponse(status=415))
-    writer = _writer(upload)
+    try:
+        writer = _writer(upload)
+    except BlobNotFound:
+        return _gone(upload)
     try:
         offset = int(request.headers["Upload-Offset"])
         declared = int(request.headers.get("Content-Length") or 0)
@@ -182,16 +200,14 @@ def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
 
 
 def _complete(upload: Upload, writer: StoreUpload) -> None:
-    _open.pop(str(upload.pk), None)
+    forget_writer(str(upload.pk))
     ingest.forget_orphan(upload.declared_sha256)
     try:
         stored = get_store().finish_upload(writer, expected_sha256=upload.declared_sha256)
     except HashMismatch as error:
-        upload.state, upload.quarantine_code = UploadState.FAILED, "hash_mismatch"
-        upload.quarantine_reason = ("受信したデータのSHA-256が申告値と一致しません。"
-                                    "転送中に壊れた可能性があります。もう一度送信してください。")
-        upload.save()
-        ingest.log.warning("upload %s: %s", upload.pk, error)
+        ingest.mark_failed(upload, "hash_mismatch",
+                           "受信したデータのSHA-256が申告値と一致しません。転送中に壊れた"
+                           "可能性があります。もう一度送信してください。", str(error))
         return
     ingest.ingest(upload, stored)
 
@@ -215,14 +231,4 @@ def known(request: HttpRequest) -> HttpResponse:
     recorder = Recorder.objects.filter(serial=request.GET.get("recorder", "")).first()
     if recorder is None or not allows(token, "footage.upload", recorder):
         return _error(403, "this token may not upload for that recorder")
-    segment = Segment.objects.filter(recorder=recorder, sha256=sha256).first()
-    if segment is not None:
-        return JsonResponse({"known": True, "detail": f"already stored as segment {segment.pk}"})
-    earlier = Upload.objects.filter(recorder=recorder, declared_sha256=sha256, state__in=[
-        UploadState.INGESTED, UploadState.QUARANTINED]).order_by("-created_at").first()
-    if earlier is None:
-        return JsonResponse({"known": False, "detail": ""})
-    if earlier.state == UploadState.QUARANTINED:
-        return JsonResponse({"known": True, "state": "quarantined",
-                             "detail": earlier.quarantine_reason})
-    return JsonResponse({"known": True, "state": "duplicate", "detail": "already stored"})
+    return JsonResponse(ingest.already_received(recorder, sha256))

@@ -7,6 +7,7 @@ requests stream only while it lasts, so a URL passed on or replayed later shows 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from hogo import clock
@@ -45,3 +46,29 @@ def may_stream(user: Any, session: Any, segment: Segment) -> bool:
         return False
     expires = session.get(SESSION_KEY, {}).get(str(segment.pk))
     return expires is not None and dt.datetime.fromisoformat(expires) > clock.now()
+
+
+_RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The inclusive byte range a Range header asks for; None means "send it all".
+
+    Malformed or unsatisfiable-but-invalid headers are ignored (RFC 9110 §14.2), a start
+    beyond the end raises ValueError (answered with 416).
+    """
+    match = _RANGE.match(header.strip()) if header else None
+    if match is None or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), int(last) if last else size - 1
+        if last and end < start:
+            return None
+        if start >= size:
+            raise ValueError(f"range starts at {start}, the file has {size} bytes")
+        return start, min(end, size - 1)
+    suffix = int(last)
+    if suffix == 0:
+        raise ValueError("an empty suffix range")
+    return max(0, size - suffix), size - 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +12,9 @@ from hogo.accounts.permissions import authorize, permission_required, refuse
 from hogo.footage import viewing
 from hogo.footage.forms import DayForm, PurposeForm, SearchForm
 from hogo.footage.models import Segment, Upload
-from hogo.footage.search import Criteria, find_segments
+from hogo.footage.search import Criteria, find_segments, timeline_rows
 from hogo.footage.storage import get_store
 from hogo.registry.models import Vehicle
-
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def _vehicles(request: HttpRequest):
@@ -64,18 +60,6 @@ def timeline(request: HttpRequest, vehicle_id: int) -> HttpResponse:
         "vehicle": vehicle, "form": form, "rows": rows})
 
 
-def timeline_rows(segments, day_start) -> list[dict]:
-    """Bars per camera as percentages of the day, for a plain HTML timeline."""
-    by_channel: dict[str, list[dict]] = {}
-    for segment in segments:
-        left = max(0.0, (segment.start_at - day_start).total_seconds() / 864)
-        right = min(100.0, (segment.end_at - day_start).total_seconds() / 864)
-        by_channel.setdefault(segment.get_channel_display(), []).append(
-            {"segment": segment, "left": round(left, 3), "width": round(max(right - left, 0.15), 3),
-             "flagged": bool(segment.flags)})
-    return [{"channel": channel, "bars": bars} for channel, bars in sorted(by_channel.items())]
-
-
 @permission_required("footage.search")
 def watch(request: HttpRequest, pk: int) -> HttpResponse:
     segment = get_object_or_404(Segment.objects.select_related("recorder__vehicle"), pk=pk,
@@ -98,19 +82,13 @@ def stream(request: HttpRequest, pk: int) -> HttpResponse:
     if not viewing.may_stream(request.user, request.session, segment):
         refuse(request, "footage.view", segment)
     size = segment.size
-    start, end = 0, size - 1
-    status = 200
-    if match := RANGE.match(request.headers.get("Range", "")):
-        first, last = match.groups()
-        if first:
-            start, end = int(first), int(last) if last else size - 1
-        elif last:
-            start, end = max(0, size - int(last)), size - 1
-        if start >= size or end < start:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        end, status = min(end, size - 1), 206
+    try:
+        wanted = viewing.parse_range(request.headers.get("Range", ""), size)
+    except ValueError:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    (start, end), status = wanted or (0, size - 1), 206 if wanted else 200
     chunks = get_store().open_range(segment.stored.object_id, segment.stored.wrapped_key,
                                     start, end + 1)
     response = StreamingHttpResponse(chunks, status=status, content_type="video/mp4")

@@ -92,23 +92,22 @@ class Keyring:
         """Read every master key in `directory`; make the directory and a first key if empty."""
         directory = Path(directory)
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        keys = {}
-        for path in sorted(directory.iterdir()):
-            if match := _FILE.match(path.name):
-                keys[match.group(1)] = _read_key(path)
-        marker = directory / CURRENT_FILE
+        keys, current = _read_directory(directory)
         if not keys:
             ring = cls(directory, {}, "")
             ring.rotate()
             return ring
-        if not marker.exists():
-            raise KeyringError(f"{directory}: master keys but no '{CURRENT_FILE}' file naming "
-                               "the current one; write the key id of the newest into it")
-        current = marker.read_text(encoding="ascii").strip()
-        if current not in keys:
-            raise KeyringError(f"{marker}: names key {current!r}, but "
-                               f"master-{current}.key is not in {directory}")
         return cls(directory, keys, current)
+
+    def refresh(self) -> None:
+        """Re-read the key directory: another process (`hogo keys rotate`) may have changed it.
+
+        A long-running server calls this before wrapping and when a key id is unknown, so a
+        rotation from the command line takes effect without a restart.
+        """
+        keys, current = _read_directory(self.directory)
+        if keys:
+            self._keys, self._current = keys, current
 
     @property
     def current_id(self) -> str:
@@ -132,10 +131,14 @@ class Keyring:
         """Wrap a data key with the current master key."""
         if len(data_key) != KEY_BYTES:
             raise KeyringError(f"a data key is {KEY_BYTES} bytes, got {len(data_key)}")
+        self.refresh()
         return WrappedKey(self._current, aes_key_wrap(self._keys[self._current], data_key))
 
     def unwrap(self, wrapped: WrappedKey) -> bytes:
         master = self._keys.get(wrapped.key_id)
+        if master is None:
+            self.refresh()
+            master = self._keys.get(wrapped.key_id)
         if master is None:
             raise KeyringError(f"master key {wrapped.key_id!r} is not in {self.directory} "
                                "(removed before its data keys were re-wrapped?)")
@@ -160,6 +163,25 @@ class Keyring:
         (self.directory / f"master-{key_id}.key").unlink()
         fsync_dir(self.directory)
         del self._keys[key_id]
+
+
+def _read_directory(directory: Path) -> tuple[dict[str, bytes], str]:
+    """Every master key in a directory and the id of the current one ({} and "" if none)."""
+    keys = {}
+    for path in sorted(directory.iterdir()):
+        if match := _FILE.match(path.name):
+            keys[match.group(1)] = _read_key(path)
+    if not keys:
+        return {}, ""
+    marker = directory / CURRENT_FILE
+    if not marker.exists():
+        raise KeyringError(f"{directory}: master keys but no '{CURRENT_FILE}' file naming "
+                           "the current one; write the key id of the newest into it")
+    current = marker.read_text(encoding="ascii").strip()
+    if current not in keys:
+        raise KeyringError(f"{marker}: names key {current!r}, but "
+                           f"master-{current}.key is not in {directory}")
+    return keys, current
 
 
 def _read_key(path: Path) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.db import close_old_connections
 
 from hogo.audit.tasks import verify_chain_task
-from hogo.footage.tasks import integrity_task, sweep_task
+from hogo.footage.tasks import expire_uploads_task, integrity_task, sweep_task
 
 log = logging.getLogger("hogo.schedule")
 DAY = 24 * 3600
@@ -22,6 +22,7 @@ JOBS: tuple[tuple[Callable, int], ...] = (
     (verify_chain_task, DAY),
     (integrity_task, DAY),
     (sweep_task, 3600),
+    (expire_uploads_task, DAY),
 )
 
 

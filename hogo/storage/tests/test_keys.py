@@ -87,3 +87,15 @@ def test_new_objects_are_wrapped_by_the_current_key(rig):
     new = rig.store.keyring.rotate()
     stored = rig.store.put(io.BytesIO(b"after rotation"))
     assert stored.wrapped_key.key_id == new
+
+
+def test_a_running_process_sees_a_rotation_made_elsewhere(tmp_path):
+    from hogo.storage.keys import Keyring
+
+    server = Keyring.load_or_create(tmp_path / "keys")
+    command = Keyring.load_or_create(tmp_path / "keys")
+    old = server.wrap(b"k" * 32)
+    new_id = command.rotate()
+    rewrapped = command.rewrap(old)
+    assert server.unwrap(rewrapped) == b"k" * 32  # unknown id: the server re-reads the keys
+    assert server.wrap(b"n" * 32).key_id == new_id  # and wraps new keys with the new one

@@ -2,7 +2,7 @@
 
 Resumes after an interruption (re-run the same command), skips files the server already has,
 and prints why a file was quarantined. Exit status 0 when every file was accepted or already
-present, 1 when any was quarantined or failed.
+present, 1 when any was quarantined, failed or could not be sent.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                     problems += 1
                     bar.write(f"FAILED {path}: {error}")
                     continue
-                if outcome.state == "quarantined":
+                if outcome.state not in ("ingested", "duplicate"):
                     problems += 1
                 bar.write(f"{outcome.state:<11} {path.relative_to(directory)}"
                           + (f": {outcome.detail}" if outcome.detail else ""))

@@ -47,5 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(f"hogo is up: http://{host}:{port}/  (Ctrl+C to stop)")
         # PATCH bodies of footage uploads (at most 64 MiB) stay in memory: waitress would
         # otherwise spool them to a temporary file, i.e. write plaintext video to disk.
+        # Likewise decrypted footage on its way out: the output buffer never spills to a file.
+        # A larger request body is refused before it is read.
         serve(application, host=host, port=port, threads=threads, ident="hogo",
-              inbuf_overflow=MAX_PATCH + (1 << 20))
+              inbuf_overflow=MAX_PATCH + (1 << 20), max_request_body_size=MAX_PATCH + (1 << 20),
+              outbuf_overflow=64 << 20, outbuf_high_watermark=32 << 20)
