@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hogo.audit",
     "hogo.registry",
     "hogo.footage",
+    "hogo.copies",
 ]
 
 MIDDLEWARE = [

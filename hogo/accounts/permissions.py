@@ -75,6 +75,19 @@ RULES: dict[str, Rule] = {
     "footage.search": _own_department(Role.MANAGER, operators=True),
     "footage.view": _own_department(Role.MANAGER, operators=True),
     "footage.view_quarantine": _own_department(Role.MANAGER, operators=True),
+    # Copies (Ashiya rule Arts. 5-8): requested by the department's manager or operators,
+    # decided by its manager; the register is a record, so auditors and the privacy
+    # officer read it too; a legal hold is released only by the privacy officer.
+    "copies.request": _own_department(Role.MANAGER, operators=True),
+    "copies.decide": _own_department(Role.MANAGER),
+    "copies.view_register": lambda user, obj: user.role in (
+        Role.PRIVACY_OFFICER, Role.AUDITOR) or _own_department(
+        Role.MANAGER, operators=True)(user, obj),
+    "copies.extend": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
+        Role.MANAGER)(user, obj),
+    "copies.hold": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
+        Role.MANAGER)(user, obj),
+    "copies.release_hold": _role(Role.PRIVACY_OFFICER),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
     "web.acknowledge_alert": lambda user, alert: user.role == Role.PRIVACY_OFFICER or (
         user.role == Role.MANAGER and (alert is None or alert.department_id == user.department_id)),

@@ -18,20 +18,24 @@ from hogo.rules.wareki import format_wareki
 
 # Ashiya City rule on dashcams in official vehicles (芦屋市規則第34号) Art. 10 (1)–(3), quoted
 # verbatim; the report on erasure is what REQUIREMENTS R-502 has the system track.
-DEFAULT_OBLIGATIONS_JA = """\
-遵守事項
-
-本パッケージに含まれるデータ又は複製データの提供を受けた方は、次の事項を遵守してください。
-（芦屋市公用車ドライブレコーダーの設置及び管理運用に関する規則（平成30年規則第34号）第10条）
-
-(1) データ又は複製データを適正に管理すること。
-(2) 目的以外の利用及び第三者への無断提供を行わないこと。
-(3) 目的を達成したとき、又は当該目的が達成されないことが判明したときは、速やかに複製データの消去、記録媒体の返却又は破砕等の必要な処理を行うこと。
-
-(3)の処理を行ったときは、その内容（消去・返却・破砕等の別及び日付）を提供元に報告してください。
-
-パスワードは本パッケージとは別の経路でお伝えしています。パスワードを本パッケージと同じ記録媒体やメールに記載しないでください。
-"""
+DEFAULT_OBLIGATIONS_JA = "\n".join([
+    "遵守事項",
+    "",
+    "本パッケージに含まれるデータ又は複製データの提供を受けた方は、次の事項を遵守してください。",
+    "（芦屋市公用車ドライブレコーダーの設置及び管理運用に関する規則（平成30年規則第34号）第10条）",
+    "",
+    "(1) データ又は複製データを適正に管理すること。",
+    "(2) 目的以外の利用及び第三者への無断提供を行わないこと。",
+    "(3) 目的を達成したとき、又は当該目的が達成されないことが判明したときは、"
+    "速やかに複製データの消去、記録媒体の返却又は破砕等の必要な処理を行うこと。",
+    "",
+    "(3)の処理を行ったときは、その内容（消去・返却・破砕等の別及び日付）を"
+    "提供元に報告してください。",
+    "",
+    "パスワードは本パッケージとは別の経路でお伝えしています。"
+    "パスワードを本パッケージと同じ記録媒体やメールに記載しないでください。",
+    "",
+])
 
 OBLIGATIONS_NAME = "遵守事項.txt"
 CUSTODY_NAME = "chain_of_custody.txt"
@@ -55,11 +59,11 @@ def for_people(text: str) -> bytes:
 
 
 def jst_text(instant: dt.datetime) -> str:
-    """`2025-06-03 14:15:00（令和7年6月3日）` in Japan time; naive datetimes are refused."""
+    """`2025-06-03 14:15:00 JST（令和7年6月3日）`; naive datetimes are refused."""
     if not isinstance(instant, dt.datetime) or instant.tzinfo is None:
         raise ValueError(f"need an aware datetime, got {instant!r}")
     local = instant.astimezone(JST)
-    return f"{local:%Y-%m-%d %H:%M:%S}（{format_wareki(local.date())}）"
+    return f"{local:%Y-%m-%d %H:%M:%S} JST（{format_wareki(local.date())}）"
 
 
 def custody_text(events: Sequence[CustodyEvent | tuple[Any, ...]], created: dt.datetime) -> str:
@@ -69,7 +73,8 @@ def custody_text(events: Sequence[CustodyEvent | tuple[Any, ...]], created: dt.d
     lines = [
         "取扱経過記録（チェーン・オブ・カストディ）",
         "",
-        f"パッケージ作成日時: {jst_text(created)} 日本時間",
+        f"パッケージ作成日時: {jst_text(created)}",
+        "日時はすべて日本時間（JST）です。",
         "",
     ]
     for number, raw in enumerate(events, start=1):
@@ -87,7 +92,8 @@ def custody_text(events: Sequence[CustodyEvent | tuple[Any, ...]], created: dt.d
     lines += [
         "各ファイルの SHA-256 ハッシュ値は manifest.sha256 及び manifest.json に記載しています。",
         "受領後、ハッシュ値が一致することを確認してください",
-        "（例: sha256sum -c manifest.sha256、Windows では certutil -hashfile <ファイル名> SHA256）。",
+        "（例: sha256sum -c manifest.sha256、"
+        "Windows では certutil -hashfile <ファイル名> SHA256）。",
     ]
     return "\n".join(lines)
 

@@ -114,7 +114,8 @@ def build_package(
     if isinstance(sink, str | os.PathLike):
         return _build_at_path(Path(sink), items, manifest, custody_bytes, obligations_bytes,
                               password, created)
-    start = sink.tell() if sink.seekable() else None
+    seekable = getattr(sink, "seekable", None)
+    start = sink.tell() if callable(seekable) and seekable() else None
     try:
         return _write(sink, items, manifest, custody_bytes, obligations_bytes, password, created)
     except BaseException:

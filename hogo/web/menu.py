@@ -23,6 +23,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("ダッシュボード"), "web:dashboard", "web.view_dashboard"),
     MenuItem(_("職員・操作取扱者"), "accounts:department", "accounts.view_own_department"),
     MenuItem(_("映像の検索"), "footage:search", "footage.search"),
+    MenuItem(_("複製データ"), "copies:register", "copies.view_register"),
     MenuItem(_("受信記録"), "footage:uploads", "footage.view_quarantine"),
     MenuItem(_("車両"), "registry:vehicles", "registry.view_vehicles"),
     MenuItem(_("監査ログ"), "audit:list", "audit.view_log"),

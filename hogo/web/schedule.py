@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import close_old_connections
 
 from hogo.audit.tasks import verify_chain_task
+from hogo.copies.tasks import copy_retention_task
 from hogo.footage.tasks import expire_uploads_task, integrity_task, sweep_task
 
 log = logging.getLogger("hogo.schedule")
@@ -23,6 +24,7 @@ JOBS: tuple[tuple[Callable, int], ...] = (
     (integrity_task, DAY),
     (sweep_task, 3600),
     (expire_uploads_task, DAY),
+    (copy_retention_task, DAY),
 )
 
 

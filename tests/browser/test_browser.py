@@ -11,7 +11,7 @@ LABELS = {
     "registry:vehicles": "車両", "audit:list": "監査ログ", "accounts:policy": "運用ポリシー",
     "accounts:users": "利用者管理", "accounts:tokens": "APIトークン",
     "accounts:totp": "二要素認証", "admin:index": "マスタ管理", "footage:search": "映像の検索",
-    "footage:uploads": "受信記録",
+    "footage:uploads": "受信記録", "copies:register": "複製データ",
 }
 
 

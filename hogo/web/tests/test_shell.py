@@ -5,15 +5,41 @@ import pytest
 from hogo.web.demo import USERS
 
 MENUS = {
-    "privacy": {"web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
-    "manager": {"web:dashboard", "accounts:department", "registry:vehicles", "accounts:totp",
-                "footage:search", "footage:uploads"},
-    "operator": {"web:dashboard", "registry:vehicles", "footage:search", "footage:uploads"},
+    "privacy": {
+        "copies:register",
+        "web:dashboard",
+        "audit:list",
+        "accounts:policy",
+        "accounts:totp",
+    },
+    "manager": {
+        "copies:register",
+        "web:dashboard",
+        "accounts:department",
+        "registry:vehicles",
+        "accounts:totp",
+        "footage:search",
+        "footage:uploads",
+    },
+    "operator": {
+        "copies:register",
+        "web:dashboard",
+        "registry:vehicles",
+        "footage:search",
+        "footage:uploads",
+    },
     "staff": {"web:dashboard"},
-    "auditor": {"web:dashboard", "audit:list", "accounts:policy"},
+    "auditor": {"copies:register", "web:dashboard", "audit:list", "accounts:policy"},
     "sysadmin": {"web:dashboard", "accounts:users", "accounts:tokens", "admin:index"},
-    "seiso-manager": {"web:dashboard", "accounts:department", "registry:vehicles",
-                      "accounts:totp", "footage:search", "footage:uploads"},
+    "seiso-manager": {
+        "copies:register",
+        "web:dashboard",
+        "accounts:department",
+        "registry:vehicles",
+        "accounts:totp",
+        "footage:search",
+        "footage:uploads",
+    },
 }
 
 

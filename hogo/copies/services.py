@@ -1,0 +1,254 @@
+"""The copy workflow: request (pinning the originals), approve or refuse, cut, keep, extend,
+hold, and erase at expiry with a deletion record. Every step is in the audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from hogo import clock
+from hogo.accounts.models import Role
+from hogo.accounts.permissions import allows
+from hogo.accounts.policy import effective_profile
+from hogo.audit import services as audit
+from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
+from hogo.footage import retention
+from hogo.footage.ingest import keep_object
+from hogo.footage.models import DeletionRecord, HoldKind, Segment
+from hogo.footage.search import Criteria, find_segments
+from hogo.footage.storage import DecryptingReader, get_store
+from hogo.registry.models import Vehicle
+from hogo.rules.copies import copy_expires_on, copy_request_refusals
+from hogo.web.alerts import raise_alert
+
+log = logging.getLogger("hogo.copies")
+REMIND_DAYS = 30
+
+
+class CopyRefused(ValueError):
+    """The request cannot go ahead; `reasons` are Japanese sentences for the requester."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" / ".join(reasons))
+
+
+def _segments(vehicle: Vehicle, start: dt.datetime, end: dt.datetime, channels: list[str]):
+    found = find_segments(Criteria(department_ids=(vehicle.department_id,),
+                                   vehicle_id=vehicle.pk, start=start, end=end))
+    return [s for s in found if s.channel in channels]
+
+
+def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.datetime,
+                 channels: list[str], audio: bool, purpose: str, justification: str,
+                 long_range_reason: str = "") -> CopyRequest:
+    """File a request; refused with reasons, pinned originals, self-approved for a manager."""
+    if not allows(user, "copies.request", vehicle):
+        raise PermissionError("only the department's manager or operators may request copies")
+    profile = effective_profile(user.organisation)
+    available = sorted({c for r in vehicle.recorders.all() for c in r.channels})
+    refusals = copy_request_refusals(
+        purpose=purpose, permitted=[u.code for u in profile.permitted_uses],
+        minutes=(end - start).total_seconds() / 60,
+        max_minutes=profile.value("copies.max_range_minutes"),
+        long_range_reason=long_range_reason, channels=channels, available_channels=available)
+    segments = _segments(vehicle, start, end, channels) if not refusals else []
+    if not refusals and not segments:
+        refusals.append("指定された範囲に元データがありません（既に消去されたか、まだ受信していません）。")
+    if refusals:
+        audit.record("copy.refused", user=user, obj=vehicle, purpose=purpose,
+                     detail={"reasons": refusals, "start": start.isoformat(),
+                             "end": end.isoformat()})
+        raise CopyRefused(refusals)
+    with transaction.atomic():
+        request = CopyRequest.objects.create(
+            vehicle=vehicle, start_at=start, end_at=end, channels=channels, audio=audio,
+            purpose=purpose, justification=justification, long_range_reason=long_range_reason,
+            requested_by=user, requested_at=clock.now())
+        request.hold = retention.place_hold(HoldKind.COPY_REQUEST, f"複製申請 #{request.pk}",
+                                            segments, by=user)
+        request.save(update_fields=["hold"])
+        audit.record("copy.requested", user=user, obj=request, purpose=justification,
+                     detail={"purpose": purpose, "channels": channels, "audio": audio})
+    if user.role == Role.MANAGER:
+        approve(user, request, self_approved=True)
+    return request
+
+
+def approve(manager: Any, request: CopyRequest, *, self_approved: bool = False) -> CopyRequest:
+    if not allows(manager, "copies.decide", request):
+        raise PermissionError("only the department's manager approves copy requests")
+    if request.state != RequestState.PENDING:
+        raise ValueError("this request has already been decided")
+    with transaction.atomic():
+        request.state, request.decided_by, request.decided_at = (
+            RequestState.APPROVED, manager, clock.now())
+        request.self_approved = self_approved
+        request.save()
+        audit.record("copy.approved", user=manager, obj=request,
+                     detail={"self_approved": self_approved})
+    return make_copies(request)
+
+
+def refuse(manager: Any, request: CopyRequest, reason: str) -> None:
+    if not allows(manager, "copies.decide", request):
+        raise PermissionError("only the department's manager decides copy requests")
+    if request.state != RequestState.PENDING:
+        raise ValueError("this request has already been decided")
+    with transaction.atomic():
+        request.state, request.decided_by, request.decided_at = (
+            RequestState.REFUSED, manager, clock.now())
+        request.decision_note = reason
+        request.save()
+        if request.hold:
+            retention.release_hold(request.hold, by=manager)
+        audit.record("copy.request_refused", user=manager, obj=request, purpose=reason)
+
+
+def make_copies(request: CopyRequest) -> CopyRequest:
+    """Cut each camera's part without re-encoding into a new encrypted copy, then unpin."""
+    from hogo.video.extract import ExtractError, Source, extract
+
+    store = get_store()
+    profile = effective_profile(request.requested_by.organisation)
+    made: list[Copy] = []
+    try:
+        for channel in request.channels:
+            segments = _segments(request.vehicle, request.start_at, request.end_at, [channel])
+            sources = [Source(DecryptingReader(store, s.stored.object_id, s.stored.wrapped_key,
+                                               s.size), s.start_at, name=s.original_name,
+                              sha256=s.sha256) for s in segments]
+            sink = io.BytesIO()
+            result = extract(sources, request.start_at, request.end_at, sink,
+                             keep_audio=request.audio)
+            sink.seek(0)
+            with transaction.atomic():
+                stored = keep_object(store.put(sink, expected_sha256=result.sha256))
+                made_at = clock.now()
+                made.append(Copy.objects.create(
+                    request=request, channel=channel, stored=stored, sha256=result.sha256,
+                    size=result.size, actual_start=result.actual_start,
+                    actual_end=result.actual_end, manifest=_manifest(request, result, segments),
+                    made_at=made_at, expires_on=copy_expires_on(
+                        clock.jst_date(made_at), profile.value("copies.retention_months"))))
+    except ExtractError as error:
+        with transaction.atomic():
+            request.state, request.decision_note = RequestState.FAILED, error.message_ja
+            request.save(update_fields=["state", "decision_note"])
+            audit.record("copy.failed", obj=request, detail={"error": str(error)})
+        return request
+    with transaction.atomic():
+        request.state = RequestState.MADE
+        request.save(update_fields=["state"])
+        if request.hold:
+            retention.release_hold(request.hold, by=None)
+        for copy in made:
+            audit.record("copy.made", obj=copy, purpose=request.justification,
+                         detail={"sha256": copy.sha256, "request": request.pk,
+                                 "expires_on": copy.expires_on.isoformat()})
+    return request
+
+
+def _manifest(request: CopyRequest, result: Any, segments: list[Segment]) -> dict:
+    return {
+        "request": request.pk, "purpose": request.purpose,
+        "requested_range": [request.start_at.isoformat(), request.end_at.isoformat()],
+        "actual_range": [result.actual_start.isoformat(), result.actual_end.isoformat()],
+        "sources": [{"segment": s.pk, "name": s.original_name, "sha256": s.sha256}
+                    for s in segments],
+        "output": {"sha256": result.sha256, "size": result.size,
+                   "frames": result.frame_count, "codec": result.video_codec},
+        "tool": result.tool,
+    }
+
+
+def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -> None:
+    """Keep a copy longer for one of the three listed reasons (Ashiya rule Art. 7(4))."""
+    if not allows(by, "copies.extend", copy):
+        raise PermissionError("not allowed to extend this copy")
+    if copy.erased_at is not None:
+        raise ValueError("the copy is already erased")
+    if until <= copy.expires_on:
+        raise ValueError("延長後の保存期限は現在の期限より後にしてください。")
+    with transaction.atomic():
+        RetentionExtension.objects.create(copy=copy, reason=reason, asked_by=asked_by,
+                                          until=until, recorded_by=by, recorded_at=clock.now())
+        old = copy.expires_on
+        copy.expires_on = until + dt.timedelta(days=1)
+        copy.save(update_fields=["expires_on"])
+        audit.record("copy.extended", user=by, obj=copy, purpose=asked_by,
+                     detail={"reason": reason, "from": old.isoformat(),
+                             "until": until.isoformat()})
+
+
+def place_copy_hold(copy: Copy, reference: str, *, by: Any) -> CopyHold:
+    if not allows(by, "copies.hold", copy):
+        raise PermissionError("not allowed to place a legal hold")
+    with transaction.atomic():
+        hold = CopyHold.objects.create(copy=copy, reference=reference, placed_by=by,
+                                       placed_at=clock.now())
+        audit.record("copy.hold_placed", user=by, obj=copy, purpose=reference)
+    return hold
+
+
+def release_copy_hold(hold: CopyHold, *, by: Any) -> None:
+    if not allows(by, "copies.release_hold", hold.copy):
+        raise PermissionError("only the privacy officer releases a legal hold")
+    with transaction.atomic():
+        hold.released_by, hold.released_at = by, clock.now()
+        hold.save(update_fields=["released_by", "released_at"])
+        audit.record("copy.hold_released", user=by, obj=hold.copy, purpose=hold.reference)
+
+
+def erase_expired(today: dt.date | None = None) -> list[DeletionRecord]:
+    """The daily job: crypto-shred every copy past its expiry that no legal hold keeps."""
+    today = today or clock.today_jst()
+    records = []
+    due = Copy.objects.filter(erased_at__isnull=True, expires_on__lte=today).select_related(
+        "stored", "request__vehicle")
+    for copy in due:
+        if copy.holds.filter(released_at__isnull=True).exists():
+            continue
+        records.append(_erase_copy(copy, today))
+    return records
+
+
+def _erase_copy(copy: Copy, today: dt.date) -> DeletionRecord:
+    with transaction.atomic():
+        now = clock.now()
+        copy.erased_at = now
+        copy.save(update_fields=["erased_at"])
+        stored = copy.stored
+        stored.wrapped_key, stored.shredded_at = "", now
+        stored.save(update_fields=["wrapped_key", "shredded_at"])
+        record = DeletionRecord.objects.create(
+            object_id=stored.object_id, sha256=copy.sha256, size=copy.size,
+            what=f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
+                 f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）",
+            recorder=None, recorded_from=copy.actual_start, rule="copy_retention",
+            method="crypto-shred: wrapped AES-256 data key destroyed, blob deleted",
+            erased_at=now, erased_by="system",
+            detail={"copy": copy.pk, "expired_on": copy.expires_on.isoformat(),
+                    "extensions": copy.extensions.count()})
+        audit.record("copy.erased", obj=copy, detail={"deletion_record": record.pk,
+                                                     "rule": "copy_retention"})
+        object_id = stored.object_id
+        transaction.on_commit(lambda: get_store().shred(object_id))
+    return record
+
+
+def remind_expiring(today: dt.date | None = None) -> int:
+    """Tell the manager 30 days ahead, so an extension can be recorded in time."""
+    today = today or clock.today_jst()
+    soon = Copy.objects.filter(erased_at__isnull=True, expires_on__gt=today,
+                               expires_on__lte=today + dt.timedelta(days=REMIND_DAYS))
+    for copy in soon.select_related("request__vehicle__department"):
+        raise_alert("copies.expiring", department=copy.request.vehicle.department,
+                    key=f"copy-expiring:{copy.pk}:{copy.expires_on}",
+                    message=f"{copy} は {copy.expires_on:%Y-%m-%d} に保存期限を迎え消去されます。"
+                            "延長が必要な場合は理由とともに記録してください。")
+    return soon.count()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hogo.copies import views
+
+app_name = "copies"
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("new/", views.new_request, name="new"),
+    path("requests/<int:pk>/", views.detail, name="detail"),
+    path("requests/<int:pk>/decide/", views.decide, name="decide"),
+    path("copies/<int:pk>/extend/", views.extend, name="extend"),
+    path("copies/<int:pk>/hold/", views.hold, name="hold"),
+    path("holds/<int:pk>/release/", views.release, name="release"),
+    path("certificates/<int:pk>/", views.certificate, name="certificate"),
+]

@@ -1,0 +1,137 @@
+"""Copy register, request, decision, extension, legal hold and deletion certificates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hogo.accounts.models import Role
+from hogo.accounts.permissions import allows, authorize, permission_required
+from hogo.copies import services
+from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
+from hogo.copies.models import Copy, CopyHold, CopyRequest
+from hogo.footage.models import DeletionRecord
+from hogo.footage.viewing import purpose_choices
+from hogo.registry.models import Vehicle
+
+
+def _visible_requests(user):
+    requests = CopyRequest.objects.select_related("vehicle", "requested_by", "decided_by")
+    if user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR):
+        return requests
+    return requests.filter(vehicle__department=user.department_id)
+
+
+@permission_required("copies.view_register")
+def register(request: HttpRequest) -> HttpResponse:
+    requests = _visible_requests(request.user).prefetch_related("copies__holds")[:200]
+    return render(request, "copies/register.html", {
+        "requests": requests, "can_request": allows(request.user, "copies.request")})
+
+
+@permission_required("copies.request")
+def new_request(request: HttpRequest) -> HttpResponse:
+    vehicles = Vehicle.objects.filter(department=request.user.department_id)
+    form = CopyRequestForm(request.POST or None, vehicles=vehicles,
+                           purposes=purpose_choices(request.user) + [
+                               ("training_material", _("研修・教材として使用"))])
+    refusals: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.request_copy(
+                request.user, vehicle=data["vehicle"], start=data["start"], end=data["end"],
+                channels=data["channels"], audio=data["audio"], purpose=data["purpose"],
+                justification=data["justification"],
+                long_range_reason=data["long_range_reason"])
+            messages.success(request, _("複製を申請しました。"))
+            return redirect("copies:detail", pk=made.pk)
+        except services.CopyRefused as refused:
+            refusals = refused.reasons
+    return render(request, "copies/new.html", {"form": form, "refusals": refusals})
+
+
+@permission_required("copies.view_register")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    copy_request = get_object_or_404(_visible_requests(request.user), pk=pk)
+    user = request.user
+    return render(request, "copies/detail.html", {
+        "req": copy_request, "copies": copy_request.copies.prefetch_related(
+            "extensions", "holds"),
+        "can_decide": copy_request.state == "pending" and allows(
+            user, "copies.decide", copy_request),
+        "can_extend": allows(user, "copies.extend", copy_request),
+        "can_release": allows(user, "copies.release_hold", copy_request),
+        "refuse_form": RefuseForm(), "extension_form": ExtensionForm(), "hold_form": HoldForm(),
+    })
+
+
+@require_POST
+@permission_required("copies.decide")
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    copy_request = get_object_or_404(CopyRequest, pk=pk)
+    authorize(request, "copies.decide", copy_request)
+    if request.POST.get("decision") == "approve":
+        services.approve(request.user, copy_request)
+        messages.success(request, _("承認しました。複製データを作成しました。"))
+    else:
+        form = RefuseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("不承認の理由を入力してください。"))
+            return redirect("copies:detail", pk=pk)
+        services.refuse(request.user, copy_request, form.cleaned_data["reason"])
+        messages.success(request, _("不承認としました。元データの消去停止を解除しました。"))
+    return redirect("copies:detail", pk=pk)
+
+
+@require_POST
+@permission_required("copies.view_register")
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    copy = get_object_or_404(Copy, pk=pk)
+    authorize(request, "copies.extend", copy)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend(copy, by=request.user, **form.cleaned_data)
+            messages.success(request, _("保存期間の延長を記録しました。"))
+        except ValueError as refused:
+            messages.error(request, str(refused))
+    else:
+        messages.error(request, _("延長の理由、要請者、期限をすべて入力してください。"))
+    return redirect("copies:detail", pk=copy.request_id)
+
+
+@require_POST
+@permission_required("copies.view_register")
+def hold(request: HttpRequest, pk: int) -> HttpResponse:
+    copy = get_object_or_404(Copy, pk=pk)
+    authorize(request, "copies.hold", copy)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        services.place_copy_hold(copy, form.cleaned_data["reference"], by=request.user)
+        messages.success(request, _("証拠保全（消去停止）を設定しました。"))
+    return redirect("copies:detail", pk=copy.request_id)
+
+
+@require_POST
+@permission_required("copies.release_hold")
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    copy_hold = get_object_or_404(CopyHold, pk=pk, released_at__isnull=True)
+    services.release_copy_hold(copy_hold, by=request.user)
+    messages.success(request, _("証拠保全を解除しました。"))
+    return redirect("copies:detail", pk=copy_hold.copy.request_id)
+
+
+@permission_required("copies.view_register")
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable deletion certificate (消去証明書) for an erased copy."""
+    record = get_object_or_404(DeletionRecord, pk=pk, rule="copy_retention")
+    copy = get_object_or_404(Copy.objects.filter(
+        Q(pk=record.detail.get("copy"))), pk=record.detail.get("copy"))
+    authorize(request, "copies.view_register", copy)
+    return render(request, "copies/certificate.html", {
+        "record": record, "copy": copy, "organisation": request.user.organisation})
