@@ -6,9 +6,13 @@ Audit entries are append-only in the database, so tests that empty tables betwee
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 
 import pytest
+
+from hogo.clock import JST
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
@@ -79,3 +83,56 @@ def client_for(demo, client):
         return client
 
     return login
+
+
+# Footage fixtures: short generated clips with recorder-style names, and an upload token.
+T0 = dt.datetime(2025, 6, 3, 14, 0, 0, tzinfo=JST)
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    """Four 5-second front-camera clips a minute apart, named as the flat profile expects."""
+    folder = tmp_path_factory.mktemp("card")
+    made = []
+    for n in range(4):
+        start = T0 + dt.timedelta(minutes=n)
+        path = folder / f"{start:%Y%m%d_%H%M%S}_F.mp4"
+        from hogo.video.synth import make_clip
+
+        make_clip(path, start, 5, fps=10, size=(320, 180))
+        made.append(path)
+    return made
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def recorder(demo):
+    from hogo.registry.models import Recorder
+
+    return Recorder.objects.get(serial="DEMO-0001")
+
+
+@pytest.fixture
+def token(demo):
+    from hogo.accounts import services
+
+    department = demo.departments.get(code="kanzai")
+    return services.issue_token(demo, "車庫端末", by=None, department=department)[1]
+
+
+@pytest.fixture(scope="session")
+def continuous_clips(tmp_path_factory):
+    """Three one-minute clips back to back (14:00-14:03), as a recorder writes while driving."""
+    from hogo.video.synth import make_clip
+
+    folder = tmp_path_factory.mktemp("drive")
+    made = []
+    for n in range(3):
+        start = T0 + dt.timedelta(minutes=n)
+        path = folder / f"{start:%Y%m%d_%H%M%S}_F.mp4"
+        make_clip(path, start, 60, fps=10, size=(320, 180))
+        made.append(path)
+    return made

@@ -17,7 +17,7 @@ from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
 from hogo.footage import retention
-from hogo.footage.ingest import keep_object
+from hogo.footage.ingest import forget_orphan, keep_object
 from hogo.footage.models import DeletionRecord, HoldKind, Segment
 from hogo.footage.search import Criteria, find_segments
 from hogo.footage.storage import DecryptingReader, get_store
@@ -109,24 +109,39 @@ def refuse(manager: Any, request: CopyRequest, reason: str) -> None:
         audit.record("copy.request_refused", user=manager, obj=request, purpose=reason)
 
 
+def continuous_runs(segments: list[Segment], max_gap: dt.timedelta) -> list[list[Segment]]:
+    """Split time-ordered segments where recording stopped (the vehicle was parked)."""
+    runs: list[list[Segment]] = []
+    for segment in segments:
+        if runs and segment.start_at - runs[-1][-1].end_at <= max_gap:
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    return runs
+
+
 def make_copies(request: CopyRequest) -> CopyRequest:
-    """Cut each camera's part without re-encoding into a new encrypted copy, then unpin."""
-    from hogo.video.extract import ExtractError, Source, extract
+    """Cut each camera's part without re-encoding into new encrypted copies (one per
+    continuous stretch of recording), then unpin the originals."""
+    from hogo.video.extract import MAX_GAP, ExtractError, Source, extract
 
     store = get_store()
     profile = effective_profile(request.requested_by.organisation)
     made: list[Copy] = []
+    pieces = [(channel, run) for channel in request.channels for run in continuous_runs(
+        _segments(request.vehicle, request.start_at, request.end_at, [channel]), MAX_GAP)]
     try:
-        for channel in request.channels:
-            segments = _segments(request.vehicle, request.start_at, request.end_at, [channel])
+        for channel, segments in pieces:
             sources = [Source(DecryptingReader(store, s.stored.object_id, s.stored.wrapped_key,
                                                s.size), s.start_at, name=s.original_name,
                               sha256=s.sha256) for s in segments]
             sink = io.BytesIO()
-            result = extract(sources, request.start_at, request.end_at, sink,
+            result = extract(sources, max(request.start_at, segments[0].start_at),
+                             min(request.end_at, segments[-1].end_at), sink,
                              keep_audio=request.audio)
             sink.seek(0)
             with transaction.atomic():
+                forget_orphan(result.sha256)
                 stored = keep_object(store.put(sink, expected_sha256=result.sha256))
                 made_at = clock.now()
                 made.append(Copy.objects.create(

@@ -4,7 +4,10 @@ import base64
 import hashlib
 
 from hogo.footage.models import Segment, Upload
-from hogo.footage.tests.conftest import sha256
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def meta(**values):
