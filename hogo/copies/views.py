@@ -16,7 +16,7 @@ from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseFo
 from hogo.copies.models import Copy, CopyHold, CopyRequest
 from hogo.footage.models import DeletionRecord
 from hogo.footage.viewing import purpose_choices
-from hogo.registry.models import Vehicle
+from hogo.registry.models import Channel, Vehicle
 
 
 def _visible_requests(user):
@@ -30,7 +30,13 @@ def _visible_requests(user):
 def register(request: HttpRequest) -> HttpResponse:
     requests = _visible_requests(request.user).prefetch_related("copies__holds")[:200]
     return render(request, "copies/register.html", {
-        "requests": requests, "can_request": allows(request.user, "copies.request")})
+        "requests": requests, "can_request": allows(request.user, "copies.request"),
+        "labels": _labels(request.user)})
+
+
+def _labels(user) -> dict:
+    """Japanese names for purpose and camera codes."""
+    return {**dict(purpose_choices(user)), **dict(Channel.choices)}
 
 
 @permission_required("copies.request")
@@ -67,6 +73,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_extend": allows(user, "copies.extend", copy_request),
         "can_release": allows(user, "copies.release_hold", copy_request),
         "refuse_form": RefuseForm(), "extension_form": ExtensionForm(), "hold_form": HoldForm(),
+        "labels": _labels(user),
     })
 
 

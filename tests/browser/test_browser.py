@@ -116,3 +116,28 @@ def test_auditor_cannot_reach_footage(page, login, shot):
     login("auditor")
     response = page.goto(f"{page.base_url}/footage/")
     assert response.status == 403
+
+
+def test_copy_request_and_approval(page, login, shot, browser):
+    login("operator")
+    page.click("nav.side >> text=複製データ")
+    page.click("[data-testid=new-copy]")
+    today = page.evaluate("new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10)")
+    page.select_option("select[name=vehicle]", label="デモ 300 さ 10-01 公用車1号")
+    page.fill("input[name=start]", f"{today}T09:00:10")
+    page.fill("input[name=end]", f"{today}T09:00:50")
+    page.check("input[name=channels][value=front]")
+    page.select_option("select[name=purpose]", "accident_investigation")
+    page.fill("textarea[name=justification]", "本日9時 庁舎前での接触事故（保険請求）")
+    shot("copy-request")
+    page.click("[data-testid=submit-request]")
+    assert page.locator("[data-testid=state]").inner_text() == "承認待ち"
+    url = page.url
+    page.click("text=ログアウト")
+
+    login("manager")
+    page.goto(url)
+    page.click("[data-testid=approve]")
+    page.wait_for_selector("[data-testid=copy-sha256]")
+    assert page.locator("[data-testid=state]").inner_text() == "作成済み"
+    shot("copy-approved")

@@ -214,6 +214,23 @@ def test_the_output_is_faststart_and_its_hash_and_size_are_recorded(footage: Foo
     assert "PyAV" in result.tool and "FFmpeg" in result.tool and "hogo" in result.tool
 
 
+def test_an_index_larger_than_the_room_reserved_falls_back_to_a_second_pass(
+        footage: Footage, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected, _ = cut(footage.segments, 2.5, 4.05)
+    monkeypatch.setattr("hogo.video.extract._MOOV_FIXED", 16)
+    monkeypatch.setattr("hogo.video.extract._MOOV_PER_SAMPLE", 0)
+
+    result, sink = cut(footage.segments, 2.5, 4.05)
+
+    data = sink.getvalue()
+    moov = data.index(b"moov") - 4
+    moov_end = moov + int.from_bytes(data[moov:moov + 4], "big")
+    assert moov_end <= data.index(b"mdat") - 4 <= moov_end + 16  # no room reserved: moved
+    assert (result.frame_count, result.actual_end) == (expected.frame_count, expected.actual_end)
+    assert result.size == len(data)
+    assert_matches_probe(result, sink)
+
+
 def test_the_originals_are_left_untouched(footage: Footage) -> None:
     paths = [*footage.segments, footage.after_gap]
     before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}

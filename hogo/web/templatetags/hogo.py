@@ -57,3 +57,9 @@ def object_label(entry) -> str:
 def jst_seconds(value: dt.datetime | None) -> str:
     """Date and time to the second in Japan, for footage: 令和7年6月3日 14:05:09."""
     return _in_japan(value, "%H:%M:%S")
+
+
+@register.filter
+def label_of(code: str, labels: dict) -> str:
+    """The display label of a code from a mapping, or the code itself."""
+    return str(labels.get(code, code))
