@@ -18,7 +18,11 @@ overlap longer than `max_gap` stops the extraction with an `ExtractError` that s
 
 The sources are read through file objects (e.g. one decrypting a stored original on the fly), and
 the copy is written to a file object the caller chooses, so no plaintext ever needs a path on
-disk. Framework-free: imported by Django code, never importing it.
+disk. The copy's index (`moov`) is at the front, so a browser plays it while it downloads: room
+for it is reserved before the media data, and only if that proves too small is the copy written
+again with FFmpeg's faststart, which moves the media data in a second pass. Memory use is a few
+packets plus the demuxers' indexes, apart from the sink. Framework-free: imported by Django
+code, never importing it.
 """
 
 from __future__ import annotations
@@ -46,7 +50,6 @@ import hogo
 MAX_GAP = dt.timedelta(seconds=1)
 _INPUT_BUFFER = 256 * 1024  # fewer, larger reads through a decrypting file object
 _OUTPUT_BUFFER = 1024 * 1024
-_HASH_BLOCK = 1024 * 1024
 # Room reserved at the front of the copy for its index (moov), so no second pass has to move
 # the media data: the worst case per sample (size, time, composition offset, sync flag, chunk
 # offset and chunk entry) plus a fixed part, for a little more than the range asked for.
@@ -489,14 +492,12 @@ class _Copier:
 
     def _index_estimate(self) -> int:
         """Bytes to reserve for the index: every sample of the range, in the worst case."""
-        seconds = (_seconds(self.end - self.start) - self.origin + _MOOV_SLACK_SECONDS)
-        samples = Fraction(0)
-        for item in self.inputs[:1]:  # all segments used share these formats
-            video = item.video
-            samples += seconds * (video.average_rate or video.guessed_rate or 120)
-            if self.keep_audio:
-                context = item.audio.codec_context
-                samples += seconds * context.sample_rate / (context.frame_size or 256)
+        seconds = _seconds(self.end - self.start) - self.origin + _MOOV_SLACK_SECONDS
+        first = self.inputs[0]  # every segment used has the same formats
+        samples = seconds * (first.video.average_rate or first.video.guessed_rate or 120)
+        if self.keep_audio:
+            context = first.audio.codec_context
+            samples += seconds * context.sample_rate / (context.frame_size or 256)
         return _MOOV_FIXED + _MOOV_PER_SAMPLE * math.ceil(samples)
 
     def _open_output(self, first: _Input, reserve: int | None) -> None:
@@ -776,13 +777,11 @@ class _ReadView(io.RawIOBase):
 
 
 def _hash(sink: BinaryIO) -> tuple[str, int]:
-    hasher, size = hashlib.sha256(), 0
     sink.seek(0)
-    while block := sink.read(_HASH_BLOCK):
-        hasher.update(block)
-        size += len(block)
+    digest = hashlib.file_digest(sink, "sha256")  # type: ignore[arg-type]
+    size = sink.seek(0, os.SEEK_END)
     sink.seek(0)
-    return hasher.hexdigest(), size
+    return digest.hexdigest(), size
 
 
 __all__ = ["MAX_GAP", "ExtractError", "Extraction", "Source", "SourceUsed", "extract",

@@ -275,8 +275,7 @@ def test_a_gap_inside_the_range_is_refused_and_located(footage: Footage) -> None
     assert error.code == "gap"
     assert "3.0 s" in error.message and "seg2.mp4" in error.message
     assert "14:15:09.000" in error.message and "14:15:12.000" in error.message
-    assert "14:15:09.000" in error.message_ja and "欠" not in error.message  # English only
-    assert "映像のない部分" in error.message_ja
+    assert "14:15:09.000" in error.message_ja and "映像のない部分" in error.message_ja
 
 
 def test_a_range_that_falls_in_a_gap_is_refused(footage: Footage) -> None:
