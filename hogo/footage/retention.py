@@ -89,8 +89,8 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
         stored = EncryptedObject.objects.select_for_update().get(pk=segment.stored_id)
         others = stored.segments.exclude(pk=segment.pk).filter(erased_at__isnull=True).exists()
         if others:
-            method = ("removed from this recorder's catalogue; the same content is still an "
-                      "original of another recorder, so its key and blob remain")
+            # Fits DeletionRecord.method (100 characters).
+            method = "catalogue entry removed; key kept: still another recorder's original"
         else:
             method = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
             stored.wrapped_key, stored.shredded_at = "", now

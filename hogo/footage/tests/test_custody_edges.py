@@ -84,7 +84,7 @@ def test_content_shared_by_two_recorders_is_shredded_with_the_last(
     assert one.stored_id == two.stored_id
     with django_capture_on_commit_callbacks(execute=True):
         first = retention.erase_segment(one, rule="test", by=None, why="t")
-    assert "still an original of another recorder" in first.method
+    assert "still another recorder's original" in first.method
     stored = EncryptedObject.objects.get(pk=one.stored_id)
     assert stored.wrapped_key and get_store().exists(stored.object_id)
     with django_capture_on_commit_callbacks(execute=True):
