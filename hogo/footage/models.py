@@ -111,6 +111,8 @@ class Upload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Sidecars are found by name when their clip is ingested or erased.
+        indexes = [models.Index(fields=["recorder", "relative_path"])]
 
     def __str__(self) -> str:
         return f"{self.relative_path} ({self.offset}/{self.length})"

@@ -54,7 +54,8 @@ def sweep_recorder(recorder: Recorder) -> SweepResult:
         (Kept(*row) for row in rows), recorder.capacity_bytes,
         recorder.capacity_hours * 3600 if recorder.capacity_hours else None)
     erased = 0
-    for segment in Segment.objects.filter(id__in=sweep.erase).select_related("stored"):
+    for segment_id in sweep.erase:  # one at a time: no query with 100,000 parameters
+        segment = Segment(pk=segment_id)
         try:
             erase_segment(segment, rule=RING_BUFFER_RULE, by=None,
                           why=f"recorder capacity exceeded ({recorder.serial})")
@@ -77,8 +78,8 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
     """
     actor, _ = audit.actor_of(by)
     with transaction.atomic():
-        segment = Segment.objects.select_for_update().select_related("stored", "recorder").get(
-            pk=segment.pk)
+        segment = Segment.objects.select_for_update().select_related(
+            "stored", "recorder__vehicle").get(pk=segment.pk)
         if segment.erased_at is not None:
             raise ValueError(f"segment {segment.pk} is already erased")
         if segment.holds.filter(released_at__isnull=True).exists():

@@ -47,7 +47,8 @@ def find_segments(criteria: Criteria) -> QuerySet[Segment]:
     if None not in (criteria.min_lat, criteria.max_lat, criteria.min_lon, criteria.max_lon):
         found = found.filter(max_lat__gte=criteria.min_lat, min_lat__lte=criteria.max_lat,
                              max_lon__gte=criteria.min_lon, min_lon__lte=criteria.max_lon)
-    return found.order_by("start_at", "channel")
+    # The GPS track can be long and is not needed to list or place a segment.
+    return found.defer("gps_track").order_by("start_at", "channel")
 
 
 def timeline_rows(segments, day_start) -> list[dict]:
