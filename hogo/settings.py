@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hogo.registry",
     "hogo.footage",
     "hogo.copies",
+    "hogo.media",
 ]
 
 MIDDLEWARE = [

@@ -88,6 +88,11 @@ RULES: dict[str, Rule] = {
     "copies.hold": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
         Role.MANAGER)(user, obj),
     "copies.release_hold": _role(Role.PRIVACY_OFFICER),
+    # Media (R-102: every staff member can borrow and return a medium of their department);
+    # the board is a record the privacy officer and auditors read too.
+    "media.use": lambda user, obj: obj is None or _department_of(obj) == user.department_id,
+    "media.view": lambda user, obj: user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR) or (
+        obj is None or _department_of(obj) == user.department_id),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
     "web.acknowledge_alert": lambda user, alert: user.role == Role.PRIVACY_OFFICER or (
         user.role == Role.MANAGER and (alert is None or alert.department_id == user.department_id)),

@@ -21,6 +21,7 @@ from hogo.accounts import services as accounts
 from hogo.accounts.models import Department, Organisation, Role, User
 from hogo.clock import JST, today_jst
 from hogo.footage.ingest import ingest_file
+from hogo.media.models import Cabinet, Medium, MediumKind
 from hogo.registry.models import Channel, Recorder, Vehicle, VehicleKind
 from hogo.video.synth import make_clip, make_nmea_track
 
@@ -91,6 +92,13 @@ def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
         if u.operator:
             manager = User.objects.get(role=Role.MANAGER, department=made[u.username].department)
             accounts.designate_operator(manager, made[u.username])
+    for code in ("kanzai", "seiso"):
+        cabinet = Cabinet.objects.create(department=departments[code], name="施錠保管庫A",
+                                         location=f"{departments[code].name} 事務室")
+        for n in (1, 2):
+            Medium.objects.create(department=departments[code], kind=MediumKind.USB,
+                                  label=f"{code.upper()}-USB-{n:02d}", capacity_bytes=32 << 30,
+                                  encrypted=True, cabinet=cabinet)
     if footage:
         load_demo_footage(recorders)
     return org, True

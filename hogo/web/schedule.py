@@ -16,6 +16,7 @@ from django.db import close_old_connections
 from hogo.audit.tasks import verify_chain_task
 from hogo.copies.tasks import copy_retention_task
 from hogo.footage.tasks import expire_uploads_task, integrity_task, sweep_task
+from hogo.media.tasks import overdue_media_task
 
 log = logging.getLogger("hogo.schedule")
 DAY = 24 * 3600
@@ -25,6 +26,7 @@ JOBS: tuple[tuple[Callable, int], ...] = (
     (sweep_task, 3600),
     (expire_uploads_task, DAY),
     (copy_retention_task, DAY),
+    (overdue_media_task, 3600),
 )
 
 

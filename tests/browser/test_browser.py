@@ -7,16 +7,25 @@ from hogo.web.tests.test_shell import MENUS
 pytestmark = pytest.mark.browser
 
 LABELS = {
-    "web:dashboard": "ダッシュボード", "accounts:department": "職員・操作取扱者",
-    "registry:vehicles": "車両", "audit:list": "監査ログ", "accounts:policy": "運用ポリシー",
-    "accounts:users": "利用者管理", "accounts:tokens": "APIトークン",
-    "accounts:totp": "二要素認証", "admin:index": "マスタ管理", "footage:search": "映像の検索",
-    "footage:uploads": "受信記録", "copies:register": "複製データ",
+    "web:dashboard": "ダッシュボード",
+    "accounts:department": "職員・操作取扱者",
+    "registry:vehicles": "車両",
+    "audit:list": "監査ログ",
+    "accounts:policy": "運用ポリシー",
+    "accounts:users": "利用者管理",
+    "accounts:tokens": "APIトークン",
+    "accounts:totp": "二要素認証",
+    "admin:index": "マスタ管理",
+    "footage:search": "映像の検索",
+    "footage:uploads": "受信記録",
+    "copies:register": "複製データ",
+    "media:board": "記録媒体",
 }
 
 
-@pytest.mark.parametrize("username", ["privacy", "manager", "operator", "staff", "auditor",
-                                      "sysadmin"])
+@pytest.mark.parametrize(
+    "username", ["privacy", "manager", "operator", "staff", "auditor", "sysadmin"]
+)
 def test_each_role_logs_in_and_sees_its_menus(page, login, shot, username):
     login(username)
     shown = page.locator("nav.side a").all_inner_texts()
@@ -91,8 +100,10 @@ def test_operator_finds_and_plays_footage_after_choosing_a_purpose(page, login, 
     login("operator")
     page.click("nav.side >> text=映像の検索")
     page.click("a:text('デモ 300 さ 10-01 公用車1号')")
-    page.fill("input[name=day]", page.evaluate(
-        "new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10)"))
+    page.fill(
+        "input[name=day]",
+        page.evaluate("new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10)"),
+    )
     page.click("button:text('表示')")
     page.wait_for_selector(".lane-bars .bar")
     assert page.locator(".lane-bars .bar").count() == 3
@@ -105,7 +116,8 @@ def test_operator_finds_and_plays_footage_after_choosing_a_purpose(page, login, 
     page.wait_for_selector("video#player")
     page.wait_for_function("document.querySelector('#player').readyState >= 1")
     width, duration = page.evaluate(
-        "(v => [v.videoWidth, v.duration])(document.querySelector('#player'))")
+        "(v => [v.videoWidth, v.duration])(document.querySelector('#player'))"
+    )
     assert width == 640 and 59 <= duration <= 61
     page.evaluate("document.querySelector('#player').currentTime = 30")
     page.wait_for_function("document.querySelector('#player').readyState >= 2")
@@ -141,3 +153,33 @@ def test_copy_request_and_approval(page, login, shot, browser):
     page.wait_for_selector("[data-testid=copy-sha256]")
     assert page.locator("[data-testid=state]").inner_text() == "作成済み"
     shot("copy-approved")
+
+
+def test_inventory_flow_on_a_tablet(browser, live_server, transactional_db):
+    from hogo.web.demo import load_demo
+
+    load_demo(footage=False)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 820, "height": 1180})
+    tablet = context.new_page()
+    tablet.set_default_timeout(10_000)
+    tablet.goto(f"{live_server.url}/accounts/login/")
+    tablet.fill("input[name=username]", "staff")
+    tablet.fill("input[name=password]", "demo-staff-2026")
+    tablet.click("[data-testid=login-submit]")
+    tablet.click("nav.side >> text=記録媒体")
+    tablet.click("form button:has-text('棚卸しを始める')")
+    tablet.click("[data-testid=found-KANZAI-USB-02]")
+    tablet.wait_for_selector("#items .inventory-item[data-label=KANZAI-USB-02] .badge")
+    tablet.click("[data-testid=missing-KANZAI-USB-01]")
+    tablet.wait_for_selector("[data-testid=missing-mark-KANZAI-USB-01]")
+    tablet.screenshot(path=str(_shots() / "inventory.png"), full_page=True)
+    tablet.click("nav.side >> text=記録媒体")
+    assert tablet.locator("[data-testid=state-KANZAI-USB-01]").inner_text() == "所在不明"
+    context.close()
+
+
+def _shots():
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -6,6 +6,7 @@ from hogo.web.demo import USERS
 
 MENUS = {
     "privacy": {
+        "media:board",
         "copies:register",
         "web:dashboard",
         "audit:list",
@@ -13,6 +14,7 @@ MENUS = {
         "accounts:totp",
     },
     "manager": {
+        "media:board",
         "copies:register",
         "web:dashboard",
         "accounts:department",
@@ -22,16 +24,24 @@ MENUS = {
         "footage:uploads",
     },
     "operator": {
+        "media:board",
         "copies:register",
         "web:dashboard",
         "registry:vehicles",
         "footage:search",
         "footage:uploads",
     },
-    "staff": {"web:dashboard"},
-    "auditor": {"copies:register", "web:dashboard", "audit:list", "accounts:policy"},
-    "sysadmin": {"web:dashboard", "accounts:users", "accounts:tokens", "admin:index"},
+    "staff": {"media:board", "web:dashboard"},
+    "auditor": {"media:board", "copies:register", "web:dashboard", "audit:list", "accounts:policy"},
+    "sysadmin": {
+        "media:board",
+        "web:dashboard",
+        "accounts:users",
+        "accounts:tokens",
+        "admin:index",
+    },
     "seiso-manager": {
+        "media:board",
         "copies:register",
         "web:dashboard",
         "accounts:department",

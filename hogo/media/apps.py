@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    """Portable media (記録媒体): where each one is, who has it, what it holds (R-401-R-405)."""
+
+    name = "hogo.media"
+    label = "media"
+    verbose_name = "記録媒体"

@@ -1,0 +1,160 @@
+"""Media rules: check-out and check-in, contents, overdue escalation, inventory, missing.
+
+Every step is audited. A medium not found in an inventory is marked missing and reported to
+its department's manager and the privacy officer at once, with what it held — the
+notification that never happened in the Kawasaki case (000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from hogo import clock
+from hogo.accounts.permissions import allows
+from hogo.audit import services as audit
+from hogo.media.models import (
+    Cabinet,
+    Checkout,
+    Content,
+    Inventory,
+    InventoryItem,
+    Medium,
+    MediumState,
+)
+from hogo.web.alerts import raise_alert
+
+ESCALATE_AFTER_DAYS = 3
+
+
+class MediaError(ValueError):
+    """A refused media operation; the message is Japanese, for the screen."""
+
+
+def _require(user: Any, perm: str, obj: Any) -> None:
+    if not allows(user, perm, obj):
+        raise PermissionError(f"{perm} refused")
+
+
+def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Checkout:
+    _require(user, "media.use", medium)
+    if due_on < clock.today_jst():
+        raise MediaError("返却予定日は今日以降にしてください。")
+    with transaction.atomic():
+        medium = Medium.objects.select_for_update().get(pk=medium.pk)
+        if medium.state != MediumState.IN_CABINET:
+            raise MediaError(f"この記録媒体は{medium.get_state_display()}のため持ち出せません。")
+        checkout = Checkout.objects.create(medium=medium, taken_by=user, taken_at=clock.now(),
+                                           purpose=purpose, due_on=due_on)
+        medium.state = MediumState.OUT
+        medium.save(update_fields=["state"])
+        audit.record("medium.checked_out", user=user, obj=medium, purpose=purpose,
+                     detail={"due_on": due_on.isoformat()})
+    return checkout
+
+
+def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
+    _require(user, "media.use", medium)
+    with transaction.atomic():
+        medium = Medium.objects.select_for_update().get(pk=medium.pk)
+        checkout = medium.checkouts.filter(returned_at__isnull=True).first()
+        if checkout is None:
+            raise MediaError("この記録媒体は持ち出されていません。")
+        checkout.returned_by, checkout.returned_at = user, clock.now()
+        checkout.condition = condition
+        checkout.save(update_fields=["returned_by", "returned_at", "condition"])
+        medium.state = MediumState.IN_CABINET
+        medium.save(update_fields=["state"])
+        audit.record("medium.checked_in", user=user, obj=medium, purpose=condition,
+                     detail={"checkout": checkout.pk})
+    return checkout
+
+
+def record_content(user: Any, medium: Medium, *, description: str, copy: Any = None,
+                   people: int | None = None) -> Content:
+    """Write down what was put on the medium (R-403): the system knows what each holds."""
+    _require(user, "media.use", medium)
+    with transaction.atomic():
+        content = Content.objects.create(medium=medium, description=description, copy=copy,
+                                         people=people, written_by=user, written_at=clock.now())
+        audit.record("medium.written", user=user, obj=medium, purpose=description,
+                     detail={"copy": getattr(copy, "pk", None), "people": people})
+    return content
+
+
+def holdings(medium: Medium) -> str:
+    """One line of what a medium holds, for alerts and incident reports."""
+    current = medium.contents.filter(removed_at__isnull=True)
+    people = sum(c.people or 0 for c in current)
+    items = "、".join(c.description for c in current) or "記録なし"
+    return f"{items}（延べ{people}人）" if people else items
+
+
+def escalate_overdue(today: dt.date | None = None) -> int:
+    """Overdue media: the manager is told the day after the due date, the privacy officer
+    after three more days."""
+    today = today or clock.today_jst()
+    overdue = Checkout.objects.filter(returned_at__isnull=True, due_on__lt=today).select_related(
+        "medium__department", "taken_by")
+    for checkout in overdue:
+        medium = checkout.medium
+        days = (today - checkout.due_on).days
+        message = (f"記録媒体 {medium} が返却予定日（{checkout.due_on:%Y-%m-%d}）を{days}日過ぎても"
+                   f"返却されていません。持出し者: {checkout.taken_by}。内容: {holdings(medium)}")
+        raise_alert("media.overdue", department=medium.department, message=message,
+                    key=f"overdue:{checkout.pk}")
+        if days > ESCALATE_AFTER_DAYS:
+            raise_alert("media.overdue", department=None, message=message,
+                        key=f"overdue-escalated:{checkout.pk}")
+    return overdue.count()
+
+
+def start_inventory(user: Any, cabinet: Cabinet) -> Inventory:
+    _require(user, "media.use", cabinet)
+    with transaction.atomic():
+        inventory = Inventory.objects.create(cabinet=cabinet, started_by=user,
+                                             started_at=clock.now())
+        for medium in cabinet.media.exclude(state=MediumState.DESTROYED):
+            InventoryItem.objects.create(inventory=inventory, medium=medium,
+                                         expected=medium.state)
+        audit.record("inventory.started", user=user, obj=inventory)
+    return inventory
+
+
+def confirm(user: Any, item: InventoryItem, *, found: bool) -> InventoryItem:
+    """Confirm one item; a medium expected in the cabinet and not found is missing at once."""
+    _require(user, "media.use", item.inventory.cabinet)
+    with transaction.atomic():
+        item.found, item.checked_by, item.checked_at = found, user, clock.now()
+        item.save(update_fields=["found", "checked_by", "checked_at"])
+        audit.record("inventory.checked", user=user, obj=item.medium,
+                     detail={"inventory": item.inventory_id, "found": found})
+        if not found and item.expected == MediumState.IN_CABINET:
+            where = item.inventory.cabinet
+            mark_missing(user, item.medium, why=f"棚卸し（{where}）で見つかりません")
+    return item
+
+
+def mark_missing(user: Any, medium: Medium, *, why: str) -> None:
+    with transaction.atomic():
+        medium.state = MediumState.MISSING
+        medium.save(update_fields=["state"])
+        audit.record("medium.missing", user=user, obj=medium, purpose=why)
+        message = (f"記録媒体 {medium} が所在不明です（{why}）。内容: {holdings(medium)}。"
+                   "漏えい等事案として直ちに確認してください。")
+        raise_alert("media.missing", department=medium.department, message=message,
+                    key=f"missing:{medium.pk}")
+        raise_alert("media.missing", department=None, message=message,
+                    key=f"missing-po:{medium.pk}")
+
+
+def finish_inventory(user: Any, inventory: Inventory) -> None:
+    """Items nobody confirmed count as not found."""
+    for item in inventory.items.filter(found__isnull=True).select_related("medium"):
+        confirm(user, item, found=False)
+    with transaction.atomic():
+        inventory.finished_at = clock.now()
+        inventory.save(update_fields=["finished_at"])
+        audit.record("inventory.finished", user=user, obj=inventory)
