@@ -89,19 +89,23 @@ def client_for(demo, client):
 T0 = dt.datetime(2025, 6, 3, 14, 0, 0, tzinfo=JST)
 
 
-@pytest.fixture(scope="session")
-def clips(tmp_path_factory):
-    """Four 5-second front-camera clips a minute apart, named as the flat profile expects."""
-    folder = tmp_path_factory.mktemp("card")
+def _card(folder, count: int, seconds: int, size: tuple[int, int]):
+    """`count` front-camera clips a minute apart, named as the flat profile expects."""
+    from hogo.video.synth import make_clip
+
     made = []
-    for n in range(4):
+    for n in range(count):
         start = T0 + dt.timedelta(minutes=n)
         path = folder / f"{start:%Y%m%d_%H%M%S}_F.mp4"
-        from hogo.video.synth import make_clip
-
-        make_clip(path, start, 5, fps=10, size=(320, 180))
+        make_clip(path, start, seconds, fps=10, size=size)
         made.append(path)
     return made
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    """Four 5-second clips a minute apart: separate recordings with gaps between."""
+    return _card(tmp_path_factory.mktemp("card"), 4, 5, (320, 180))
 
 
 def sha256(path) -> str:
@@ -126,13 +130,4 @@ def token(demo):
 @pytest.fixture(scope="session")
 def continuous_clips(tmp_path_factory):
     """Three one-minute clips back to back (14:00-14:03), as a recorder writes while driving."""
-    from hogo.video.synth import make_clip
-
-    folder = tmp_path_factory.mktemp("drive")
-    made = []
-    for n in range(3):
-        start = T0 + dt.timedelta(minutes=n)
-        path = folder / f"{start:%Y%m%d_%H%M%S}_F.mp4"
-        make_clip(path, start, 60, fps=10, size=(320, 180))
-        made.append(path)
-    return made
+    return _card(tmp_path_factory.mktemp("drive"), 3, 60, (320, 180))

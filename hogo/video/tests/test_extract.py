@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from hogo.storage import EncryptedStore, Keyring, LocalBackend
+from hogo.storage.reader import DecryptingReader
 from hogo.video.extract import ExtractError, Extraction, Source, extract
 from hogo.video.naming import JST
 from hogo.video.probe import probe
@@ -364,36 +365,9 @@ def test_b_frames_needed_by_a_kept_frame_are_kept(footage: Footage, start: float
     assert_matches_probe(result, sink)
 
 
-class StoredFile(io.RawIOBase):
-    """A seekable read-only file over a stored object, decrypting only what is read."""
-
-    def __init__(self, store: EncryptedStore, object_id: str, wrapped_key: str) -> None:
-        self.store, self.object_id, self.wrapped_key = store, object_id, wrapped_key
-        self.size, self.position = store.object_size(object_id), 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        end = min(self.position + len(buffer), self.size)
-        if end <= self.position:
-            return 0
-        data = b"".join(self.store.open_range(self.object_id, self.wrapped_key,
-                                              self.position, end))
-        buffer[:len(data)] = data
-        self.position = end
-        return len(data)
+def stored_file(store: EncryptedStore, object_id: str, wrapped_key: str) -> DecryptingReader:
+    """The storage package's decrypting reader over a stored object."""
+    return DecryptingReader(store, object_id, wrapped_key, store.object_size(object_id))
 
 
 def test_encrypted_originals_are_read_without_plaintext_on_disk(
@@ -408,7 +382,7 @@ def test_encrypted_originals_are_read_without_plaintext_on_disk(
     for path in footage.segments:
         with open(path, "rb") as handle:
             stored.append(store.put(handle))
-    readers = [StoredFile(store, s.object_id, s.wrapped_key.to_text())  # type: ignore[union-attr]
+    readers = [stored_file(store, s.object_id, s.wrapped_key.to_text())  # type: ignore[union-attr]
                for s in stored]
     sink = io.BytesIO()
 
