@@ -12,4 +12,6 @@ urlpatterns = [
     path("copies/<int:pk>/hold/", views.hold, name="hold"),
     path("holds/<int:pk>/release/", views.release, name="release"),
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
+    path("copies/<int:pk>/export/", views.export, name="export"),
+    path("exports/<str:token>/", views.download, name="download"),
 ]

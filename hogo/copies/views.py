@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,10 +14,13 @@ from django.views.decorators.http import require_POST
 from hogo.accounts.models import Role
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.copies import services
+from hogo.copies.export import export_to_medium
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
 from hogo.copies.models import Copy, CopyHold, CopyRequest
 from hogo.footage.models import DeletionRecord
 from hogo.footage.viewing import purpose_choices
+from hogo.media.models import Medium
+from hogo.media.services import MediaError
 from hogo.registry.models import Channel, Vehicle
 
 
@@ -74,6 +79,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_release": allows(user, "copies.release_hold", copy_request),
         "refuse_form": RefuseForm(), "extension_form": ExtensionForm(), "hold_form": HoldForm(),
         "labels": _labels(user),
+        "my_media": Medium.objects.filter(checkouts__taken_by=user,
+                                          checkouts__returned_at__isnull=True),
     })
 
 
@@ -131,6 +138,33 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     services.release_copy_hold(copy_hold, by=request.user)
     messages.success(request, _("証拠保全を解除しました。"))
     return redirect("copies:detail", pk=copy_hold.copy.request_id)
+
+
+@require_POST
+@permission_required("copies.request")
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a copy as an encrypted package for a medium; the password is shown only here."""
+    copy = get_object_or_404(Copy, pk=pk)
+    medium = get_object_or_404(Medium, pk=request.POST.get("medium") or 0)
+    try:
+        made = export_to_medium(request.user, copy, medium)
+    except MediaError as refused:
+        messages.error(request, str(refused))
+        return redirect("copies:detail", pk=copy.request_id)
+    request.session[f"hogo_export_{made.token}"] = str(made.path)
+    return render(request, "copies/exported.html", {"copy": copy, "medium": medium,
+                                                    "export": made})
+
+
+@permission_required("copies.request")
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    """The package once, to the person who made it; then it is deleted from the server."""
+    path = request.session.pop(f"hogo_export_{token}", None)
+    if path is None or not Path(path).exists():
+        raise Http404("no such export")
+    handle = Path(path).open("rb")  # noqa: SIM115 - FileResponse closes it
+    Path(path).unlink()  # the open handle still reads it; nothing stays on the server
+    return FileResponse(handle, as_attachment=True, filename=Path(path).name)
 
 
 @permission_required("copies.view_register")

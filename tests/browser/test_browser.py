@@ -154,6 +154,21 @@ def test_copy_request_and_approval(page, login, shot, browser):
     assert page.locator("[data-testid=state]").inner_text() == "作成済み"
     shot("copy-approved")
 
+    # Export: take a USB stick out of the cabinet, then write the copy onto it encrypted.
+    page.click("nav.side >> text=記録媒体")
+    page.click("a:text('KANZAI-USB-01')")
+    page.fill("input[name=purpose]", "保険会社への提出")
+    page.fill("input[name=due_on]", today)
+    page.click("[data-testid=checkout]")
+    page.goto(url)
+    page.click("[data-testid=export]")
+    password = page.locator("[data-testid=password]").inner_text()
+    assert len(password) == 29
+    shot("copy-exported")
+    with page.expect_download() as download:
+        page.click("[data-testid=download]")
+    assert download.value.suggested_filename.endswith(".zip")
+
 
 def test_inventory_flow_on_a_tablet(browser, live_server, transactional_db):
     from hogo.web.demo import load_demo

@@ -1,0 +1,73 @@
+"""Exporting a copy onto a registered medium (issue 4 item 5; R-303, R-405, Ashiya Art. 10).
+
+A copy leaves the system only as an AES-256 encrypted ZIP with its manifest, chain of custody
+and the recipient's obligations, and only onto a medium that the exporting person has
+checked out. The password is generated, shown once and never stored (only a fingerprint);
+the medium's contents record the copy, so the system knows what the medium holds.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from hogo.accounts.permissions import allows
+from hogo.audit import services as audit
+from hogo.audit.models import AuditEntry
+from hogo.copies.models import Copy
+from hogo.export import CustodyEvent, Item, build_package, generate_password
+from hogo.export import password_fingerprint as fingerprint
+from hogo.footage.storage import get_store
+from hogo.media.models import Medium, MediumState
+from hogo.media.services import MediaError, record_content
+
+
+@dataclass(frozen=True)
+class Export:
+    token: str
+    path: Path
+    password: str
+    fingerprint: str
+    sha256: str
+
+
+def export_dir() -> Path:
+    directory = Path(settings.DATA_DIR) / "exports"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
+
+
+def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
+    """Package a copy for a medium the user has checked out; returns the one-time password."""
+    if not allows(user, "copies.request", copy) or not allows(user, "media.use", medium):
+        raise PermissionError("not allowed to export this copy to this medium")
+    if copy.erased_at is not None:
+        raise MediaError("この複製データは消去済みです。")
+    checkout = medium.checkouts.filter(returned_at__isnull=True).first()
+    if medium.state != MediumState.OUT or checkout is None or checkout.taken_by_id != user.pk:
+        raise MediaError("書き出せるのは、あなたが持出し中の記録媒体だけです。"
+                         "先に持出しを記録してください。")
+    if not medium.encrypted:
+        raise MediaError("暗号化に対応していない記録媒体には書き出せません。")
+    password, token = generate_password(), secrets.token_urlsafe(16)
+    path = export_dir() / f"{token}.zip"
+    store = get_store()
+    data = store.open_range(copy.stored.object_id, copy.stored.wrapped_key)
+    name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
+    custody = [CustodyEvent(e.at, e.actor, e.action) for e in AuditEntry.objects.filter(
+        object_type__in=["copies.copy", "copies.copyrequest"],
+        object_id__in=[str(copy.pk), str(copy.request_id)]).order_by("seq")]
+    result = build_package(str(path), [Item(name, data, copy.sha256)], manifest=copy.manifest,
+                           custody=custody, password=password)
+    with transaction.atomic():
+        record_content(user, medium, copy=copy,
+                       description=f"複製データ #{copy.pk}（暗号化ZIP {fingerprint(password)}）")
+        audit.record("copy.exported", user=user, obj=copy, purpose=checkout.purpose,
+                     detail={"medium": medium.label, "package_sha256": result.sha256,
+                             "password": fingerprint(password)})
+    return Export(token, path, password, fingerprint(password), result.sha256)
