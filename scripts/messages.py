@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "hogo"
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext"}
+GETTEXT_NAMES = {"_", "_lazy", "gettext", "gettext_lazy", "pgettext", "ngettext"}
 TRANSLATE = re.compile(r"""{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")
 BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
 VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")

@@ -91,6 +91,7 @@ RULES: dict[str, Rule] = {
     # Media (R-102: every staff member can borrow and return a medium of their department);
     # the board is a record the privacy officer and auditors read too.
     "media.use": lambda user, obj: obj is None or _department_of(obj) == user.department_id,
+    "media.manage": _own_department(Role.MANAGER),
     "media.view": lambda user, obj: user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR) or (
         obj is None or _department_of(obj) == user.department_id),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.

@@ -15,6 +15,7 @@ from django.db import transaction
 from hogo import clock
 from hogo.accounts.permissions import allows
 from hogo.audit import services as audit
+from hogo.footage.models import DeletionRecord
 from hogo.media.models import (
     Cabinet,
     Checkout,
@@ -158,3 +159,29 @@ def finish_inventory(user: Any, inventory: Inventory) -> None:
         inventory.finished_at = clock.now()
         inventory.save(update_fields=["finished_at"])
         audit.record("inventory.finished", user=user, obj=inventory)
+
+
+def wipe(user: Any, medium: Medium, *, method: str, destroy: bool = False) -> DeletionRecord:
+    """Erase what a medium holds (or destroy it) with a record (R-306; 004 §7-5(4)).
+
+    Only the department's manager decides; the medium must be back in its cabinet.
+    """
+    _require(user, "media.manage", medium)
+    if medium.state not in (MediumState.IN_CABINET,):
+        raise MediaError("消去・破砕できるのは保管庫に返却済みの記録媒体だけです。")
+    with transaction.atomic():
+        now = clock.now()
+        held = list(medium.contents.filter(removed_at__isnull=True))
+        medium.contents.filter(removed_at__isnull=True).update(removed_at=now)
+        if destroy:
+            medium.state = MediumState.DESTROYED
+            medium.save(update_fields=["state"])
+        record = DeletionRecord.objects.create(
+            object_id="", sha256="", size=medium.capacity_bytes or 0,
+            what=f"記録媒体 {medium}: " + ("、".join(c.description for c in held) or "記録なし"),
+            rule="medium_destroyed" if destroy else "medium_wiped", method=method,
+            erased_at=now, erased_by=audit.actor_of(user)[0],
+            detail={"medium": medium.label, "contents": [c.pk for c in held]})
+        audit.record("medium.destroyed" if destroy else "medium.wiped", user=user, obj=medium,
+                     purpose=method, detail={"deletion_record": record.pk})
+    return record

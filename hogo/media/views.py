@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hogo import clock
 from hogo.accounts.models import Role
-from hogo.accounts.permissions import authorize, permission_required
+from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.media import services
 from hogo.media.models import Cabinet, Inventory, InventoryItem, Medium
 
@@ -25,6 +25,12 @@ class CheckoutForm(forms.Form):
 
 class CheckinForm(forms.Form):
     condition = forms.CharField(label=_lazy("返却時の状態（内容を消去したか等）"), max_length=200)
+
+
+class WipeForm(forms.Form):
+    method = forms.CharField(label=_lazy("消去・破砕の方法（例：専用ソフトで全領域を上書き）"),
+                             max_length=200)
+    destroy = forms.BooleanField(label=_lazy("物理的に破砕・廃棄した"), required=False)
 
 
 class ContentForm(forms.Form):
@@ -60,14 +66,18 @@ def medium_page(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     forms_ = {"checkout": CheckoutForm(request.POST if action == "checkout" else None),
               "checkin": CheckinForm(request.POST if action == "checkin" else None),
-              "content": ContentForm(request.POST if action == "content" else None)}
+              "content": ContentForm(request.POST if action == "content" else None),
+              "wipe": WipeForm(request.POST if action == "wipe" else None)}
     if request.method == "POST" and action in forms_ and forms_[action].is_valid():
-        authorize(request, "media.use", medium)
+        authorize(request, "media.manage" if action == "wipe" else "media.use", medium)
         data = forms_[action].cleaned_data
         try:
             if action == "checkout":
                 services.check_out(request.user, medium, **data)
                 messages.success(request, _("持出しを記録しました。"))
+            elif action == "wipe":
+                services.wipe(request.user, medium, **data)
+                messages.success(request, _("消去を記録しました。"))
             elif action == "checkin":
                 services.check_in(request.user, medium, **data)
                 messages.success(request, _("返却を記録しました。"))
@@ -79,6 +89,7 @@ def medium_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(refused))
     return render(request, "media/medium.html", {
         "medium": medium, "forms": forms_, "holdings": services.holdings(medium),
+        "can_wipe": allows(request.user, "media.manage", medium),
         "checkouts": medium.checkouts.select_related("taken_by", "returned_by")[:50]})
 
 

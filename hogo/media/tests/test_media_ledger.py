@@ -83,3 +83,16 @@ def test_unconfirmed_items_count_as_missing_when_the_inventory_ends(usb, user):
     services.finish_inventory(user("staff"), inventory)
     assert set(Medium.objects.filter(cabinet=usb.cabinet).values_list("state", flat=True)) == {
         MediumState.MISSING}
+
+
+def test_wiping_leaves_a_record_and_empties_the_medium(client_for, usb, user):
+    from hogo.footage.models import DeletionRecord
+
+    services.record_content(user("operator"), usb, description="複製データ #9", people=3)
+    assert client_for("staff").post(f"/media/{usb.pk}/", {
+        "action": "wipe", "method": "x"}).status_code == 403
+    client_for("manager").post(f"/media/{usb.pk}/", {"action": "wipe",
+                                                     "method": "専用ソフトで全領域を上書き"})
+    record = DeletionRecord.objects.get(rule="medium_wiped")
+    assert "複製データ #9" in record.what and record.erased_by == "user:manager"
+    assert services.holdings(usb) == "記録なし"
