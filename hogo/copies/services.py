@@ -3,6 +3,7 @@ hold, and erase at expiry with a deletion record. Every step is in the audit cha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -18,7 +19,7 @@ from hogo.audit import services as audit
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
 from hogo.footage import retention
 from hogo.footage.ingest import forget_orphan, keep_object
-from hogo.footage.models import DeletionRecord, HoldKind, Segment
+from hogo.footage.models import DeletionRecord, EncryptedObject, HoldKind, Segment
 from hogo.footage.search import Criteria, find_segments
 from hogo.footage.storage import DecryptingReader, get_store
 from hogo.registry.models import Vehicle
@@ -138,11 +139,16 @@ def make_copies(request: CopyRequest) -> CopyRequest:
             sink = io.BytesIO()
             result = extract(sources, max(request.start_at, segments[0].start_at),
                              min(request.end_at, segments[-1].end_at), sink,
-                             keep_audio=request.audio)
-            sink.seek(0)
+                             keep_audio=request.audio, hash_output=False)
             with transaction.atomic():
-                forget_orphan(result.sha256)
-                stored = keep_object(store.put(sink, expected_sha256=result.sha256))
+                put = store.put(sink)  # hashes while encrypting: the copy's SHA-256
+                if put.deduplicated and not EncryptedObject.objects.filter(
+                        object_id=put.object_id).exclude(wrapped_key="").exists():
+                    forget_orphan(put.object_id)  # a left-over blob without a key
+                    sink.seek(0)
+                    put = store.put(sink)
+                result = dataclasses.replace(result, sha256=put.object_id)
+                stored = keep_object(put)
                 made_at = clock.now()
                 made.append(Copy.objects.create(
                     request=request, channel=channel, stored=stored, sha256=result.sha256,

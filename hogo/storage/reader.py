@@ -48,7 +48,7 @@ class DecryptingReader(io.RawIOBase):
         if self.position >= self.size:
             return 0
         index, within = divmod(self.position, self.chunk)
-        data = self._chunk(index)[within:within + len(buffer)]
+        data = memoryview(self._chunk(index))[within:within + len(buffer)]
         buffer[:len(data)] = data
         self.position += len(data)
         return len(data)

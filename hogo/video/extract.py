@@ -133,7 +133,8 @@ def tool_version() -> str:
 
 def extract(segments: Sequence[Source | tuple[SourceFile, dt.datetime]],
             start: dt.datetime, end: dt.datetime, sink: BinaryIO, *,
-            keep_audio: bool = False, max_gap: dt.timedelta = MAX_GAP) -> Extraction:
+            keep_audio: bool = False, max_gap: dt.timedelta = MAX_GAP,
+            hash_output: bool = True) -> Extraction:
     """Copy [start, end) of consecutive `segments` into `sink` as one MP4, without re-encoding.
 
     `segments` are in recording order, as `Source`s or `(source, start)` pairs. `sink` must be
@@ -141,10 +142,11 @@ def extract(segments: Sequence[Source | tuple[SourceFile, dt.datetime]],
     written with its index at the front (faststart), which takes a second pass over it. On
     return the sink is positioned at its start; after an error it holds garbage.
 
-    Audio is dropped unless `keep_audio` (privacy by default); kept, it is copied as well, and
-    every segment used must carry the same audio format. Raises ExtractError when the range is
-    outside the footage or crosses a hole, or the segments cannot be joined; ValueError for
-    naive datetimes, an empty range or an unusable sink.
+    With `hash_output=False` the result's sha256 is empty: for callers that hash the copy while
+    storing it. Audio is dropped unless `keep_audio` (privacy by default); kept, it is copied
+    as well, and every segment used must carry the same audio format. Raises ExtractError when
+    the range is outside the footage or crosses a hole, or the segments cannot be joined;
+    ValueError for naive datetimes, an empty range or an unusable sink.
     """
     items = [item if isinstance(item, Source) else Source(*item) for item in segments]
     _check_arguments(items, start, end, sink, max_gap)
@@ -159,7 +161,11 @@ def extract(segments: Sequence[Source | tuple[SourceFile, dt.datetime]],
             sink.truncate()
             copier = _Copier(inputs, start, end, sink, keep_audio)
             copier.run(reserve_index=False)
-    sha256, size = _hash(sink)
+    if hash_output:
+        sha256, size = _hash(sink)
+    else:  # the caller hashes it anyway while storing it (EncryptedStore.put): no second pass
+        sha256, size = "", sink.seek(0, os.SEEK_END)
+        sink.seek(0)
     return copier.result(sha256, size)
 
 
