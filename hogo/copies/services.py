@@ -80,31 +80,29 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
     return request
 
 
-def approve(manager: Any, request: CopyRequest, *, self_approved: bool = False) -> CopyRequest:
+def _decide(manager: Any, request: CopyRequest, state: str, **fields: Any) -> None:
+    """Record the manager's decision on a pending request (in the caller's transaction)."""
     if not allows(manager, "copies.decide", request):
-        raise PermissionError("only the department's manager approves copy requests")
+        raise PermissionError("only the department's manager decides copy requests")
     if request.state != RequestState.PENDING:
         raise ValueError("this request has already been decided")
+    request.state, request.decided_by, request.decided_at = state, manager, clock.now()
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save()
+
+
+def approve(manager: Any, request: CopyRequest, *, self_approved: bool = False) -> CopyRequest:
     with transaction.atomic():
-        request.state, request.decided_by, request.decided_at = (
-            RequestState.APPROVED, manager, clock.now())
-        request.self_approved = self_approved
-        request.save()
+        _decide(manager, request, RequestState.APPROVED, self_approved=self_approved)
         audit.record("copy.approved", user=manager, obj=request,
                      detail={"self_approved": self_approved})
     return make_copies(request)
 
 
 def refuse(manager: Any, request: CopyRequest, reason: str) -> None:
-    if not allows(manager, "copies.decide", request):
-        raise PermissionError("only the department's manager decides copy requests")
-    if request.state != RequestState.PENDING:
-        raise ValueError("this request has already been decided")
     with transaction.atomic():
-        request.state, request.decided_by, request.decided_at = (
-            RequestState.REFUSED, manager, clock.now())
-        request.decision_note = reason
-        request.save()
+        _decide(manager, request, RequestState.REFUSED, decision_note=reason)
         if request.hold:
             retention.release_hold(request.hold, by=manager)
         audit.record("copy.request_refused", user=manager, obj=request, purpose=reason)
