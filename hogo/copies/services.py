@@ -241,22 +241,15 @@ def _erase_copy(copy: Copy, today: dt.date) -> DeletionRecord:
         now = clock.now()
         copy.erased_at = now
         copy.save(update_fields=["erased_at"])
-        stored = copy.stored
-        stored.wrapped_key, stored.shredded_at = "", now
-        stored.save(update_fields=["wrapped_key", "shredded_at"])
-        record = DeletionRecord.objects.create(
-            object_id=stored.object_id, sha256=copy.sha256, size=copy.size,
-            what=f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
-                 f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）",
-            recorder=None, recorded_from=copy.actual_start, rule="copy_retention",
-            method="crypto-shred: wrapped AES-256 data key destroyed, blob deleted",
-            erased_at=now, erased_by="system",
+        record = retention.shred_object(
+            copy.stored, what=f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
+                              f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）",
+            rule="copy_retention", by="system", now=now, sha256=copy.sha256, size=copy.size,
+            recorded_from=copy.actual_start,
             detail={"copy": copy.pk, "expired_on": copy.expires_on.isoformat(),
                     "extensions": copy.extensions.count()})
         audit.record("copy.erased", obj=copy, detail={"deletion_record": record.pk,
                                                      "rule": "copy_retention"})
-        object_id = stored.object_id
-        transaction.on_commit(lambda: get_store().shred(object_id))
     return record
 
 

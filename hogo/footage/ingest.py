@@ -20,7 +20,7 @@ from hogo import clock
 from hogo.audit import services as audit
 from hogo.footage.client import sha256_of
 from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
-from hogo.footage.retention import sweep_recorder
+from hogo.footage.retention import shred_object, sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
 from hogo.footage.storage import DecryptingReader, get_store
 from hogo.storage import StoredObject
@@ -42,12 +42,6 @@ def forget_orphan(object_id: str) -> None:
         store.shred(object_id)
 
 
-def discard_object(stored: EncryptedObject) -> None:
-    """Destroy a key no live original needs, and its blob once the transaction commits."""
-    stored.wrapped_key, stored.shredded_at = "", clock.now()
-    stored.save(update_fields=["wrapped_key", "shredded_at"])
-    object_id = stored.object_id
-    transaction.on_commit(lambda: get_store().shred(object_id))
 
 
 def keep_object(stored: StoredObject) -> EncryptedObject:
@@ -76,7 +70,9 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
         twin = Segment.objects.filter(recorder=upload.recorder, sha256=stored.object_id).first()
         if twin is not None and twin.erased_at is not None:
             # The ring buffer already erased this original: a late re-send does not revive it.
-            discard_object(upload.stored)
+            shred_object(upload.stored, what=f"再送された消去済み元データ {upload.relative_path}",
+                         rule="already_erased", by=upload.uploaded_by, now=clock.now(),
+                         recorder=upload.recorder, detail={"erased_segment": twin.pk})
             upload.quarantine_reason = ("この元データは既に消去済みのため、"
                                         "受信したデータも破棄しました。")
             return _finish(upload, UploadState.DUPLICATE, segment=twin)

@@ -7,6 +7,7 @@ each erasure, and raises an alert when holds keep a recorder over its capacity.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -89,27 +90,25 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
         # other keeps it alive.
         stored = EncryptedObject.objects.select_for_update().get(pk=segment.stored_id)
         others = stored.segments.exclude(pk=segment.pk).filter(erased_at__isnull=True).exists()
-        if others:
-            # Fits DeletionRecord.method (100 characters).
-            method = "catalogue entry removed; key kept: still another recorder's original"
-        else:
-            method = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
-            stored.wrapped_key, stored.shredded_at = "", now
-            stored.save(update_fields=["wrapped_key", "shredded_at"])
         segment.erased_at = now
         segment.gps_track = []
         segment.save(update_fields=["erased_at", "gps_track"])
-        record = DeletionRecord.objects.create(
-            object_id=stored.object_id, sha256=segment.sha256, size=segment.size,
-            what=f"元データ {segment}", segment_id=segment.pk, recorder=segment.recorder,
-            recorded_from=segment.start_at, rule=rule, method=method,
-            erased_at=now, erased_by=actor, detail={"why": why})
+        facts = {"what": f"元データ {segment}", "rule": rule, "by": actor, "now": now,
+                 "sha256": segment.sha256, "size": segment.size, "segment_id": segment.pk,
+                 "recorder": segment.recorder, "recorded_from": segment.start_at,
+                 "detail": {"why": why}}
+        if others:
+            record = DeletionRecord.objects.create(
+                object_id=stored.object_id, erased_at=now, erased_by=actor,
+                # Fits DeletionRecord.method (100 characters).
+                method="catalogue entry removed; key kept: still another recorder's original",
+                **{k: v for k, v in facts.items() if k not in ("by", "now")})
+        else:
+            record = shred_object(stored, **facts)
         _erase_orphaned_sidecars(segment, actor=actor, rule=rule, now=now)
         audit.record("footage.erased", user=by, obj=segment,
                      purpose=why, detail={"rule": rule, "sha256": segment.sha256,
                                           "deletion_record": record.pk})
-        if not others:
-            transaction.on_commit(lambda: _delete_blob(stored.object_id))
     return record
 
 
@@ -127,16 +126,31 @@ def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) ->
                                             original_name__startswith=prefix)
         if any(same_clip(sidecar.relative_path, s.original_name) for s in candidates):
             continue
-        stored = sidecar.stored
-        stored.wrapped_key, stored.shredded_at = "", now
-        stored.save(update_fields=["wrapped_key", "shredded_at"])
-        DeletionRecord.objects.create(
-            object_id=stored.object_id, sha256=stored.object_id, size=stored.size,
-            what=f"GPSデータ {sidecar.relative_path}", recorder=segment.recorder, rule=rule,
-            method="crypto-shred: wrapped AES-256 data key destroyed, blob deleted",
-            erased_at=now, erased_by=actor, detail={"with_segment": segment.pk})
-        object_id = stored.object_id
-        transaction.on_commit(lambda object_id=object_id: _delete_blob(object_id))
+        shred_object(sidecar.stored, what=f"GPSデータ {sidecar.relative_path}", rule=rule,
+                     by=actor, now=now, recorder=segment.recorder,
+                     detail={"with_segment": segment.pk})
+
+
+CRYPTO_SHRED = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
+
+
+def shred_object(stored: EncryptedObject, *, what: str, rule: str, by: str,
+                 now: dt.datetime, **record: Any) -> DeletionRecord:
+    """The one way an encrypted object is erased: its wrapped key is destroyed now, its blob
+    once the transaction commits, and a DeletionRecord says what, when, how and why.
+
+    `record` adds DeletionRecord fields (sha256 and size default to the object's).
+    """
+    stored.wrapped_key, stored.shredded_at = "", now
+    stored.save(update_fields=["wrapped_key", "shredded_at"])
+    record.setdefault("sha256", stored.object_id)
+    record.setdefault("size", stored.size)
+    deletion = DeletionRecord.objects.create(
+        object_id=stored.object_id, what=what, rule=rule, method=CRYPTO_SHRED,
+        erased_at=now, erased_by=by, **record)
+    object_id = stored.object_id
+    transaction.on_commit(lambda: _delete_blob(object_id))
+    return deletion
 
 
 def _delete_blob(object_id: str) -> None:

@@ -10,7 +10,7 @@ from django_tasks import task
 from hogo import clock
 from hogo.audit import services as audit
 from hogo.footage.ingest import mark_failed
-from hogo.footage.models import Segment, Upload, UploadState
+from hogo.footage.models import DeletionRecord, Segment, Upload, UploadState
 from hogo.footage.retention import sweep_recorder
 from hogo.footage.storage import get_store
 from hogo.registry.models import Recorder
@@ -59,6 +59,11 @@ def expire_uploads(now: dt.datetime | None = None) -> int:
         if writer is not None:
             writer.close()
         get_store().abort_upload(upload.spool_id)
+        DeletionRecord.objects.create(
+            object_id="", sha256=upload.declared_sha256, size=upload.offset,
+            what=f"受信途中のデータ {upload.relative_path}", recorder=upload.recorder,
+            rule="upload_expired", method="staged encrypted data deleted with its data key",
+            erased_at=clock.now(), erased_by="system", detail={"upload": str(upload.pk)})
         mark_failed(upload, "expired",
                     "1週間以上再開されなかったため、受信途中のデータを削除しました。")
         expired += 1
