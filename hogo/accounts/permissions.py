@@ -80,9 +80,9 @@ RULES: dict[str, Rule] = {
     # officer read it too; a legal hold is released only by the privacy officer.
     "copies.request": _own_department(Role.MANAGER, operators=True),
     "copies.decide": _own_department(Role.MANAGER),
-    "copies.view_register": lambda user, obj: user.role in (
-        Role.PRIVACY_OFFICER, Role.AUDITOR) or _own_department(
-        Role.MANAGER, operators=True)(user, obj),
+    "copies.view_register": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
+        _own_department(
+        Role.MANAGER, operators=True)(user, obj)),
     "copies.extend": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
         Role.MANAGER)(user, obj),
     "copies.hold": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
@@ -92,7 +92,7 @@ RULES: dict[str, Rule] = {
     # the board is a record the privacy officer and auditors read too.
     "media.use": lambda user, obj: obj is None or _department_of(obj) == user.department_id,
     "media.manage": _own_department(Role.MANAGER),
-    "media.view": lambda user, obj: user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR) or (
+    "media.view": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
         obj is None or _department_of(obj) == user.department_id),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
     "web.acknowledge_alert": lambda user, alert: user.role == Role.PRIVACY_OFFICER or (
@@ -139,6 +139,24 @@ def allows(user: Any, perm: str, obj: Any = None) -> bool:
     if rule is None:
         return False
     return rule(user, obj)
+
+
+def require(user: Any, perm: str, obj: Any = None) -> None:
+    """For services: raise PermissionError unless `perm` is allowed (views use `authorize`)."""
+    if not allows(user, perm, obj):
+        raise PermissionError(f"{perm} is not allowed for {user}")
+
+
+# Roles that read the records of every department (never the footage itself).
+ORGANISATION_WIDE_READERS = (Role.PRIVACY_OFFICER, Role.AUDITOR)
+
+
+def department_scope(user: Any, queryset: Any, department_field: str = "department") -> Any:
+    """The rows of a register this user may list: all for the privacy officer and auditors,
+    their own department's for everyone else."""
+    if user.role in ORGANISATION_WIDE_READERS:
+        return queryset
+    return queryset.filter(**{department_field: user.department_id})
 
 
 def authorize(request: HttpRequest, perm: str, obj: Any = None) -> None:

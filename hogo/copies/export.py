@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from hogo.accounts.permissions import allows
+from hogo.accounts.permissions import require
 from hogo.audit import services as audit
 from hogo.audit.models import AuditEntry
 from hogo.copies.models import Copy
@@ -44,8 +44,8 @@ def export_dir() -> Path:
 
 def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     """Package a copy for a medium the user has checked out; returns the one-time password."""
-    if not allows(user, "copies.request", copy) or not allows(user, "media.use", medium):
-        raise PermissionError("not allowed to export this copy to this medium")
+    require(user, "copies.request", copy)
+    require(user, "media.use", medium)
     if copy.erased_at is not None:
         raise MediaError("この複製データは消去済みです。")
     checkout = medium.checkouts.filter(returned_at__isnull=True).first()

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from hogo import clock
 from hogo.accounts.models import Role
-from hogo.accounts.permissions import allows
+from hogo.accounts.permissions import require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
@@ -48,8 +48,7 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
                  channels: list[str], audio: bool, purpose: str, justification: str,
                  long_range_reason: str = "") -> CopyRequest:
     """File a request; refused with reasons, pinned originals, self-approved for a manager."""
-    if not allows(user, "copies.request", vehicle):
-        raise PermissionError("only the department's manager or operators may request copies")
+    require(user, "copies.request", vehicle)
     profile = effective_profile(user.organisation)
     available = sorted({c for r in vehicle.recorders.all() for c in r.channels})
     refusals = copy_request_refusals(
@@ -82,8 +81,7 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
 
 def _decide(manager: Any, request: CopyRequest, state: str, **fields: Any) -> None:
     """Record the manager's decision on a pending request (in the caller's transaction)."""
-    if not allows(manager, "copies.decide", request):
-        raise PermissionError("only the department's manager decides copy requests")
+    require(manager, "copies.decide", request)
     if request.state != RequestState.PENDING:
         raise ValueError("this request has already been decided")
     request.state, request.decided_by, request.decided_at = state, manager, clock.now()
@@ -187,8 +185,7 @@ def _manifest(request: CopyRequest, result: Any, segments: list[Segment]) -> dic
 
 def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -> None:
     """Keep a copy longer for one of the three listed reasons (Ashiya rule Art. 7(4))."""
-    if not allows(by, "copies.extend", copy):
-        raise PermissionError("not allowed to extend this copy")
+    require(by, "copies.extend", copy)
     if copy.erased_at is not None:
         raise ValueError("the copy is already erased")
     if until <= copy.expires_on:
@@ -205,8 +202,7 @@ def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -
 
 
 def place_copy_hold(copy: Copy, reference: str, *, by: Any) -> CopyHold:
-    if not allows(by, "copies.hold", copy):
-        raise PermissionError("not allowed to place a legal hold")
+    require(by, "copies.hold", copy)
     with transaction.atomic():
         hold = CopyHold.objects.create(copy=copy, reference=reference, placed_by=by,
                                        placed_at=clock.now())
@@ -215,8 +211,7 @@ def place_copy_hold(copy: Copy, reference: str, *, by: Any) -> CopyHold:
 
 
 def release_copy_hold(hold: CopyHold, *, by: Any) -> None:
-    if not allows(by, "copies.release_hold", hold.copy):
-        raise PermissionError("only the privacy officer releases a legal hold")
+    require(by, "copies.release_hold", hold.copy)
     with transaction.atomic():
         hold.released_by, hold.released_at = by, clock.now()
         hold.save(update_fields=["released_by", "released_at"])

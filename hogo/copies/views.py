@@ -11,8 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hogo.accounts.models import Role
-from hogo.accounts.permissions import allows, authorize, permission_required
+from hogo.accounts.permissions import (
+    allows,
+    authorize,
+    department_scope,
+    permission_required,
+)
 from hogo.copies import services
 from hogo.copies.export import export_to_medium
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
@@ -25,10 +29,8 @@ from hogo.registry.models import Channel, Vehicle
 
 
 def _visible_requests(user):
-    requests = CopyRequest.objects.select_related("vehicle", "requested_by", "decided_by")
-    if user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR):
-        return requests
-    return requests.filter(vehicle__department=user.department_id)
+    return department_scope(user, CopyRequest.objects.select_related(
+        "vehicle", "requested_by", "decided_by"), "vehicle__department")
 
 
 @permission_required("copies.view_register")

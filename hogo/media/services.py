@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from hogo import clock
-from hogo.accounts.permissions import allows
+from hogo.accounts.permissions import require
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord
 from hogo.media.models import (
@@ -34,13 +34,8 @@ class MediaError(ValueError):
     """A refused media operation; the message is Japanese, for the screen."""
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not allows(user, perm, obj):
-        raise PermissionError(f"{perm} refused")
-
-
 def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Checkout:
-    _require(user, "media.use", medium)
+    require(user, "media.use", medium)
     if due_on < clock.today_jst():
         raise MediaError("返却予定日は今日以降にしてください。")
     with transaction.atomic():
@@ -57,7 +52,7 @@ def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Ch
 
 
 def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
-    _require(user, "media.use", medium)
+    require(user, "media.use", medium)
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
         checkout = medium.checkouts.filter(returned_at__isnull=True).first()
@@ -76,7 +71,7 @@ def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
 def record_content(user: Any, medium: Medium, *, description: str, copy: Any = None,
                    people: int | None = None) -> Content:
     """Write down what was put on the medium (R-403): the system knows what each holds."""
-    _require(user, "media.use", medium)
+    require(user, "media.use", medium)
     with transaction.atomic():
         content = Content.objects.create(medium=medium, description=description, copy=copy,
                                          people=people, written_by=user, written_at=clock.now())
@@ -91,6 +86,17 @@ def holdings(medium: Medium) -> str:
     people = sum(c.people or 0 for c in current)
     items = "、".join(c.description for c in current) or "記録なし"
     return f"{items}（延べ{people}人）" if people else items
+
+
+def board_rows(media: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Each medium with its open checkout and whether that is past its due date."""
+    today = today or clock.today_jst()
+    rows = []
+    for medium in media.prefetch_related("checkouts"):
+        out = next((c for c in medium.checkouts.all() if c.returned_at is None), None)
+        rows.append({"medium": medium, "checkout": out,
+                     "overdue": out is not None and out.due_on < today})
+    return rows
 
 
 def escalate_overdue(today: dt.date | None = None) -> int:
@@ -113,7 +119,7 @@ def escalate_overdue(today: dt.date | None = None) -> int:
 
 
 def start_inventory(user: Any, cabinet: Cabinet) -> Inventory:
-    _require(user, "media.use", cabinet)
+    require(user, "media.use", cabinet)
     with transaction.atomic():
         inventory = Inventory.objects.create(cabinet=cabinet, started_by=user,
                                              started_at=clock.now())
@@ -126,7 +132,7 @@ def start_inventory(user: Any, cabinet: Cabinet) -> Inventory:
 
 def confirm(user: Any, item: InventoryItem, *, found: bool) -> InventoryItem:
     """Confirm one item; a medium expected in the cabinet and not found is missing at once."""
-    _require(user, "media.use", item.inventory.cabinet)
+    require(user, "media.use", item.inventory.cabinet)
     with transaction.atomic():
         item.found, item.checked_by, item.checked_at = found, user, clock.now()
         item.save(update_fields=["found", "checked_by", "checked_at"])
@@ -166,7 +172,7 @@ def wipe(user: Any, medium: Medium, *, method: str, destroy: bool = False) -> De
 
     Only the department's manager decides; the medium must be back in its cabinet.
     """
-    _require(user, "media.manage", medium)
+    require(user, "media.manage", medium)
     if medium.state not in (MediumState.IN_CABINET,):
         raise MediaError("消去・破砕できるのは保管庫に返却済みの記録媒体だけです。")
     with transaction.atomic():

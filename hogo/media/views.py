@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from hogo import clock
-from hogo.accounts.models import Role
-from hogo.accounts.permissions import allows, authorize, permission_required
+from hogo.accounts.permissions import (
+    allows,
+    authorize,
+    department_scope,
+    permission_required,
+)
 from hogo.media import services
 from hogo.media.models import Cabinet, Inventory, InventoryItem, Medium
 
@@ -39,23 +42,11 @@ class ContentForm(forms.Form):
                                 min_value=0)
 
 
-def _visible(user, queryset):
-    if user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR):
-        return queryset
-    return queryset.filter(department=user.department_id)
-
-
 @permission_required("media.view")
 def board(request: HttpRequest) -> HttpResponse:
-    media = _visible(request.user, Medium.objects.select_related("cabinet")).prefetch_related(
-        "checkouts")
-    today = clock.today_jst()
-    rows = []
-    for medium in media:
-        out = next((c for c in medium.checkouts.all() if c.returned_at is None), None)
-        rows.append({"medium": medium, "checkout": out,
-                     "overdue": out is not None and out.due_on < today})
-    cabinets = _visible(request.user, Cabinet.objects.all())
+    media = department_scope(request.user, Medium.objects.select_related("cabinet"))
+    rows = services.board_rows(media)
+    cabinets = department_scope(request.user, Cabinet.objects.all())
     return render(request, "media/board.html", {"rows": rows, "cabinets": cabinets})
 
 
