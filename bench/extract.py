@@ -142,12 +142,14 @@ def main() -> None:
 
         def hogo() -> None:
             started = time.perf_counter()
-            reader = DecryptingReader(store, stored.object_id, wrapped, stored.size)
+            reader = DecryptingReader(store, stored.object_id, wrapped, stored.size,
+                                      readahead=2)  # as the copy service
             sink = io.BytesIO()
             begin = T0 + dt.timedelta(seconds=args.start)
             result = extract([Source(reader, T0, name=original.name, sha256=stored.object_id)],
                              begin, begin + dt.timedelta(seconds=COPY_SECONDS), sink,
                              hash_output=False)  # as the copy service: put hashes it
+            reader.close()
             extracted = time.perf_counter()
             copy = store.put(sink)
             split.append((extracted - started, time.perf_counter() - extracted))

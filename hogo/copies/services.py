@@ -3,6 +3,7 @@ hold, and erase at expiry with a deletion record. Every step is in the audit cha
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -129,13 +130,14 @@ def make_copies(request: CopyRequest) -> CopyRequest:
         _segments(request.vehicle, request.start_at, request.end_at, [channel]), MAX_GAP)]
     try:
         for channel, segments in pieces:
-            sources = [Source(DecryptingReader(store, s.stored.object_id, s.stored.wrapped_key,
-                                               s.size), s.start_at, name=s.original_name,
-                              sha256=s.sha256) for s in segments]
             sink = io.BytesIO()
-            result = extract(sources, max(request.start_at, segments[0].start_at),
-                             min(request.end_at, segments[-1].end_at), sink,
-                             keep_audio=request.audio, hash_output=False)
+            with contextlib.ExitStack() as readers:
+                sources = [Source(readers.enter_context(DecryptingReader(
+                    store, s.stored.object_id, s.stored.wrapped_key, s.size, readahead=2)),
+                    s.start_at, name=s.original_name, sha256=s.sha256) for s in segments]
+                result = extract(sources, max(request.start_at, segments[0].start_at),
+                                 min(request.end_at, segments[-1].end_at), sink,
+                                 keep_audio=request.audio, hash_output=False)
             with transaction.atomic():
                 put = store.put(sink)  # hashes while encrypting: the copy's SHA-256
                 if put.deduplicated and not EncryptedObject.objects.filter(
