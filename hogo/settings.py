@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hogo.footage",
     "hogo.copies",
     "hogo.media",
+    "hogo.incidents",
 ]
 
 MIDDLEWARE = [

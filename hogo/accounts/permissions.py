@@ -102,6 +102,8 @@ RULES: dict[str, Rule] = {
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of
 # their own department (or of the whole organisation when the token has no department).
 TOKEN_RULES: dict[str, Rule] = {
+    # A what-if assessment from facts alone: no personal data in or out.
+    "incidents.assess": lambda token, obj: True,
     "footage.upload": lambda token, recorder: recorder is None or (
         recorder.vehicle.department.organisation_id == token.organisation_id
         and (token.department_id is None
