@@ -17,6 +17,7 @@ from hogo.accounts import services as accounts
 from hogo.accounts.models import MachineToken
 from hogo.accounts.policy import effective_profile
 from hogo.audit.context import new_request_id, request_id
+from hogo.incidents.api import router as incidents_router
 
 
 class MachineTokenAuth(HttpBearer):
@@ -58,3 +59,6 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
             "department": token.department.name if token.department else None,
             "profile": f"{profile.key} {profile.version}",
             "request_id": request_id.get() or new_request_id()}
+
+
+api.add_router("/incidents", incidents_router)

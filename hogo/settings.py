@@ -205,3 +205,17 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "hogo.web.views.csrf_failure"
+
+# Mail: incident reports reach the section head and the privacy officer by e-mail too. Without
+# HOGO_EMAIL_HOST each message is written to var/mail/ (the demo's "outbox"); with it, SMTP.
+DEFAULT_FROM_EMAIL = os.environ.get("HOGO_MAIL_FROM", "hogo@localhost")
+if os.environ.get("HOGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["HOGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("HOGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("HOGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("HOGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("HOGO_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("footage/", include("hogo.footage.urls")),
     path("copies/", include("hogo.copies.urls")),
     path("media/", include("hogo.media.urls")),
+    path("incidents/", include("hogo.incidents.urls")),
     path("api/uploads/", include("hogo.footage.tus_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -95,8 +95,22 @@ RULES: dict[str, Rule] = {
     "media.view": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
         obj is None or _department_of(obj) == user.department_id),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
-    "web.acknowledge_alert": lambda user, alert: user.role == Role.PRIVACY_OFFICER or (
-        user.role == Role.MANAGER and (alert is None or alert.department_id == user.department_id)),
+    # Incidents: anyone reports at once; the department's manager and the privacy
+    # officer handle it; only the privacy officer files reports, issues documents and closes.
+    "incidents.report": lambda user, obj: user.organisation_id is not None,
+    "incidents.view": lambda user, incident: user.role in ORGANISATION_WIDE_READERS or (
+        incident is None or incident.reported_by_id == user.pk
+        or (user.role == Role.MANAGER and incident.department_id == user.department_id)),
+    "incidents.manage": lambda user, incident: user.role == Role.PRIVACY_OFFICER or (
+        user.role == Role.MANAGER and (
+            incident is None or incident.department_id == user.department_id)),
+    "incidents.file": _role(Role.PRIVACY_OFFICER),
+    "incidents.summary": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
+    # An alert with a recipient is theirs alone to acknowledge.
+    "web.acknowledge_alert": lambda user, alert: (
+        alert.recipient_id == user.pk if alert is not None and alert.recipient_id else
+        user.role == Role.PRIVACY_OFFICER or (user.role == Role.MANAGER and (
+            alert is None or alert.department_id == user.department_id))),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

@@ -8,3 +8,6 @@ class IncidentsConfig(AppConfig):
     name = "hogo.incidents"
     label = "incidents"
     verbose_name = "漏えい等事案"
+
+    def ready(self) -> None:
+        from hogo.incidents import services  # noqa: F401 - registers the alert hooks

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from hogo import clock
 from hogo.accounts.permissions import require
@@ -138,28 +139,39 @@ def confirm(user: Any, item: InventoryItem, *, found: bool) -> InventoryItem:
         item.save(update_fields=["found", "checked_by", "checked_at"])
         audit.record("inventory.checked", user=user, obj=item.medium,
                      detail={"inventory": item.inventory_id, "found": found})
-        if not found and item.expected == MediumState.IN_CABINET:
+        if not found and item.expected in (MediumState.IN_CABINET, MediumState.OUT):
             where = item.inventory.cabinet
-            mark_missing(user, item.medium, why=f"棚卸し（{where}）で見つかりません")
+            why = (f"棚卸し（{where}）で持出し者の手元にも見つかりません"
+                   if item.expected == MediumState.OUT else f"棚卸し（{where}）で見つかりません")
+            mark_missing(user, item.medium, why=why)
     return item
 
 
-def mark_missing(user: Any, medium: Medium, *, why: str) -> None:
+def mark_missing(user: Any, medium: Medium, *, why: str) -> Any:
+    """A medium not found: alerts to the manager and the privacy officer at once, and an
+    incident opened, pre-filled from what the medium holds (issue 5, item 7)."""
+    from hogo.incidents.services import open_for_missing_medium
+
     with transaction.atomic():
         medium.state = MediumState.MISSING
         medium.save(update_fields=["state"])
         audit.record("medium.missing", user=user, obj=medium, purpose=why)
+        incident = open_for_missing_medium(medium, user, why=why)
         message = (f"記録媒体 {medium} が所在不明です（{why}）。内容: {holdings(medium)}。"
-                   "漏えい等事案として直ちに確認してください。")
+                   f"漏えい等事案 {incident.number} として直ちに確認してください。")
+        link = reverse("incidents:detail", args=[incident.pk])
         raise_alert("media.missing", department=medium.department, message=message,
-                    key=f"missing:{medium.pk}")
+                    key=f"missing:{medium.pk}", link=link)
         raise_alert("media.missing", department=None, message=message,
-                    key=f"missing-po:{medium.pk}")
+                    key=f"missing-po:{medium.pk}", link=link)
+    return incident
 
 
 def finish_inventory(user: Any, inventory: Inventory) -> None:
-    """Items nobody confirmed count as not found."""
-    for item in inventory.items.filter(found__isnull=True).select_related("medium"):
+    """Items expected in the cabinet that nobody confirmed count as not found; a medium out
+    on loan that nobody asked its holder about stays as it was."""
+    for item in inventory.items.filter(found__isnull=True, expected=MediumState.IN_CABINET
+                                       ).select_related("medium"):
         confirm(user, item, found=False)
     with transaction.atomic():
         inventory.finished_at = clock.now()

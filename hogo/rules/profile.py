@@ -11,6 +11,8 @@ Framework-free: imported by Django code, never importing it.
 
 from __future__ import annotations
 
+import re
+
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,6 +77,13 @@ def _is_bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
 
 
+def _email_or_empty(value: Any) -> str | None:
+    if isinstance(value, str) and (value == "" or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+",
+                                                              value)):
+        return None
+    return f"must be an e-mail address or empty, got {value!r}"
+
+
 def _text(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be non-empty text"
 
@@ -99,6 +108,8 @@ FIELDS: tuple[Field, ...] = (
           "Report to the driving-school association", _is_bool),
     Field("incidents.acknowledge_hours", "事故報告の確認期限（執務時間）",
           "Acknowledge an incident report within (office hours)", _int_between(1, 72)),
+    Field("incidents.escalation_email", "未確認の事故報告の上位報告先（メール）",
+          "Escalate unacknowledged incident reports to (e-mail)", _email_or_empty),
     Field("copies.retention_months", "複製データの保存期間（月）",
           "Copy retention (months)", _int_between(1, 120)),
     Field("copies.max_range_minutes", "複製できる範囲の上限（分）",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -15,28 +16,35 @@ from hogo.web.models import Alert
 log = logging.getLogger("hogo.alerts")
 
 
-def raise_alert(kind: str, *, message: str, key: str,
-                department: Department | None = None) -> Alert:
+def raise_alert(kind: str, *, message: str, key: str, department: Department | None = None,
+                recipient: User | None = None, link: str = "") -> Alert:
     """Create an alert unless one with the same key is still open."""
     with transaction.atomic():
         existing = Alert.objects.filter(key=key, acknowledged_at__isnull=True).first()
         if existing is not None:
             return existing
         alert = Alert.objects.create(kind=kind, key=key, message=message,
-                                     department=department, created_at=clock.now())
+                                     department=department, recipient=recipient, link=link,
+                                     created_at=clock.now())
         audit.record("alert.raised", obj=alert, detail={"kind": kind, "key": key})
     log.warning("alert %s: %s", kind, message)
     return alert
 
 
 def open_alerts_for(user: User) -> QuerySet[Alert]:
-    """The privacy officer sees every alert; a manager those of their department."""
+    """A person's own alerts; besides, the privacy officer sees every other alert and a manager
+    those of their department."""
     alerts = Alert.objects.filter(acknowledged_at__isnull=True)
+    own = Q(recipient=user.pk)
     if user.role == Role.PRIVACY_OFFICER:
-        return alerts
+        return alerts.filter(own | Q(recipient__isnull=True))
     if user.role == Role.MANAGER:
-        return alerts.filter(Q(department=user.department_id))
-    return alerts.none()
+        return alerts.filter(own | Q(recipient__isnull=True, department=user.department_id))
+    return alerts.filter(own)
+
+
+# Domain apps react to an acknowledgement of their alerts (an incident records who saw it).
+ACKNOWLEDGED_HOOKS: dict[str, Callable[[Alert], None]] = {}
 
 
 def acknowledge(alert: Alert, *, by: User) -> None:
@@ -44,3 +52,6 @@ def acknowledge(alert: Alert, *, by: User) -> None:
         alert.acknowledged_at, alert.acknowledged_by = clock.now(), by
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit.record("alert.acknowledged", user=by, obj=alert)
+        hook = ACKNOWLEDGED_HOOKS.get(alert.kind)
+        if hook is not None:
+            hook(alert)

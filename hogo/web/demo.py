@@ -71,7 +71,8 @@ def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
     existing = Organisation.objects.filter(name=ORGANISATION).first()
     if existing is not None:
         return existing, False
-    org = Organisation.objects.create(name=ORGANISATION, profile_key="city")
+    org = Organisation.objects.create(name=ORGANISATION, profile_key="city", policy_overrides={
+        "incidents.escalation_email": "soukatsu@demo.city.example.jp"})
     departments = {code: Department.objects.create(organisation=org, code=code, name=name,
                                                    manages_vehicles=manages)
                    for code, name, manages in DEPARTMENTS}
@@ -88,6 +89,9 @@ def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
                                              department=departments[u.department],
                                              display_name=u.display_name)
             for u in USERS}
+    for login, person in made.items():  # incident mail goes to var/mail/ in the demo
+        person.email = f"{login}@demo.city.example.jp"
+        person.save(update_fields=["email"])
     for u in USERS:
         if u.operator:
             manager = User.objects.get(role=Role.MANAGER, department=made[u.username].department)

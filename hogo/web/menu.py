@@ -26,6 +26,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("複製データ"), "copies:register", "copies.view_register"),
     MenuItem(_("受信記録"), "footage:uploads", "footage.view_quarantine"),
     MenuItem(_("記録媒体"), "media:board", "media.view"),
+    MenuItem(_("漏えい等事案"), "incidents:list", "incidents.report"),
     MenuItem(_("車両"), "registry:vehicles", "registry.view_vehicles"),
     MenuItem(_("監査ログ"), "audit:list", "audit.view_log"),
     MenuItem(_("運用ポリシー"), "accounts:policy", "policy.view"),

@@ -1,7 +1,8 @@
 """In-app alerts: problems a person must see and acknowledge (integrity, capacity, overdue).
 
-An alert belongs to a department (its manager sees it) or to the whole organisation (the
-privacy officer sees every alert). An open alert with the same key is not raised twice.
+An alert belongs to one person (its recipient), to a department (its manager sees it) or to
+the whole organisation (the privacy officer sees every alert without a recipient). An open
+alert with the same key is not raised twice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ class Alert(models.Model):
     key = models.CharField(max_length=200, db_index=True)
     message = models.TextField(_("内容"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
+    # An alert for one person (an incident report to a section head) shows only to them.
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="alerts")
+    link = models.CharField(max_length=200, blank=True)  # where to act on it
     created_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

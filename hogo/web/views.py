@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from hogo import clock
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.policy import effective_profile
 from hogo.audit.models import AuditEntry
+from hogo.incidents.services import incident_countdown
 from hogo.registry.services import overdue_notices
 from hogo.web import alerts
 from hogo.web.models import Alert
@@ -28,13 +30,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user, "registry.view_vehicles") else []
     return render(request, "web/dashboard.html", {
         "alerts": alerts.open_alerts_for(user), "overdue_notices": overdue,
+        "incident_deadlines": incident_countdown(user),
         "profile": profile, "today": clock.today_jst(), "recent": recent,
         "threshold": profile.value("incidents.reporting_threshold") if profile else None,
         "final_days": profile.value("incidents.final_report_days") if profile else None})
 
 
 @require_POST
-@permission_required("web.acknowledge_alert")
+@login_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=pk, acknowledged_at__isnull=True)
     authorize(request, "web.acknowledge_alert", alert)

@@ -7,6 +7,7 @@ from hogo.web.demo import USERS
 MENUS = {
     "privacy": {
         "media:board",
+        "incidents:list",
         "copies:register",
         "web:dashboard",
         "audit:list",
@@ -15,6 +16,7 @@ MENUS = {
     },
     "manager": {
         "media:board",
+        "incidents:list",
         "copies:register",
         "web:dashboard",
         "accounts:department",
@@ -25,16 +27,19 @@ MENUS = {
     },
     "operator": {
         "media:board",
+        "incidents:list",
         "copies:register",
         "web:dashboard",
         "registry:vehicles",
         "footage:search",
         "footage:uploads",
     },
-    "staff": {"media:board", "web:dashboard"},
-    "auditor": {"media:board", "copies:register", "web:dashboard", "audit:list", "accounts:policy"},
+    "staff": {"media:board", "incidents:list", "web:dashboard"},
+    "auditor": {"media:board", "incidents:list", "copies:register", "web:dashboard", "audit:list",
+                "accounts:policy"},
     "sysadmin": {
         "media:board",
+        "incidents:list",
         "web:dashboard",
         "accounts:users",
         "accounts:tokens",
@@ -42,6 +47,7 @@ MENUS = {
     },
     "seiso-manager": {
         "media:board",
+        "incidents:list",
         "copies:register",
         "web:dashboard",
         "accounts:department",

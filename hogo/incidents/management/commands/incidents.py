@@ -1,0 +1,145 @@
+"""`hogo incidents assess`: reportability and PPC deadlines from facts, at the console.
+
+The same what-if as `POST /api/incidents/assess` (both go through
+`hogo.incidents.assessment`), for a privacy officer at a terminal or a script (`--json`).
+Further verbs (listing incidents, reminders) get their own subparser here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hogo.accounts.models import Organisation
+from hogo.accounts.policy import effective_profile
+from hogo.incidents.assessment import (
+    MOVED_BECAUSE_EN,
+    AssessOptions,
+    PolicyDefaults,
+    assessment_json,
+    evaluate,
+)
+from hogo.rules.incidents import DEFAULT_THRESHOLDS, Assessment, Filing
+
+KIND_EN = {"preliminary": "preliminary report", "final": "final report"}
+
+
+def date_argument(text: str) -> dt.date:
+    """argparse type: a calendar date, refused with a message saying what is expected."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2025-10-05") from None
+
+
+def organisation_defaults() -> PolicyDefaults | None:
+    """The installation's organisation's policy numbers, or None before `hogo setup`."""
+    organisations = list(Organisation.objects.all()[:2])
+    if not organisations:
+        return None
+    if len(organisations) > 1:
+        raise CommandError("this database holds several organisations; one installation serves "
+                           "one organisation, so it is unclear whose policy to apply")
+    return PolicyDefaults.from_profile(effective_profile(organisations[0]))
+
+
+class Command(BaseCommand):
+    help = "Leak and loss incidents: `assess` says whether to report to the PPC and by when."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        assess = sub.add_parser(
+            "assess", help="reportability and deadlines from facts alone (nothing is stored)",
+            description="Defaults (threshold, day counts, organisation type) come from the "
+                        "organisation's policy profile; every flag means 'is or may be'.")
+        assess.add_argument("--organisation-type", choices=sorted(DEFAULT_THRESHOLDS),
+                            help="default: the organisation's policy profile")
+        knew = assess.add_mutually_exclusive_group(required=True)
+        knew.add_argument("--knew-on", type=date_argument, metavar="DATE",
+                          help="the day anyone in the organisation first knew (day 1)")
+        knew.add_argument("--knew-from", type=date_argument, metavar="DATE",
+                          help="the first day of an approximate day of knowing")
+        assess.add_argument("--knew-to", type=date_argument, metavar="DATE",
+                            help="its last day (with --knew-from)")
+        assess.add_argument("--people", type=int, metavar="N",
+                            help="people involved (or possibly)")
+        assess.add_argument("--sensitive", action="store_true",
+                            help="sensitive personal data (要配慮個人情報)")
+        assess.add_argument("--financial", action="store_true",
+                            help="misuse may cause financial damage")
+        assess.add_argument("--unauthorised", action="store_true",
+                            help="possibly an act with an unauthorised purpose (theft, "
+                                 "intrusion, insider)")
+        assess.add_argument("--encrypted", action="store_true",
+                            help="strongly encrypted, the key not lost with it")
+        assess.add_argument("--filed-preliminary", type=date_argument, metavar="DATE",
+                            help="when the preliminary report was filed: was it late?")
+        assess.add_argument("--filed-final", type=date_argument, metavar="DATE",
+                            help="when the final report was filed: was it late?")
+        assess.add_argument("--json", action="store_true",
+                            help="print the same JSON as POST /api/incidents/assess")
+
+    def handle(self, *args: Any, verb: str, **options: Any) -> None:
+        if verb == "assess":
+            self.assess(**options)
+
+    def assess(self, **options: Any) -> None:
+        if options["knew_to"] is not None and options["knew_on"] is not None:
+            raise CommandError("--knew-to goes with --knew-from (a range), not with --knew-on")
+        defaults = organisation_defaults()
+        if defaults is None and options["organisation_type"] is None:
+            raise CommandError("there is no organisation in the database to take the "
+                               "organisation type from; pass --organisation-type "
+                               "public_body or private_business")
+        query = AssessOptions(
+            knew_from=options["knew_on"] or options["knew_from"], knew_to=options["knew_to"],
+            organisation_type=options["organisation_type"], people=options["people"],
+            sensitive=options["sensitive"], financial=options["financial"],
+            unauthorised=options["unauthorised"], encrypted=options["encrypted"],
+            filed_preliminary=options["filed_preliminary"], filed_final=options["filed_final"])
+        try:
+            assessment, filings = evaluate(query, defaults)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(assessment_json(assessment, filings),
+                                         ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write("\n".join(summary_lines(assessment, filings)))
+
+
+def summary_lines(assessment: Assessment, filings: tuple[Filing, ...]) -> list[str]:
+    """A short English account for the console; the JSON has the Japanese wording too."""
+    facts = assessment.facts
+    kind = facts.organisation_type.replace("_", " ")
+    knew = f"Knew on: {assessment.knew_on.isoformat()} (day 1)"
+    if assessment.latest_final_due is not None and facts.knew_to is not None:
+        knew += f", or as late as {facts.knew_to.isoformat()}"
+    final = f"day {assessment.final_days}"
+    if assessment.moved_because:
+        reason = MOVED_BECAUSE_EN.get(assessment.moved_because, assessment.moved_because)
+        final += (f" is {assessment.final_day.isoformat()}, a {reason}: "
+                  "moved to the next office day")
+    lines = [assessment.summary_en[0].upper() + assessment.summary_en[1:],
+             f"Organisation type: {kind} (reportable above {facts.people_threshold:,} people)",
+             knew,
+             f"Preliminary report target: {assessment.preliminary_target.isoformat()} "
+             f"(day {facts.preliminary_days}; a target, not moved)",
+             f"Final report due: {assessment.final_due.isoformat()} ({final})"]
+    if assessment.latest_final_due is not None:
+        lines.append("  counted from the range's last day it would be "
+                     f"{assessment.latest_final_due.isoformat()}")
+    for filing in filings:
+        verdict = "on time"
+        if filing.late:
+            verdict = f"late by {filing.days_late} day{'' if filing.days_late == 1 else 's'}"
+        lines.append(f"{KIND_EN[filing.kind].capitalize()} filed {filing.filed_on.isoformat()}: "
+                     f"{verdict} (due {filing.due.isoformat()})")
+    if not assessment.reportable:
+        lines.append("No report to the PPC is required; the dates apply to a voluntary one.")
+    return lines

@@ -1,0 +1,643 @@
+"""Incidents: report in a minute, tell the section head and the privacy officer at once,
+escalate what nobody acknowledges, count the days from the earliest awareness (R-801–R-807).
+
+Everything that changes an incident goes through here, leaves a line in its timeline (経過)
+and an audit entry, and re-evaluates reportability and deadlines (hogo.rules.incidents) from
+the facts as they now stand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from hogo import clock
+from hogo.accounts.models import Role, User
+from hogo.accounts.permissions import require
+from hogo.accounts.policy import effective_profile
+from hogo.audit import services as audit
+from hogo.incidents.models import (
+    Awareness,
+    AwarenessSource,
+    Event,
+    Filing,
+    Incident,
+    IncidentKind,
+    IncidentState,
+    Link,
+    ReportKind,
+    Step,
+    StepKind,
+)
+from hogo.rules import incidents as rules
+from hogo.rules.office_calendar import add_office_hours
+from hogo.web.alerts import ACKNOWLEDGED_HOOKS, raise_alert
+from hogo.web.models import Alert
+
+log = logging.getLogger("hogo.incidents")
+
+REPORTED = "incident.reported"
+ESCALATED = "incident.escalated"
+DEADLINE = "incident.deadline"
+WAIVABLE = {StepKind.NOTIFY, StepKind.PUBLISH, StepKind.ASSOCIATION}
+REMIND_DAYS = (7, 3, 1, 0)
+
+
+class IncidentError(Exception):
+    """A refused change; the message is Japanese, for the person who tried."""
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def knew_range(incident: Incident) -> tuple[dt.date, dt.date | None]:
+    """The organisation's 事態を知った日: the earliest awareness, whoever it was (R-802)."""
+    events = list(incident.awareness.all())
+    if not events:
+        day = clock.jst_date(incident.reported_at)
+        return day, None
+    first = min(events, key=lambda a: a.aware_from)
+    return first.aware_from, first.aware_to
+
+
+def facts_of(incident: Incident) -> rules.Facts:
+    profile = effective_profile(incident.organisation)
+    knew_from, knew_to = knew_range(incident)
+    return rules.Facts(
+        organisation_type=profile.organisation_type, knew_from=knew_from, knew_to=knew_to,
+        people=incident.people, sensitive=incident.sensitive, financial=incident.financial,
+        unauthorised=incident.unauthorised, encrypted=incident.encrypted,
+        threshold=profile.value("incidents.reporting_threshold"),
+        preliminary_days=profile.value("incidents.preliminary_report_days"),
+        final_days=profile.value("incidents.final_report_days"),
+        final_days_unauthorised=profile.value("incidents.final_report_days_unauthorised"))
+
+
+def assessment(incident: Incident) -> rules.Assessment:
+    return rules.assess(facts_of(incident))
+
+
+def must_report(incident: Incident) -> bool:
+    return incident.reportable or incident.voluntary_report
+
+
+def association_required(incident: Incident) -> bool:
+    return bool(effective_profile(incident.organisation).value("incidents.association_report"))
+
+
+def deadlines(incident: Incident, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Each report the incident owes: due date, days left, filed or not, late by how much."""
+    today = today or clock.today_jst()
+    result = assessment(incident)
+    filed = {f.kind: f for f in incident.filings.all()}
+    rows = []
+    if must_report(incident):
+        for kind, label in ((rules.PRELIMINARY, ReportKind.PRELIMINARY.label),
+                            (rules.FINAL, ReportKind.FINAL.label)):
+            filing = filed.get(kind)
+            rows.append({"kind": kind, "label": label, "due": result.due(kind),
+                         "days_left": result.days_left(kind, today), "filing": filing,
+                         "overdue": filing is None and result.days_left(kind, today) < 0,
+                         "target_only": kind == rules.PRELIMINARY})
+    return rows
+
+
+def visible_incidents(user: User) -> Any:
+    """The incident list a person may see: everything for the privacy officer and auditors,
+    their department's for a manager, their own reports for everyone."""
+    incidents = Incident.objects.filter(organisation=user.organisation_id)
+    if user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR):
+        return incidents
+    own = Q(reported_by=user.pk)
+    if user.role == Role.MANAGER:
+        return incidents.filter(own | Q(department=user.department_id))
+    return incidents.filter(own)
+
+
+# --- reporting and escalation ---------------------------------------------------------------
+
+
+def report(user: User, *, title: str, kind: str, what_happened: str, noticed_on: dt.date,
+           noticed_how: str = "", occurred_from: dt.date | None = None,
+           occurred_to: dt.date | None = None, data_items: str = "",
+           people: int | None = None, people_basis: str = "", sensitive: bool = False,
+           financial: bool = False, unauthorised: bool = False, encrypted: bool = False,
+           media: Iterable[Any] = (), copies: Iterable[Any] = (),
+           source: str = AwarenessSource.STAFF) -> Incident:
+    """Record a report from anyone (R-801) and notify at once; the reporter's own noticing
+    is the first awareness."""
+    require(user, "incidents.report")
+    if kind not in IncidentKind.values:
+        raise IncidentError("事案の種類が正しくありません。")
+    today = clock.today_jst()
+    if noticed_on > today:
+        raise IncidentError("気付いた日に未来の日付は指定できません。")
+    if occurred_from and occurred_to and occurred_to < occurred_from:
+        raise IncidentError("発生日の範囲が逆になっています。")
+    if occurred_from and occurred_from > today:
+        raise IncidentError("発生日に未来の日付は指定できません。")
+    now = clock.now()
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            organisation=user.organisation, department=user.department,
+            number=_next_number(user.organisation_id, clock.jst_date(now).year),
+            title=title.strip(), kind=kind, what_happened=what_happened.strip(),
+            occurred_from=occurred_from, occurred_to=occurred_to or occurred_from,
+            data_items=data_items.strip(), reported_by=user, reported_at=now,
+            people=people, people_basis=people_basis.strip(), sensitive=sensitive,
+            financial=financial, unauthorised=unauthorised or kind in (
+                IncidentKind.THEFT, IncidentKind.INTRUSION, IncidentKind.INSIDER),
+            encrypted=encrypted)
+        Awareness.objects.create(
+            incident=incident, person_name=str(user), user=user,
+            person_section=str(user.department or ""), source=source, aware_from=noticed_on,
+            how=noticed_how.strip() or "報告者本人が気付いた", recorded_by=user,
+            recorded_at=now)
+        for medium in media:
+            link_medium(incident, medium, by=user, event=False)
+        for copy in copies:
+            Link.objects.create(incident=incident, copy=copy,
+                                description=f"複製データ #{copy.pk}（{copy.request.vehicle} "
+                                            f"{copy.actual_start:%Y-%m-%d %H:%M}〜）")
+        _people_from_links(incident)
+        _create_steps(incident)
+        _event(incident, "reported", f"{user}（{user.department or '所属なし'}）が報告：{title}",
+               user, at=now)
+        audit.record("incident.reported", user=user, obj=incident,
+                     detail={"number": incident.number, "kind": kind})
+        _reassess(incident, user, announce=False)
+    notify_reported(incident.pk)  # at once, not by a later job: minutes count (R-801)
+    return incident
+
+
+def _next_number(organisation_id: int | None, year: int) -> str:
+    count = Incident.objects.filter(organisation=organisation_id,
+                                    number__startswith=f"{year}-").count()
+    return f"{year}-{count + 1:03d}"
+
+
+def _create_steps(incident: Incident) -> None:
+    kinds = [StepKind.CONTAIN, StepKind.INVESTIGATE, StepKind.SCOPE, StepKind.PREVENTION,
+             StepKind.NOTIFY, StepKind.PUBLISH]
+    if association_required(incident):
+        kinds.append(StepKind.ASSOCIATION)
+    for kind in kinds:
+        Step.objects.create(incident=incident, kind=kind, mandatory=True)
+
+
+def first_recipients(incident: Incident) -> list[User]:
+    """The reporter's section head(s) and every privacy officer (000: tell the section head)."""
+    people = User.objects.filter(organisation=incident.organisation_id, is_active=True).filter(
+        Q(role=Role.PRIVACY_OFFICER) | Q(role=Role.MANAGER, department=incident.department_id))
+    return list(people)
+
+
+def notify_reported(incident_pk: int) -> None:
+    """In-app alerts (until acknowledged) and e-mail to the first recipients."""
+    incident = Incident.objects.select_related("department", "reported_by").get(pk=incident_pk)
+    recipients = first_recipients(incident)
+    limit = acknowledge_by(incident)
+    text = (f"【漏えい等事案】{incident.number} {incident.title}（報告：{incident.reported_by}、"
+            f"{incident.department or '所属なし'}）。{clock.jst_date(limit)} "
+            f"{limit.astimezone(clock.JST):%H:%M}までに確認してください。")
+    for person in recipients:
+        raise_alert(REPORTED, message=text, key=f"incident:{incident.pk}:notify:{person.pk}",
+                    department=incident.department, recipient=person, link=url_of(incident))
+    _mail(incident, recipients, f"[hogo] 漏えい等事案の報告 {incident.number}", text)
+    _event(incident, "notified", "通知：" + "、".join(f"{p}（{p.get_role_display()}）"
+                                                    for p in recipients), None)
+
+
+def acknowledge_by(incident: Incident) -> dt.datetime:
+    hours = effective_profile(incident.organisation).value("incidents.acknowledge_hours")
+    return add_office_hours(incident.reported_at.astimezone(clock.JST), hours)
+
+
+def _alert_acknowledged(alert: Alert) -> None:
+    incident = _incident_of_alert(alert)
+    if incident is None:
+        return
+    _event(incident, "acknowledged", f"{alert.acknowledged_by}が確認", alert.acknowledged_by,
+           at=alert.acknowledged_at)
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at = alert.acknowledged_at
+        incident.save(update_fields=["acknowledged_at"])
+
+
+def _incident_of_alert(alert: Alert) -> Incident | None:
+    parts = alert.key.split(":")
+    if len(parts) < 2 or parts[0] != "incident" or not parts[1].isdigit():
+        return None
+    return Incident.objects.filter(pk=int(parts[1])).first()
+
+
+ACKNOWLEDGED_HOOKS[REPORTED] = _alert_acknowledged
+ACKNOWLEDGED_HOOKS[ESCALATED] = _alert_acknowledged
+
+
+def acknowledge(incident: Incident, user: User) -> None:
+    """The person's own open alerts for this incident, acknowledged from its page."""
+    from hogo.web.alerts import acknowledge as acknowledge_alert
+
+    for alert in Alert.objects.filter(key__startswith=f"incident:{incident.pk}:",
+                                      recipient=user, acknowledged_at__isnull=True):
+        acknowledge_alert(alert, by=user)
+
+
+def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
+    """Reports someone first told has not acknowledged in time go to every manager and
+    privacy officer, and to the profile's escalation address (issue 5, item 1)."""
+    now = now or clock.now()
+    count = 0
+    for incident in Incident.objects.filter(state=IncidentState.OPEN, escalated_at__isnull=True):
+        if now < acknowledge_by(incident):
+            continue
+        waiting = Alert.objects.filter(key__startswith=f"incident:{incident.pk}:notify:",
+                                       acknowledged_at__isnull=True).select_related("recipient")
+        silent = [a.recipient for a in waiting if a.recipient is not None]
+        if not silent:
+            continue
+        _escalate(incident, silent, now)
+        count += 1
+    return count
+
+
+def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
+    profile = effective_profile(incident.organisation)
+    everyone = list(User.objects.filter(organisation=incident.organisation_id, is_active=True,
+                                        role__in=(Role.PRIVACY_OFFICER, Role.MANAGER)))
+    names = "、".join(str(p) for p in silent)
+    text = (f"【至急・未確認】漏えい等事案 {incident.number} {incident.title} の報告を、"
+            f"{names}が確認期限までに確認していません。直ちに確認してください。")
+    with transaction.atomic():
+        incident.escalated_at = now
+        incident.save(update_fields=["escalated_at"])
+        for person in everyone:
+            raise_alert(ESCALATED, message=text, key=f"incident:{incident.pk}:escalated:"
+                        f"{person.pk}", department=incident.department, recipient=person,
+                        link=url_of(incident))
+        _event(incident, "escalated", f"確認期限を過ぎても未確認（{names}）のため上位へ通知",
+               None, at=now)
+        audit.record("incident.escalated", obj=incident,
+                     detail={"unacknowledged": [p.pk for p in silent]})
+    extra = [profile.value("incidents.escalation_email") or ""]
+    _mail(incident, everyone, f"[hogo] 至急：未確認の漏えい等事案 {incident.number}", text,
+          extra=[address for address in extra if address])
+
+
+def _mail(incident: Incident, people: Iterable[User], subject: str, text: str, *,
+          extra: Iterable[str] = ()) -> None:
+    addresses = sorted({p.email for p in people if p.email} | set(extra))
+    if not addresses:
+        return
+    body = f"{text}\n\n{url_of(incident)}\n\n（hogo から自動送信）"
+    try:
+        send_mail(subject, body, None, addresses)
+    except Exception:  # the in-app alert still stands; the failure is logged loudly
+        log.exception("could not send incident mail for %s to %s", incident.number, addresses)
+
+
+def url_of(incident: Incident) -> str:
+    return reverse("incidents:detail", args=[incident.pk])
+
+
+# --- facts, awareness, links ----------------------------------------------------------------
+
+FACT_FIELDS = ("people", "people_basis", "sensitive", "financial", "unauthorised", "encrypted",
+               "voluntary_report", "data_items", "cause", "secondary_harm", "persons_response",
+               "publication", "prevention_done", "prevention_planned", "other", "contact",
+               "title", "what_happened", "occurred_from", "occurred_to", "kind")
+
+
+def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
+    """Change facts; the assessment is re-evaluated and any change of it announced."""
+    require(by, "incidents.manage", incident)
+    _editable(incident)
+    unknown = set(changes) - set(FACT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown incident fields: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(incident, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        labels = []
+        for name in changed:
+            old = getattr(incident, name)
+            setattr(incident, name, changes[name])
+            labels.append(f"{Incident._meta.get_field(name).verbose_name}："
+                          f"{_shown(old)} → {_shown(changes[name])}")
+        incident.save(update_fields=changed)
+        _event(incident, "facts", "事実の更新：" + "／".join(labels), by)
+        audit.record("incident.facts", user=by, obj=incident,
+                     detail={name: str(changes[name]) for name in changed})
+        _reassess(incident, by)
+    return changed
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if value in (None, ""):
+        return "（なし）"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def add_awareness(incident: Incident, by: User, *, person_name: str, source: str,
+                  aware_from: dt.date, how: str, aware_to: dt.date | None = None,
+                  person_section: str = "", user: User | None = None) -> Awareness:
+    """Record someone's knowing; an earlier one moves every deadline forward (R-802)."""
+    require(by, "incidents.manage", incident)
+    _editable(incident)
+    if source not in AwarenessSource.values:
+        raise IncidentError("覚知の経緯が正しくありません。")
+    if aware_to is not None and aware_to < aware_from:
+        raise IncidentError("知った日の範囲が逆になっています。")
+    if aware_from > clock.today_jst():
+        raise IncidentError("知った日に未来の日付は指定できません。")
+    before = knew_range(incident)[0]
+    with transaction.atomic():
+        awareness = Awareness.objects.create(
+            incident=incident, person_name=person_name.strip(), user=user, source=source,
+            person_section=person_section.strip(), aware_from=aware_from, aware_to=aware_to,
+            how=how.strip(), recorded_by=by, recorded_at=clock.now())
+        span = f"{aware_from}〜{aware_to}" if aware_to else f"{aware_from}"
+        text = (f"覚知の追加：{awareness.person_name}（{awareness.get_source_display()}"
+                f"{'、' + awareness.person_section if awareness.person_section else ''}）"
+                f"が{span}に知った（{awareness.how}）")
+        after = knew_range(incident)[0]
+        if after != before:
+            text += f"。事態を知った日を{before}から{after}に変更"
+        _event(incident, "awareness", text, by)
+        audit.record("incident.awareness", user=by, obj=incident,
+                     detail={"aware_from": aware_from.isoformat(), "source": source})
+        _reassess(incident, by)
+    return awareness
+
+
+def link_medium(incident: Incident, medium: Any, *, by: User, event: bool = True) -> Link:
+    """Link a medium with what it holds now: copies, data items, the people they count."""
+    from hogo.media.services import holdings
+
+    contents = list(medium.contents.filter(removed_at__isnull=True))
+    counted = [c.people for c in contents if c.people is not None]
+    link = Link.objects.create(incident=incident, medium=medium,
+                               description=f"記録媒体 {medium}：{holdings(medium)}",
+                               people=sum(counted) if counted else None)
+    for content in contents:
+        if content.copy_id:
+            Link.objects.create(incident=incident, copy_id=content.copy_id,
+                                description=f"{medium} の内容：{content.description}",
+                                people=None)
+    if event:
+        _event(incident, "link", f"関係する記録媒体：{link.description}", by)
+        _people_from_links(incident)
+        _reassess(incident, by)
+    return link
+
+
+def _people_from_links(incident: Incident) -> None:
+    """The people count comes from linked footage when it carries one (R-808)."""
+    counted = [link.people for link in incident.links.all() if link.people is not None]
+    if counted and (incident.people is None or incident.people_basis.startswith("関係")):
+        incident.people = sum(counted)
+        incident.people_basis = "関係する記録媒体・複製データの人数（延べ）の合計"
+        incident.save(update_fields=["people", "people_basis"])
+
+
+def _reassess(incident: Incident, by: User | None, *, announce: bool = True) -> None:
+    result = assessment(incident)
+    criteria = [c.code for c in result.criteria]
+    reportable = result.reportable
+    if (reportable, criteria) == (incident.reportable, incident.criteria) and announce:
+        return
+    was = incident.reportable
+    incident.reportable, incident.criteria = reportable, criteria
+    incident.save(update_fields=["reportable", "criteria"])
+    text = f"報告要否の判定：{result.summary_ja}。確報期限 {result.final_due}"
+    if announce and was != reportable:
+        text = ("報告要否が変わりました（" + ("報告対象" if reportable else "報告対象外")
+                + f"）：{result.summary_ja}。確報期限 {result.final_due}")
+    _event(incident, "assessment", text, by)
+    audit.record("incident.assessed", user=by, obj=incident,
+                 detail={"reportable": reportable, "criteria": criteria,
+                         "final_due": result.final_due.isoformat()})
+
+
+def _editable(incident: Incident) -> None:
+    if incident.state == IncidentState.CLOSED:
+        raise IncidentError("完了した事案は変更できません。")
+
+
+def _event(incident: Incident, kind: str, text: str, user: User | None, *,
+           at: dt.datetime | None = None) -> Event:
+    return Event.objects.create(incident=incident, kind=kind, text=text, user=user,
+                                at=at or clock.now())
+
+
+# --- filings, steps, closing ----------------------------------------------------------------
+
+
+def record_filing(incident: Incident, by: User, *, kind: str, filed_on: dt.date,
+                  reference: str = "") -> Filing:
+    """A report actually filed, with whether it was late and by how many days (R-804)."""
+    require(by, "incidents.file", incident)
+    if kind not in ReportKind.values:
+        raise IncidentError("報告の種類が正しくありません。")
+    if filed_on > clock.today_jst():
+        raise IncidentError("提出日に未来の日付は指定できません。")
+    if incident.filings.filter(kind=kind).exists():
+        raise IncidentError("この報告の提出は記録済みです。")
+    due = assessment(incident).due(kind) if kind != ReportKind.ASSOCIATION else None
+    days_late = max(0, (filed_on - due).days) if due else 0
+    with transaction.atomic():
+        filing = Filing.objects.create(incident=incident, kind=kind, filed_on=filed_on,
+                                       due_on=due, days_late=days_late,
+                                       reference=reference.strip(), filed_by=by,
+                                       recorded_at=clock.now())
+        label = ReportKind(kind).label
+        late = f"（期限{due}、{days_late}日遅延）" if days_late else (
+            f"（期限{due}内）" if due else "")
+        _event(incident, "filing", f"{label}を提出：{filed_on}{late}", by)
+        audit.record("incident.filed", user=by, obj=incident,
+                     detail={"kind": kind, "filed_on": filed_on.isoformat(),
+                             "days_late": days_late})
+        if kind == ReportKind.ASSOCIATION:
+            step = incident.steps.filter(kind=StepKind.ASSOCIATION, done_at__isnull=True).first()
+            if step:
+                _finish_step(step, by, f"{filed_on}に提出 {reference}".strip())
+    return filing
+
+
+def update_step(step: Step, by: User, *, owner: User | None, due_on: dt.date | None) -> None:
+    require(by, "incidents.manage", step.incident)
+    _editable(step.incident)
+    with transaction.atomic():
+        step.owner, step.due_on = owner, due_on
+        step.save(update_fields=["owner", "due_on"])
+        _event(step.incident, "step", f"対応「{step.get_kind_display()}」の担当："
+                                      f"{owner or '未定'}、期限：{due_on or '未定'}", by)
+
+
+def complete_step(step: Step, by: User, *, evidence: str) -> None:
+    require(by, "incidents.manage", step.incident)
+    _editable(step.incident)
+    if not evidence.strip():
+        raise IncidentError("実施内容・根拠を入力してください。")
+    if step.done_at is not None:
+        raise IncidentError("この対応は完了済みです。")
+    with transaction.atomic():
+        _finish_step(step, by, evidence.strip())
+
+
+def _finish_step(step: Step, by: User, evidence: str) -> None:
+    step.done_at, step.done_by, step.evidence = clock.now(), by, evidence
+    step.save(update_fields=["done_at", "done_by", "evidence"])
+    _event(step.incident, "step", f"対応完了「{step.get_kind_display()}」：{evidence}", by)
+    audit.record("incident.step_done", user=by, obj=step.incident,
+                 detail={"step": step.kind})
+
+
+def waive_step(step: Step, by: User, *, reason: str) -> None:
+    """Notice, publication and the association report may be unnecessary, with a reason
+    (e.g. notice impossible, so published instead; 003 Art. 41's two exemptions)."""
+    require(by, "incidents.file", step.incident)
+    _editable(step.incident)
+    if step.kind not in WAIVABLE:
+        raise IncidentError("この対応は省略できません。")
+    if not reason.strip():
+        raise IncidentError("不要とした理由を入力してください。")
+    with transaction.atomic():
+        step.waived_reason, step.done_at, step.done_by = reason.strip(), clock.now(), by
+        step.save(update_fields=["waived_reason", "done_at", "done_by"])
+        _event(step.incident, "step", f"対応「{step.get_kind_display()}」を不要と判断："
+                                      f"{step.waived_reason}", by)
+        audit.record("incident.step_waived", user=by, obj=step.incident,
+                     detail={"step": step.kind, "reason": step.waived_reason})
+
+
+def open_steps(incident: Incident) -> list[Step]:
+    return [s for s in incident.steps.all() if s.mandatory and s.done_at is None]
+
+
+def close(incident: Incident, by: User) -> None:
+    """Only when every mandatory step is done and every owed report filed (R-807)."""
+    require(by, "incidents.file", incident)
+    _editable(incident)
+    missing = [s.get_kind_display() for s in open_steps(incident)]
+    filed = set(incident.filings.values_list("kind", flat=True))
+    if must_report(incident):
+        missing += [label for kind, label in ((ReportKind.PRELIMINARY, "速報の提出"),
+                                              (ReportKind.FINAL, "確報の提出"))
+                    if kind not in filed]
+    if missing:
+        raise IncidentError("未完了の必須対応があるため完了できません：" + "、".join(missing))
+    with transaction.atomic():
+        incident.state, incident.closed_at, incident.closed_by = (IncidentState.CLOSED,
+                                                                   clock.now(), by)
+        incident.save(update_fields=["state", "closed_at", "closed_by"])
+        _event(incident, "closed", "事案の対応を完了", by)
+        audit.record("incident.closed", user=by, obj=incident)
+
+
+# --- deadlines and links from elsewhere -----------------------------------------------------
+
+
+def remind_deadlines(today: dt.date | None = None) -> int:
+    """Reminders 7, 3 and 1 days before and on the day; overdue every day until filed."""
+    today = today or clock.today_jst()
+    sent = 0
+    for incident in Incident.objects.filter(state=IncidentState.OPEN).select_related(
+            "department"):
+        for row in deadlines(incident, today):
+            if row["filing"] is not None:
+                continue
+            left = row["days_left"]
+            if left in REMIND_DAYS:
+                when = "本日が期限です" if left == 0 else f"期限まであと{left}日です"
+            elif left < 0:
+                when = f"期限を{-left}日過ぎています。直ちに提出してください"
+            else:
+                continue
+            text = (f"【{row['label']}】{incident.number} {incident.title}："
+                    f"{when}（期限 {row['due']}）。")
+            for person in first_recipients(incident):
+                raise_alert(DEADLINE, message=text, recipient=person,
+                            department=incident.department, link=url_of(incident),
+                            key=f"incident:{incident.pk}:{row['kind']}:{today}:{person.pk}")
+            _mail(incident, first_recipients(incident), f"[hogo] {row['label']}の期限 "
+                  f"{incident.number}", text)
+            sent += 1
+    return sent
+
+
+def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
+    """A medium not found in an inventory opens an incident, pre-filled from what it holds,
+    with the person who could not find it as the first awareness (issue 5, item 7)."""
+    from hogo.media.services import holdings
+
+    open_checkout = medium.checkouts.filter(returned_at__isnull=True).select_related(
+        "taken_by").first()
+    context = (f"持出し中（{open_checkout.taken_by}、{open_checkout.purpose}、返却予定日 "
+               f"{open_checkout.due_on}）" if open_checkout else "保管庫に保管中のはず")
+    contents = list(medium.contents.filter(removed_at__isnull=True))
+    items = "、".join(c.description for c in contents)
+    return report(
+        by, title=f"記録媒体 {medium} の所在不明", kind=IncidentKind.LOSS,
+        what_happened=(f"棚卸しで記録媒体 {medium}（{medium.get_kind_display()}）が見つかりません"
+                       f"でした（{why}）。状態：{context}。内容：{holdings(medium)}。"),
+        noticed_on=clock.today_jst(), noticed_how="棚卸しで所在を確認できなかった",
+        data_items=items or "（記録なし）", encrypted=False, media=[medium],
+        source=AwarenessSource.SYSTEM if by is None else AwarenessSource.STAFF)
+
+
+# --- the privacy officer's yearly view --------------------------------------------------------
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The Japanese fiscal year (年度) a day belongs to: April to March."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def yearly_summary(organisation: Any, fiscal_year: int) -> dict[str, Any]:
+    """Counts, reportable ones, late reports and causes for one fiscal year (年度)."""
+    start, end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+    incidents = [i for i in Incident.objects.filter(organisation=organisation).prefetch_related(
+        "filings") if start <= clock.jst_date(i.reported_at) <= end]
+    by_kind: dict[str, int] = {}
+    for incident in incidents:
+        label = str(IncidentKind(incident.kind).label)
+        by_kind[label] = by_kind.get(label, 0) + 1
+    late = [(incident, filing) for incident in incidents for filing in incident.filings.all()
+            if filing.days_late > 0]
+    return {
+        "fiscal_year": fiscal_year, "start": start, "end": end, "total": len(incidents),
+        "reportable": sum(1 for i in incidents if i.reportable),
+        "open": sum(1 for i in incidents if i.state == IncidentState.OPEN),
+        "people": sum(i.people or 0 for i in incidents),
+        "by_kind": sorted(by_kind.items(), key=lambda item: -item[1]),
+        "late": late, "causes": [(i, i.cause) for i in incidents if i.cause],
+        "incidents": incidents,
+    }
+
+
+def incident_countdown(user: User) -> list[dict[str, Any]]:
+    """Open incidents this person sees that still owe a report, soonest first (dashboard)."""
+    if not getattr(user, "organisation_id", None):
+        return []
+    today = clock.today_jst()
+    rows = []
+    for incident in visible_incidents(user).filter(state=IncidentState.OPEN).prefetch_related(
+            "awareness", "filings"):
+        owed = [d for d in deadlines(incident, today) if d["filing"] is None]
+        if owed:
+            rows.append({"incident": incident, "deadlines": owed,
+                         "soonest": min(d["days_left"] for d in owed)})
+    return sorted(rows, key=lambda row: row["soonest"])

@@ -1,0 +1,216 @@
+"""Incident screens: report in a minute, list with deadlines, the incident page, the yearly
+summary. Every rule lives in services; these only translate forms and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hogo import clock
+from hogo.accounts.models import User
+from hogo.accounts.permissions import allows, authorize, permission_required
+from hogo.audit import services as audit
+from hogo.incidents import documents, services
+from hogo.incidents.forms import AwarenessForm, FactsForm, FilingForm, ReportForm, StepForm
+from hogo.incidents.models import DocumentKind, Incident, IncidentState, Step
+from hogo.media.models import Medium
+
+
+def _incident(request: HttpRequest, pk: int, perm: str = "incidents.view") -> Incident:
+    incident = get_object_or_404(Incident.objects.select_related(
+        "department", "reported_by", "organisation"), pk=pk,
+        organisation=request.user.organisation_id)
+    authorize(request, perm, incident)
+    return incident
+
+
+@permission_required("incidents.report")
+def new_incident(request: HttpRequest) -> HttpResponse:
+    """The 「事故を報告」 form: anyone, in a minute (R-801)."""
+    media = Medium.objects.filter(department__organisation=request.user.organisation_id)
+    form = ReportForm(request.POST or None, media=media,
+                      initial={"noticed_on": clock.today_jst()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.report(
+                request.user, title=data["title"], kind=data["kind"],
+                what_happened=data["what_happened"], noticed_on=data["noticed_on"],
+                noticed_how=data["noticed_how"], occurred_from=data["occurred_on"],
+                data_items=data["data_items"], people=data["people"],
+                people_basis=_("報告者の申告") if data["people"] is not None else "",
+                unauthorised=data["unauthorised"], media=data["media"])
+        except services.IncidentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("報告しました。所属長と個人情報保護管理者に"
+                                        "直ちに通知しました。"))
+            return redirect("incidents:detail", incident.pk)
+    return render(request, "incidents/new.html", {"form": form})
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    today = clock.today_jst()
+    rows = [{"incident": incident, "deadlines": services.deadlines(incident, today)}
+            for incident in services.visible_incidents(request.user).prefetch_related(
+                "awareness", "filings")[:300]]
+    return render(request, "incidents/list.html", {
+        "rows": rows, "can_summary": allows(request.user, "incidents.summary")})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    user = request.user
+    audit.record("incident.viewed", user=user, obj=incident)
+    result = services.assessment(incident)
+    can_manage = (incident.state == IncidentState.OPEN
+                  and allows(user, "incidents.manage", incident))
+    people = User.objects.filter(organisation=incident.organisation_id, is_active=True)
+    steps = [(step, StepForm(people=people, initial={"owner": step.owner_id,
+                                                     "due_on": step.due_on}))
+             for step in incident.steps.select_related("owner", "done_by")]
+    return render(request, "incidents/detail.html", {
+        "incident": incident, "assessment": result,
+        "deadlines": services.deadlines(incident),
+        "knew": services.knew_range(incident),
+        "awareness": incident.awareness.select_related("user"),
+        "links": incident.links.select_related("medium", "copy"),
+        "events": incident.events.select_related("user"),
+        "filings": incident.filings.all(), "steps": steps,
+        "my_alerts": incident.pk in _my_open_incident_alerts(user),
+        "can_manage": can_manage,
+        "can_file": incident.state == IncidentState.OPEN and allows(
+            user, "incidents.file", incident),
+        "facts_form": FactsForm(initial={name: getattr(incident, name)
+                                         for name in FactsForm.base_fields}),
+        "awareness_form": AwarenessForm(), "filing_form": FilingForm(
+            initial={"filed_on": clock.today_jst()}),
+        "documents": [(kind, DocumentKind(kind).label) for kind in
+                      documents.kinds_for(incident)],
+        "open_steps": services.open_steps(incident),
+    })
+
+
+def _my_open_incident_alerts(user: User) -> set[int]:
+    keys = user.alerts.filter(acknowledged_at__isnull=True, key__startswith="incident:")
+    return {int(key.split(":")[1]) for key in keys.values_list("key", flat=True)}
+
+
+@require_POST
+@login_required
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    services.acknowledge(incident, request.user)
+    messages.success(request, _("確認を記録しました。"))
+    return redirect("incidents:detail", pk)
+
+
+def _run(request: HttpRequest, action: Any, success: str) -> bool:
+    """Call a service; a refusal becomes a Japanese error message, never a 500."""
+    try:
+        action()
+    except services.IncidentError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+@login_required
+def facts(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk, "incidents.manage")
+    form = FactsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+        return redirect("incidents:detail", pk)
+    changes = {name: value if value is not None or name == "people" else ""
+               for name, value in form.cleaned_data.items()}
+    _run(request, lambda: services.update_facts(incident, request.user, **changes),
+         _("事実を更新し、報告要否と期限を再評価しました。"))
+    return redirect("incidents:detail", pk)
+
+
+@require_POST
+@login_required
+def awareness(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk, "incidents.manage")
+    form = AwarenessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+        return redirect("incidents:detail", pk)
+    _run(request, lambda: services.add_awareness(incident, request.user, **form.cleaned_data),
+         _("覚知を記録しました。期限を再計算しました。"))
+    return redirect("incidents:detail", pk)
+
+
+@require_POST
+@login_required
+def filing(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk, "incidents.file")
+    form = FilingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+        return redirect("incidents:detail", pk)
+    _run(request, lambda: services.record_filing(incident, request.user, **form.cleaned_data),
+         _("提出を記録しました。"))
+    return redirect("incidents:detail", pk)
+
+
+@require_POST
+@login_required
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Step.objects.select_related("incident"), pk=pk,
+                             incident__organisation=request.user.organisation_id)
+    authorize(request, "incidents.manage", item.incident)
+    people = User.objects.filter(organisation=item.incident.organisation_id, is_active=True)
+    form = StepForm(request.POST, people=people)
+    if not form.is_valid():
+        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+        return redirect("incidents:detail", item.incident_id)
+    data = form.cleaned_data
+    actions = {
+        "assign": (lambda: services.update_step(item, request.user, owner=data["owner"],
+                                                due_on=data["due_on"]),
+                   _("担当者と期限を記録しました。")),
+        "done": (lambda: services.complete_step(item, request.user, evidence=data["text"]),
+                 _("対応の完了を記録しました。")),
+        "waive": (lambda: services.waive_step(item, request.user, reason=data["text"]),
+                  _("対応を不要と記録しました。")),
+    }
+    action, success = actions[data["action"]]
+    try:
+        _run(request, action, success)
+    except PermissionError:
+        authorize(request, "incidents.file", item.incident)
+    return redirect("incidents:detail", item.incident_id)
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk, "incidents.file")
+    _run(request, lambda: services.close(incident, request.user), _("事案の対応を完了しました。"))
+    return redirect("incidents:detail", pk)
+
+
+@permission_required("incidents.summary")
+def summary(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's yearly summary (年度): counts, late reports, causes."""
+    current = services.fiscal_year_of(clock.today_jst())
+    try:
+        year = int(request.GET.get("year", current))
+    except ValueError:
+        year = current
+    year = min(max(year, 2000), current + 1)
+    return render(request, "incidents/summary.html", {
+        "summary": services.yearly_summary(request.user.organisation, year),
+        "years": range(current, current - 6, -1)})
