@@ -32,6 +32,21 @@ ACTIONS = {
     "admin.added": _("マスタ登録"),
     "admin.changed": _("マスタ変更"),
     "admin.deleted": _("マスタ削除"),
+    "incident.reported": _("漏えい等事案の報告"),
+    "incident.viewed": _("漏えい等事案の閲覧"),
+    "incident.escalated": _("未確認の事故報告の上位通知"),
+    "incident.facts": _("漏えい等事案の事実の更新"),
+    "incident.assessed": _("報告要否の判定"),
+    "incident.awareness": _("覚知の記録"),
+    "incident.linked": _("関係するデータの追加"),
+    "incident.filed": _("報告の提出の記録"),
+    "incident.step_done": _("事案対応の完了"),
+    "incident.step_waived": _("事案対応を不要と判断"),
+    "incident.closed": _("漏えい等事案の完了"),
+    "incident.document_drafted": _("事案文書の作成"),
+    "incident.document_edited": _("事案文書の編集"),
+    "incident.document_regenerated": _("事案文書の作り直し"),
+    "incident.document_issued": _("事案文書の発行"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),
@@ -39,6 +54,7 @@ OBJECT_TYPES = {
     "accounts.machinetoken": _("APIトークン"),
     "accounts.department": _("所属"),
     "registry.vehicle": _("車両"),
+    "incidents.incident": _("漏えい等事案"),
 }
 
 

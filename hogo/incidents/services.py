@@ -38,6 +38,7 @@ from hogo.incidents.models import (
 )
 from hogo.rules import incidents as rules
 from hogo.rules.office_calendar import add_office_hours
+from hogo.rules.wareki import format_wareki
 from hogo.web.alerts import ACKNOWLEDGED_HOOKS, raise_alert
 from hogo.web.models import Alert
 
@@ -224,8 +225,9 @@ def _alert_acknowledged(alert: Alert) -> None:
     incident = _incident_of_alert(alert)
     if incident is None:
         return
-    _event(incident, "acknowledged", f"{alert.acknowledged_by}が確認", alert.acknowledged_by,
-           at=alert.acknowledged_at)
+    if not incident.events.filter(kind="acknowledged", user=alert.acknowledged_by).exists():
+        _event(incident, "acknowledged", f"{alert.acknowledged_by}が確認",
+               alert.acknowledged_by, at=alert.acknowledged_at)
     if incident.acknowledged_at is None:
         incident.acknowledged_at = alert.acknowledged_at
         incident.save(update_fields=["acknowledged_at"])
@@ -319,7 +321,7 @@ FACT_FIELDS = ("people", "people_basis", "sensitive", "financial", "unauthorised
 def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
     """Change facts; the assessment is re-evaluated and any change of it announced."""
     require(by, "incidents.manage", incident)
-    _editable(incident)
+    ensure_open(incident)
     unknown = set(changes) - set(FACT_FIELDS)
     if unknown:
         raise ValueError(f"unknown incident fields: {sorted(unknown)}")
@@ -341,9 +343,15 @@ def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
     return changed
 
 
+def _d(day: dt.date) -> str:
+    return format_wareki(day)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
+    if isinstance(value, dt.date):
+        return _d(value)
     if value in (None, ""):
         return "（なし）"
     text = str(value)
@@ -355,7 +363,7 @@ def add_awareness(incident: Incident, by: User, *, person_name: str, source: str
                   person_section: str = "", user: User | None = None) -> Awareness:
     """Record someone's knowing; an earlier one moves every deadline forward (R-802)."""
     require(by, "incidents.manage", incident)
-    _editable(incident)
+    ensure_open(incident)
     if source not in AwarenessSource.values:
         raise IncidentError("覚知の経緯が正しくありません。")
     if aware_to is not None and aware_to < aware_from:
@@ -368,13 +376,13 @@ def add_awareness(incident: Incident, by: User, *, person_name: str, source: str
             incident=incident, person_name=person_name.strip(), user=user, source=source,
             person_section=person_section.strip(), aware_from=aware_from, aware_to=aware_to,
             how=how.strip(), recorded_by=by, recorded_at=clock.now())
-        span = f"{aware_from}〜{aware_to}" if aware_to else f"{aware_from}"
+        span = f"{_d(aware_from)}〜{_d(aware_to)}" if aware_to else _d(aware_from)
         text = (f"覚知の追加：{awareness.person_name}（{awareness.get_source_display()}"
                 f"{'、' + awareness.person_section if awareness.person_section else ''}）"
                 f"が{span}に知った（{awareness.how}）")
         after = knew_range(incident)[0]
         if after != before:
-            text += f"。事態を知った日を{before}から{after}に変更"
+            text += f"。事態を知った日を{_d(before)}から{_d(after)}に変更"
         _event(incident, "awareness", text, by)
         audit.record("incident.awareness", user=by, obj=incident,
                      detail={"aware_from": aware_from.isoformat(), "source": source})
@@ -403,6 +411,35 @@ def link_medium(incident: Incident, medium: Any, *, by: User, event: bool = True
     return link
 
 
+def link_copy(incident: Incident, copy: Any, *, by: User) -> Link:
+    """Link a copy (and through it the originals it was cut from, named in its manifest)."""
+    require(by, "incidents.manage", incident)
+    ensure_open(incident)
+    if copy.request.vehicle.department.organisation_id != incident.organisation_id:
+        raise IncidentError("他の組織の複製データは関係付けられません。")
+    sources = "、".join(s.get("name", "") for s in copy.manifest.get("sources", []))
+    with transaction.atomic():
+        link = Link.objects.create(
+            incident=incident, copy=copy,
+            description=f"複製データ #{copy.pk}（{copy.request.vehicle} "
+                        f"{copy.actual_start.astimezone(clock.JST):%Y-%m-%d %H:%M}〜、"
+                        f"元データ：{sources or '不明'}）")
+        _event(incident, "link", f"関係する複製データ：{link.description}", by)
+        audit.record("incident.linked", user=by, obj=incident, detail={"copy": copy.pk})
+    return link
+
+
+def add_medium(incident: Incident, medium: Any, *, by: User) -> Link:
+    require(by, "incidents.manage", incident)
+    ensure_open(incident)
+    if medium.department.organisation_id != incident.organisation_id:
+        raise IncidentError("他の組織の記録媒体は関係付けられません。")
+    with transaction.atomic():
+        link = link_medium(incident, medium, by=by)
+        audit.record("incident.linked", user=by, obj=incident, detail={"medium": medium.pk})
+    return link
+
+
 def _people_from_links(incident: Incident) -> None:
     """The people count comes from linked footage when it carries one (R-808)."""
     counted = [link.people for link in incident.links.all() if link.people is not None]
@@ -421,17 +458,17 @@ def _reassess(incident: Incident, by: User | None, *, announce: bool = True) -> 
     was = incident.reportable
     incident.reportable, incident.criteria = reportable, criteria
     incident.save(update_fields=["reportable", "criteria"])
-    text = f"報告要否の判定：{result.summary_ja}。確報期限 {result.final_due}"
+    text = f"報告要否の判定：{result.summary_ja}。確報期限 {_d(result.final_due)}"
     if announce and was != reportable:
         text = ("報告要否が変わりました（" + ("報告対象" if reportable else "報告対象外")
-                + f"）：{result.summary_ja}。確報期限 {result.final_due}")
+                + f"）：{result.summary_ja}。確報期限 {_d(result.final_due)}")
     _event(incident, "assessment", text, by)
     audit.record("incident.assessed", user=by, obj=incident,
                  detail={"reportable": reportable, "criteria": criteria,
                          "final_due": result.final_due.isoformat()})
 
 
-def _editable(incident: Incident) -> None:
+def ensure_open(incident: Incident) -> None:
     if incident.state == IncidentState.CLOSED:
         raise IncidentError("完了した事案は変更できません。")
 
@@ -463,32 +500,33 @@ def record_filing(incident: Incident, by: User, *, kind: str, filed_on: dt.date,
                                        reference=reference.strip(), filed_by=by,
                                        recorded_at=clock.now())
         label = ReportKind(kind).label
-        late = f"（期限{due}、{days_late}日遅延）" if days_late else (
-            f"（期限{due}内）" if due else "")
-        _event(incident, "filing", f"{label}を提出：{filed_on}{late}", by)
+        late = f"（期限{_d(due)}、{days_late}日遅延）" if days_late else (
+            f"（期限{_d(due)}内）" if due else "")
+        _event(incident, "filing", f"{label}を提出：{_d(filed_on)}{late}", by)
         audit.record("incident.filed", user=by, obj=incident,
                      detail={"kind": kind, "filed_on": filed_on.isoformat(),
                              "days_late": days_late})
         if kind == ReportKind.ASSOCIATION:
             step = incident.steps.filter(kind=StepKind.ASSOCIATION, done_at__isnull=True).first()
             if step:
-                _finish_step(step, by, f"{filed_on}に提出 {reference}".strip())
+                _finish_step(step, by, f"{_d(filed_on)}に提出 {reference}".strip())
     return filing
 
 
 def update_step(step: Step, by: User, *, owner: User | None, due_on: dt.date | None) -> None:
     require(by, "incidents.manage", step.incident)
-    _editable(step.incident)
+    ensure_open(step.incident)
     with transaction.atomic():
         step.owner, step.due_on = owner, due_on
         step.save(update_fields=["owner", "due_on"])
+        due = _d(due_on) if due_on else "未定"
         _event(step.incident, "step", f"対応「{step.get_kind_display()}」の担当："
-                                      f"{owner or '未定'}、期限：{due_on or '未定'}", by)
+                                      f"{owner or '未定'}、期限：{due}", by)
 
 
 def complete_step(step: Step, by: User, *, evidence: str) -> None:
     require(by, "incidents.manage", step.incident)
-    _editable(step.incident)
+    ensure_open(step.incident)
     if not evidence.strip():
         raise IncidentError("実施内容・根拠を入力してください。")
     if step.done_at is not None:
@@ -509,7 +547,7 @@ def waive_step(step: Step, by: User, *, reason: str) -> None:
     """Notice, publication and the association report may be unnecessary, with a reason
     (e.g. notice impossible, so published instead; 003 Art. 41's two exemptions)."""
     require(by, "incidents.file", step.incident)
-    _editable(step.incident)
+    ensure_open(step.incident)
     if step.kind not in WAIVABLE:
         raise IncidentError("この対応は省略できません。")
     if not reason.strip():
@@ -530,7 +568,7 @@ def open_steps(incident: Incident) -> list[Step]:
 def close(incident: Incident, by: User) -> None:
     """Only when every mandatory step is done and every owed report filed (R-807)."""
     require(by, "incidents.file", incident)
-    _editable(incident)
+    ensure_open(incident)
     missing = [s.get_kind_display() for s in open_steps(incident)]
     filed = set(incident.filings.values_list("kind", flat=True))
     if must_report(incident):
@@ -567,7 +605,7 @@ def remind_deadlines(today: dt.date | None = None) -> int:
             else:
                 continue
             text = (f"【{row['label']}】{incident.number} {incident.title}："
-                    f"{when}（期限 {row['due']}）。")
+                    f"{when}（期限 {_d(row['due'])}）。")
             for person in first_recipients(incident):
                 raise_alert(DEADLINE, message=text, recipient=person,
                             department=incident.department, link=url_of(incident),
@@ -586,7 +624,7 @@ def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
     open_checkout = medium.checkouts.filter(returned_at__isnull=True).select_related(
         "taken_by").first()
     context = (f"持出し中（{open_checkout.taken_by}、{open_checkout.purpose}、返却予定日 "
-               f"{open_checkout.due_on}）" if open_checkout else "保管庫に保管中のはず")
+               f"{_d(open_checkout.due_on)}）" if open_checkout else "保管庫に保管中のはず")
     contents = list(medium.contents.filter(removed_at__isnull=True))
     items = "、".join(c.description for c in contents)
     return report(

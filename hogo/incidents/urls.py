@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/facts/", views.facts, name="facts"),
     path("<int:pk>/awareness/", views.awareness, name="awareness"),
     path("<int:pk>/filings/", views.filing, name="filing"),
+    path("<int:pk>/links/", views.link, name="link"),
     path("<int:pk>/close/", views.close, name="close"),
     path("steps/<int:pk>/", views.step, name="step"),
     path("<int:pk>/documents/<str:kind>/", document_views.document, name="document"),

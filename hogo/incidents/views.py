@@ -96,6 +96,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": [(kind, DocumentKind(kind).label) for kind in
                       documents.kinds_for(incident)],
         "open_steps": services.open_steps(incident),
+        "media_labels": Medium.objects.filter(
+            department__organisation=incident.organisation_id).values_list("label", flat=True),
     })
 
 
@@ -149,6 +151,28 @@ def awareness(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("incidents:detail", pk)
     _run(request, lambda: services.add_awareness(incident, request.user, **form.cleaned_data),
          _("覚知を記録しました。期限を再計算しました。"))
+    return redirect("incidents:detail", pk)
+
+
+@require_POST
+@login_required
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a medium (by its label) or a copy (by its number) to the incident."""
+    from hogo.copies.models import Copy
+
+    incident = _incident(request, pk, "incidents.manage")
+    label, number = request.POST.get("medium", "").strip(), request.POST.get("copy", "").strip()
+    medium = Medium.objects.filter(label=label).first() if label else None
+    copy = Copy.objects.filter(pk=int(number)).first() if number.isdigit() else None
+    if medium is None and copy is None:
+        messages.error(request, _("該当する記録媒体の管理番号又は複製データの番号がありません。"))
+        return redirect("incidents:detail", pk)
+    if medium is not None:
+        _run(request, lambda: services.add_medium(incident, medium, by=request.user),
+             _("関係する記録媒体を追加しました。"))
+    if copy is not None:
+        _run(request, lambda: services.link_copy(incident, copy, by=request.user),
+             _("関係する複製データを追加しました。"))
     return redirect("incidents:detail", pk)
 
 

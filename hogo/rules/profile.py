@@ -12,7 +12,6 @@ Framework-free: imported by Django code, never importing it.
 from __future__ import annotations
 
 import re
-
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass

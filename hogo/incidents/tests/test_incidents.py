@@ -106,7 +106,7 @@ def test_an_earlier_awareness_by_a_former_employee_moves_the_deadlines(user):
     filing = services.record_filing(incident, user("privacy"), kind=ReportKind.FINAL,
                                      filed_on=dt.date(2025, 5, 15))
     assert (filing.due_on, filing.days_late) == (dt.date(2025, 3, 31), 45)
-    assert incident.events.filter(kind="awareness", text__contains="2025-03-01").exists()
+    assert incident.events.filter(kind="awareness", text__contains="令和7年3月1日").exists()
     row = next(d for d in services.deadlines(incident) if d["kind"] == "final")
     assert row["filing"].days_late == 45
 
@@ -254,3 +254,27 @@ def test_report_needs_an_organisation(role, user):
     nobody.organisation = None
     with pytest.raises(PermissionError):
         lost_usb(nobody)
+
+
+def test_media_and_copies_are_linked_from_the_incident_page(client_for, user, recorder,
+                                                            continuous_clips):
+    from hogo.copies.models import Copy
+    from hogo.copies.tests.test_copy_workflow import ask
+    from hogo.footage.ingest import ingest_file
+
+    for clip in continuous_clips:
+        ingest_file(recorder, clip, clip.name, by="test")
+    copy = Copy.objects.get(request=ask(user("manager"), recorder))
+    incident = lost_usb(user("staff"))
+    manager = client_for("manager")
+    manager.post(f"/incidents/{incident.pk}/links/", {"medium": "KANZAI-USB-02"})
+    manager.post(f"/incidents/{incident.pk}/links/", {"copy": str(copy.pk)})
+    body = manager.post(f"/incidents/{incident.pk}/links/", {"medium": "NOPE"},
+                        follow=True).content.decode()
+    assert "該当する記録媒体" in body
+    links = list(incident.links.all())
+    assert {link.medium.label for link in links if link.medium} == {"KANZAI-USB-02"}
+    described = next(link.description for link in links if link.copy_id == copy.pk)
+    assert copy.manifest["sources"][0]["name"] in described
+    assert client_for("staff").post(f"/incidents/{incident.pk}/links/",
+                                    {"medium": "KANZAI-USB-01"}).status_code == 403
