@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from hogo.accounts.models import Organisation
 from hogo.accounts.policy import effective_profile
@@ -38,8 +39,12 @@ def date_argument(text: str) -> dt.date:
 
 
 def organisation_defaults() -> PolicyDefaults | None:
-    """The installation's organisation's policy numbers, or None before `hogo setup`."""
-    organisations = list(Organisation.objects.all()[:2])
+    """The installation's organisation's policy numbers, or None before `hogo setup` (or
+    before the database exists at all: a what-if needs no database)."""
+    try:
+        organisations = list(Organisation.objects.all()[:2])
+    except DatabaseError:
+        return None
     if not organisations:
         return None
     if len(organisations) > 1:
