@@ -20,6 +20,7 @@ LABELS = {
     "footage:uploads": "受信記録",
     "copies:register": "複製データ",
     "media:board": "記録媒体",
+    "incidents:list": "漏えい等事案",
 }
 
 
@@ -28,7 +29,8 @@ LABELS = {
 )
 def test_each_role_logs_in_and_sees_its_menus(page, login, shot, username):
     login(username)
-    shown = page.locator("nav.side a").all_inner_texts()
+    shown = page.locator("nav.side ul a").all_inner_texts()
+    assert page.locator("nav.side [data-testid=report-incident]").inner_text() == "事故を報告"
     assert sorted(shown) == sorted(LABELS[name] for name in MENUS[username])
     assert page.locator("h1").inner_text() == "ダッシュボード"
     shot(f"dashboard-{username}")

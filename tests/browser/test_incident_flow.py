@@ -4,7 +4,11 @@ privacy officer see it at once, silence escalates, and the privacy officer issue
 
 import datetime as dt
 
+import pytest
+
 from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
 
 
 def _new_page(browser, live_server, username):
