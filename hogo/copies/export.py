@@ -65,8 +65,9 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     result = build_package(str(path), [Item(name, data, copy.sha256)], manifest=copy.manifest,
                            custody=custody, password=password)
     with transaction.atomic():
-        record_content(user, medium, copy=copy,
-                       description=f"複製データ #{copy.pk}（暗号化ZIP {fingerprint(password)}）")
+        kind = "加工済み複製データ" if copy.parent_id else "複製データ"
+        record_content(user, medium, copy=copy, people=copy.people_count,
+                       description=f"{kind} #{copy.pk}（暗号化ZIP {fingerprint(password)}）")
         audit.record("copy.exported", user=user, obj=copy, purpose=checkout.purpose,
                      detail={"medium": medium.label, "package_sha256": result.sha256,
                              "password": fingerprint(password)})

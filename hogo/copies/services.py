@@ -139,14 +139,8 @@ def make_copies(request: CopyRequest) -> CopyRequest:
                                  min(request.end_at, segments[-1].end_at), sink,
                                  keep_audio=request.audio, hash_output=False)
             with transaction.atomic():
-                put = store.put(sink)  # hashes while encrypting: the copy's SHA-256
-                if put.deduplicated and not EncryptedObject.objects.filter(
-                        object_id=put.object_id).exclude(wrapped_key="").exists():
-                    forget_orphan(put.object_id)  # a left-over blob without a key
-                    sink.seek(0)
-                    put = store.put(sink)
-                result = dataclasses.replace(result, sha256=put.object_id)
-                stored = keep_object(put)
+                stored = store_bytes(store, sink)
+                result = dataclasses.replace(result, sha256=stored.object_id)
                 made_at = clock.now()
                 made.append(Copy.objects.create(
                     request=request, channel=channel, stored=stored, sha256=result.sha256,
@@ -170,6 +164,19 @@ def make_copies(request: CopyRequest) -> CopyRequest:
                          detail={"sha256": copy.sha256, "request": request.pk,
                                  "expires_on": copy.expires_on.isoformat()})
     return request
+
+
+def store_bytes(store: Any, sink: io.BytesIO) -> EncryptedObject:
+    """Encrypt and keep a copy made in memory (hashed while encrypting: its SHA-256 is the
+    object id). Call inside a transaction."""
+    sink.seek(0)
+    put = store.put(sink)
+    if put.deduplicated and not EncryptedObject.objects.filter(
+            object_id=put.object_id).exclude(wrapped_key="").exists():
+        forget_orphan(put.object_id)  # a left-over blob without a key
+        sink.seek(0)
+        put = store.put(sink)
+    return keep_object(put)
 
 
 def _manifest(request: CopyRequest, result: Any, segments: list[Segment]) -> dict:

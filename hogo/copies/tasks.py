@@ -9,3 +9,19 @@ from hogo.copies import services
 def copy_retention_task() -> dict:
     erased = services.erase_expired()
     return {"erased": len(erased), "reminded": services.remind_expiring()}
+
+
+@task()
+def analyse_task(processing_pk: int) -> None:
+    """Detection and counting for a processing request (minutes for a long copy)."""
+    from hogo.copies import processing
+
+    processing.run_analysis(processing_pk)
+
+
+@task()
+def render_task(processing_pk: int) -> None:
+    """Rendering the reviewed, processed copy."""
+    from hogo.copies import processing
+
+    processing.run_render(processing_pk)

@@ -20,7 +20,7 @@ from hogo.accounts.permissions import (
 from hogo.copies import services
 from hogo.copies.export import export_to_medium
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
-from hogo.copies.models import Copy, CopyHold, CopyRequest
+from hogo.copies.models import Copy, CopyHold, CopyRequest, MaskKind
 from hogo.footage.models import DeletionRecord
 from hogo.footage.viewing import purpose_choices
 from hogo.media.models import Medium
@@ -74,7 +74,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     return render(request, "copies/detail.html", {
         "req": copy_request, "copies": copy_request.copies.prefetch_related(
-            "extensions", "holds"),
+            "extensions", "holds", "processings"),
+        "can_process": allows(user, "copies.request_processing", copy_request),
+        "mask_choices": MaskKind.choices,
         "can_decide": copy_request.state == "pending" and allows(
             user, "copies.decide", copy_request),
         "can_extend": allows(user, "copies.extend", copy_request),

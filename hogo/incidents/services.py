@@ -420,12 +420,14 @@ def link_copy(incident: Incident, copy: Any, *, by: User) -> Link:
     sources = "、".join(s.get("name", "") for s in copy.manifest.get("sources", []))
     with transaction.atomic():
         link = Link.objects.create(
-            incident=incident, copy=copy,
+            incident=incident, copy=copy, people=copy.people_count,
             description=f"複製データ #{copy.pk}（{copy.request.vehicle} "
                         f"{copy.actual_start.astimezone(clock.JST):%Y-%m-%d %H:%M}〜、"
                         f"元データ：{sources or '不明'}）")
         _event(incident, "link", f"関係する複製データ：{link.description}", by)
         audit.record("incident.linked", user=by, obj=incident, detail={"copy": copy.pk})
+        _people_from_links(incident)
+        _reassess(incident, by)
     return link
 
 

