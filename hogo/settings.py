@@ -112,6 +112,10 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too, not Django's shared in-memory database: that one locks
+            # whole tables without waiting, so a browser's parallel requests would fail there
+            # while they queue politely on a real installation.
+            "TEST": {"NAME": str(DATA_DIR / "test-hogo.sqlite3")},
         }
     }
 
