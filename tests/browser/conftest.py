@@ -62,3 +62,25 @@ def shot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def session_for(browser, live_server):
+    """A separate browser context logged in as a demo user: (context, page)."""
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", f"demo-{username}-2026")
+        page.click("[data-testid=login-submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return context, page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -11,31 +11,20 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.browser
 
 
-def _new_page(browser, live_server, username):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"demo-{username}-2026")
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
 
 def _shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_report_escalation_and_documents(browser, live_server, transactional_db):
+def test_report_escalation_and_documents(session_for, live_server, transactional_db):
     from hogo import clock
     from hogo.incidents import services
     from hogo.incidents.models import Incident
     from hogo.web.demo import load_demo
 
     load_demo(footage=False)
-    staff_context, staff = _new_page(browser, live_server, "staff")
+    staff_context, staff = session_for("staff")
     staff.click("[data-testid=report-incident]")
     staff.fill("input[name=title]", "USBメモリの紛失")
     staff.select_option("select[name=kind]", "loss")
@@ -50,7 +39,7 @@ def test_report_escalation_and_documents(browser, live_server, transactional_db)
     staff_context.close()
 
     # The section head sees it on the dashboard at once, with a link to the incident.
-    manager_context, manager = _new_page(browser, live_server, "manager")
+    manager_context, manager = session_for("manager")
     alert = manager.locator("#alerts li", has_text=incident.number)
     assert alert.count() == 1
     _shot(manager, "incident-manager-alert")
@@ -59,7 +48,7 @@ def test_report_escalation_and_documents(browser, live_server, transactional_db)
     # Nobody acknowledged: the escalation job (run every minute by the server) escalates.
     late = incident.reported_at + dt.timedelta(days=7)
     assert services.escalate_unacknowledged(late) == 1
-    privacy_context, privacy = _new_page(browser, live_server, "privacy")
+    privacy_context, privacy = session_for("privacy")
     assert privacy.locator("#alerts li", has_text="至急・未確認").count() >= 1
     assert privacy.locator("#incident-deadlines", has_text=incident.number).count() == 1
     privacy.click(f"#alerts li:has-text('{incident.number}') a >> nth=0")

@@ -11,23 +11,12 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.browser
 
 
-def _login(browser, live_server, username):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"demo-{username}-2026")
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
 
 def _work():
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
-def test_request_approve_review_and_make_a_masked_copy(browser, live_server, transactional_db):
+def test_request_approve_review_and_make_a_masked_copy(session_for, live_server, transactional_db):
     from hogo import clock
     from hogo.accounts.models import User
     from hogo.copies import services
@@ -45,7 +34,7 @@ def test_request_approve_review_and_make_a_masked_copy(browser, live_server, tra
                                     justification="接触事故の確認")
     copy = request.copies.get()
 
-    context, operator = _login(browser, live_server, "operator")
+    context, operator = session_for("operator")
     operator.goto(f"{live_server.url}/copies/requests/{request.pk}/")
     operator.click("text=加工（マスキング）の申請・人数の算定")
     operator.fill("textarea[name=reason]", "保険会社へ提出する前に第三者を隠す")
@@ -54,7 +43,7 @@ def test_request_approve_review_and_make_a_masked_copy(browser, live_server, tra
     item = Processing.objects.get(copy=copy)
     context.close()
 
-    context, officer = _login(browser, live_server, "privacy")
+    context, officer = session_for("privacy")
     officer.goto(f"{live_server.url}/copies/processing/{item.pk}/")
     officer.click("[data-testid=approve-processing]")
     officer.wait_for_selector("text=検出を始めました")
@@ -62,7 +51,7 @@ def test_request_approve_review_and_make_a_masked_copy(browser, live_server, tra
     context.close()
     _work()
 
-    context, operator = _login(browser, live_server, "operator")
+    context, operator = session_for("operator")
     operator.goto(f"{live_server.url}/copies/processing/{item.pk}/")
     operator.wait_for_selector("#strip img")
     operator.wait_for_function("""() => [...document.querySelectorAll('#strip img')]

@@ -23,7 +23,9 @@ from hogo.media.models import Medium
 
 
 @pytest.fixture
-def copy(recorder, continuous_clips, user):
+def copy(transactional_db, recorder, continuous_clips, user):
+    """The real django-tasks worker closes the database connection between tasks, as it must
+    in production; that ends a test wrapped in a transaction, so these tests commit for real."""
     for clip in continuous_clips:
         ingest_file(recorder, clip, clip.name, by="test")
     return Copy.objects.get(request=ask(user("manager"), recorder))
