@@ -8,6 +8,7 @@ the medium's contents record the copy, so the system knows what the medium holds
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from hogo import clock
 from hogo.accounts.permissions import require
 from hogo.audit import services as audit
 from hogo.audit.models import AuditEntry
@@ -72,3 +74,23 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
                      detail={"medium": medium.label, "package_sha256": result.sha256,
                              "password": fingerprint(password)})
     return Export(token, path, password, fingerprint(password), result.sha256)
+
+
+EXPORT_LIFETIME = dt.timedelta(hours=2)
+
+
+def expire_exports(now: dt.datetime | None = None) -> list[str]:
+    """Delete packages nobody downloaded in time (the link lives only in the exporter's
+    session, which ends after 30 idle minutes): nothing lingers on the server. Each removal is
+    audited; the package was encrypted with a password that was never stored."""
+    now = now or clock.now()
+    removed = []
+    for package in sorted(export_dir().glob("*.zip")):
+        made = dt.datetime.fromtimestamp(package.stat().st_mtime, tz=dt.UTC)
+        if now - made < EXPORT_LIFETIME:
+            continue
+        package.unlink(missing_ok=True)
+        audit.record("copy.export_expired", detail={"package": package.name,
+                                                    "made_at": made.isoformat()})
+        removed.append(package.name)
+    return removed

@@ -12,6 +12,14 @@ def copy_retention_task() -> dict:
 
 
 @task()
+def expire_exports_task() -> int:
+    """Hourly: export packages nobody downloaded are removed from the server."""
+    from hogo.copies.export import expire_exports
+
+    return len(expire_exports())
+
+
+@task()
 def analyse_task(processing_pk: int) -> None:
     """Detection and counting for a processing request (minutes for a long copy)."""
     from hogo.copies import processing

@@ -3,7 +3,7 @@
 `analyse` decodes the clip on one thread and runs the detector on every k-th frame (at a
 reduced width) on the other; the tracker turns the detections into tracks. The `Analysis` is
 plain data (JSON), so a reviewer can look at it, drop a false track or add a box
-(`add_manual_box`, followed by template matching) before `render` decodes the clip again,
+(`add_manual_box`, followed both ways by template matching) before `render` decodes the clip again,
 masks the frames the tracks cover, and encodes on a third thread. `redact` does both at once.
 
 Why two passes rather than one: a track's mask must start before its first detection (the
@@ -279,19 +279,13 @@ class _Decoder:
 
     def __init__(self, source: Source, audio: bool = False) -> None:
         self.container = _open(source)
-        videos = [s for s in self.container.streams.video
-                  if not s.disposition & av.stream.Disposition.attached_pic]
-        if not videos:
-            self.container.close()
-            raise RedactError("the source holds no video track")
-        self.video = videos[0]
-        self.video.thread_type = "AUTO"
+        self.video = _video_stream(self.container)
         audios = list(self.container.streams.audio)
         self.audio = audios[0] if audio and audios else None
         self.has_audio = bool(audios)
         context = self.video.codec_context
         self.width, self.height = context.width, context.height
-        self.rate = Fraction(self.video.average_rate or self.video.guessed_rate or 25)
+        self.rate = _rate(self.video)
         self.time_base = self.video.time_base or Fraction(1, 90000)
         self.total = self.video.frames or max(1, round(float(
             (self.video.duration or 0) * self.time_base or (self.container.duration or 0) / 1e6)
@@ -359,6 +353,21 @@ def _open(source: Source) -> Any:
     except av.error.FFmpegError as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise RedactError(f"the source is not a readable video file ({reason})") from error
+
+
+def _video_stream(container: Any) -> Any:
+    """The container's first video track (not a cover picture), decoding on threads."""
+    videos = [s for s in container.streams.video
+              if not s.disposition & av.stream.Disposition.attached_pic]
+    if not videos:
+        container.close()
+        raise RedactError("the source holds no video track")
+    videos[0].thread_type = "AUTO"
+    return videos[0]
+
+
+def _rate(video: Any) -> Fraction:
+    return Fraction(video.average_rate or video.guessed_rate or 25)
 
 
 # -- pass 1: analyse ---------------------------------------------------------------------------
@@ -437,34 +446,192 @@ def _sample(frames: list[int], wanted: int) -> list[int]:
 
 # -- review: a reviewer's box, followed ---------------------------------------------------------
 
+_BACK_SECONDS = 2.0  # the frames before a reviewer's box are decoded in windows this long at
+_BACK_BYTES = 32 << 20  # first, then twice as long each, up to this many bytes of pictures,
+_BACK_SIDE = 32  # halved while the box's shorter side stays at least this many pixels
+# Pixel formats whose first plane is 8-bit luma: their grayscale picture is that plane.
+_LUMA_FORMATS = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12",
+                 "nv21", "gray"}
+
 
 def add_manual_box(source: Source, analysis: Analysis, frame: int, box: Box,
                    kind: str = "face") -> Track:
-    """Add a reviewer's box on `frame` as a new track, followed forward until it is lost.
+    """Add a reviewer's box on `frame` as a new track, followed both ways until it is lost.
 
-    The box is followed by template matching (`tracking.follow_box`) on the decoded frames;
-    the track masks from `frame` to the last frame it was found on.
+    The box is followed by template matching (`tracking.follow_box`), forward from `frame` and
+    backward from it, so a person is masked from the first frame they are seen on, as a
+    detector track is. Neither direction decodes the clip from its start: `_Clip` seeks to the
+    keyframe before the frames it needs (as `hogo.video.frames.frame_at`, which shows the
+    reviewer the frame, counts frames by their timestamps too). The track masks
+    `settings.persist` frames beyond the first and last frames the box was found on.
     """
     if not 0 <= frame < analysis.frame_count:
         raise ValueError(f"frame must be between 0 and {analysis.frame_count - 1}")
     x0, y0, x1, y1 = box
     if not (0 <= x0 < x1 <= analysis.width and 0 <= y0 < y1 <= analysis.height):
         raise ValueError("the box must lie inside the picture, with x0 < x1 and y0 < y1")
-    decoder = _Decoder(source)
+    with _Clip(source) as clip:
+        after = _follow_forward(clip, frame, box, analysis.frame_count)
+        before = _follow_backward(clip, after[0][0] if after else frame, box)
+    found = before + after or [(frame, tuple(float(v) for v in box))]
+    hold = analysis.settings.persist
+    track = Track(0, kind, "manual", keyframes=[(index, b, 1.0) for index, b in found],
+                  first=max(0, found[0][0] - hold),
+                  last=min(analysis.frame_count - 1, found[-1][0] + hold))
+    return analysis.add_track(track)
+
+
+def _follow_forward(clip: _Clip, frame: int, box: Box, count: int) -> list[tuple[int, Box]]:
+    """(frame, box) from `frame` on, while the box is found: frames stream through one by one."""
+    indices: list[int] = []
 
     def pictures() -> Iterator[np.ndarray]:
-        for index, decoded in enumerate(decoder):
-            if index >= frame:
-                yield decoded.to_ndarray(format="gray")
+        for index, decoded in clip.frames(frame, count):
+            indices.append(index)
+            yield _gray(decoded)
 
-    try:
-        followed = list(follow_box(pictures(), box))
-    finally:
-        decoder.close()
-    track = Track(0, kind, "manual", keyframes=[(frame + i, b, 1.0)
-                                                for i, b in enumerate(followed)],
-                  first=frame, last=frame + max(0, len(followed) - 1))
-    return analysis.add_track(track)
+    boxes = list(follow_box(pictures(), box))
+    return list(zip(indices, boxes, strict=False))  # the frame it was lost on has no box
+
+
+def _follow_backward(clip: _Clip, frame: int, box: Box) -> list[tuple[int, Box]]:
+    """(frame, box) before `frame`, earliest first, while the box is found going back.
+
+    Window by window towards the start: decode the window (from the keyframe before it), keep
+    its pictures in grayscale, shrunk as far as tracking allows, and hand them to `follow_box`
+    newest first; the next window is decoded only when the box is still found at this one's
+    start. Windows double in length (a long way back costs fewer seeks and groups of pictures
+    decoded twice) while one holds at most `_BACK_BYTES`. Memory: one window of small pictures.
+    """
+    if frame == 0:
+        return []
+    halvings = 0
+    while min(box[2] - box[0], box[3] - box[1]) >= _BACK_SIDE * 2 ** (halvings + 1):
+        halvings += 1
+    scale = 0.5 ** halvings
+    pixels = max(1, (clip.width >> halvings) * (clip.height >> halvings))
+    most = max(8, _BACK_BYTES // pixels)
+    indices: list[int] = []
+
+    def small(decoded: av.VideoFrame) -> np.ndarray:
+        picture = _gray(decoded)
+        for _ in range(halvings):
+            height, width = picture.shape
+            picture = cv2.resize(picture[:height - height % 2, :width - width % 2],
+                                 (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        return picture
+
+    def pictures() -> Iterator[np.ndarray]:
+        end = frame + 1  # the first window ends with `frame` itself: where the box starts
+        size = min(most, max(8, round(_BACK_SECONDS * clip.rate)))
+        while end > 0:
+            start = max(0, end - size)
+            size = min(most, 2 * size)
+            window = [(index, small(decoded)) for index, decoded in clip.frames(start, end)]
+            while window:
+                index, picture = window.pop()
+                indices.append(index)
+                yield picture
+            end = start
+
+    boxes = list(follow_box(pictures(), tuple(v * scale for v in box)))
+    found = list(zip(indices, boxes, strict=False))[1:]  # not `frame` itself
+    return [(index, tuple(v / scale for v in b)) for index, b in reversed(found)]
+
+
+def _gray(frame: av.VideoFrame) -> np.ndarray:
+    """A frame's brightness as an 8-bit array: its luma plane, where it has one. Template
+    matching is normalised, so studio-range luma matches as full-range gray does."""
+    if frame.format.name not in _LUMA_FORMATS:
+        return frame.to_ndarray(format="gray")
+    plane = frame.planes[0]
+    rows = np.frombuffer(plane, np.uint8)[:plane.height * plane.line_size]
+    return rows.reshape(plane.height, plane.line_size)[:, :plane.width].copy()
+
+
+class _Clip:
+    """Random access to a clip's video for the review: `frames(start, end)` seeks to the
+    keyframe before `start` and decodes from there, so reaching a frame costs at most about one
+    group of pictures, not the whole clip before it.
+
+    A frame's index is its presentation time in frames since the stream's start (as
+    `frame_at` counts; the same as the decoding order's count in a constant-rate clip). A clip
+    whose frames carry no timestamps is decoded from its start each time. `decoded` counts
+    the frames decoded and `earliest` is the lowest index among them (for the tests).
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.container = _open(source)
+        self.video = _video_stream(self.container)
+        self.width = self.video.codec_context.width
+        self.height = self.video.codec_context.height
+        self.rate = _rate(self.video)
+        self.time_base = self.video.time_base or Fraction(1, 90000)
+        self.start = self.video.start_time or 0
+        self.timed = True  # until a frame without a timestamp turns up after a seek
+        self.decoded, self.earliest = 0, None
+
+    def __enter__(self) -> _Clip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.container.close()
+
+    def frames(self, start: int, end: int | None = None) -> Iterator[tuple[int, av.VideoFrame]]:
+        """(index, frame) for the frames with start <= index < end (to the clip's end when
+        `end` is None), in presentation order."""
+        previous = -1
+        for index, decoded in self._from(start):
+            if end is not None and index >= end:
+                return
+            if index >= start and index > previous:
+                previous = index
+                yield index, decoded
+
+    def _from(self, start: int) -> Iterator[tuple[int, av.VideoFrame]]:
+        """Decoded frames with their indices from a keyframe at or before `start` (or from the
+        clip's first frame, when there is none before)."""
+        back = Fraction(0)  # seconds before `start` to aim at: more while a seek lands late
+        while self.timed:
+            target = self.start + int((start / self.rate - back) / self.time_base)
+            try:
+                self.container.seek(max(target, self.start), stream=self.video,
+                                    backward=True, any_frame=False)
+            except av.error.FFmpegError:  # not seekable after all: count from the start
+                self.timed = False
+                continue
+            decoded = self._decoded()
+            first = next(decoded, None)
+            if first is None:
+                return
+            if first[1].pts is None:
+                self.timed = False
+            elif first[0] > start and target > self.start:
+                back = back * 2 or Fraction(1)
+                continue
+            else:
+                yield first
+                yield from decoded
+                return
+        self.container.close()  # no timestamps: count frames from the clip's start
+        self.container = _open(self.source)
+        self.video = _video_stream(self.container)
+        yield from ((index, decoded) for index, (_, decoded) in enumerate(self._decoded()))
+
+    def _decoded(self) -> Iterator[tuple[int, av.VideoFrame]]:
+        index = -1
+        try:
+            for decoded in self.container.decode(self.video):
+                if decoded.pts is not None:
+                    index = round((decoded.pts - self.start) * self.time_base * self.rate)
+                else:
+                    index += 1
+                self.decoded += 1
+                self.earliest = index if self.earliest is None else min(self.earliest, index)
+                yield index, decoded
+        except av.error.FFmpegError as error:
+            raise RedactError(f"the source cannot be decoded: {error}") from error
 
 
 def thumbnails(source: Source, frames: Iterable[int], width: int = 320) -> Iterator[

@@ -12,7 +12,8 @@ Pure functions and data, no video: the pipeline feeds detections in, and asks `T
   further a frame is from a detection, since the face may have moved.
 * The number of distinct tracks is the cumulative people count (延べ人数): a person who leaves
   the picture and comes back counts twice, as the issue's definition does.
-* `follow_box` follows a reviewer's box through frames by template matching.
+* `follow_box` follows a reviewer's box through frames by template matching (the pipeline
+  feeds it the frames after the box's frame, and those before it newest first).
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ def follow_box(frames: Iterable[np.ndarray], box: Box, *, min_score: float = 0.5
 
     Template matching (normalised cross-correlation) of the box's picture in a window `search`
     box sizes around its last place; the template is refreshed from each match, so a slowly
-    turning face or a car drawing nearer stays matched. Frames are grayscale or BGR arrays.
+    turning face or a car drawing nearer stays matched. Frames are grayscale or BGR arrays,
+    in either direction of time.
     """
     template: np.ndarray | None = None
     x0, y0, x1, y1 = box

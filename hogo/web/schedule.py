@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.db import close_old_connections
 
 from hogo.audit.tasks import verify_chain_task
-from hogo.copies.tasks import copy_retention_task
+from hogo.copies.tasks import copy_retention_task, expire_exports_task
 from hogo.footage.tasks import expire_uploads_task, integrity_task, sweep_task
 from hogo.incidents.tasks import escalate_incidents_task, incident_deadlines_task
 from hogo.media.tasks import overdue_media_task
@@ -27,6 +27,7 @@ JOBS: tuple[tuple[Callable, int], ...] = (
     (sweep_task, 3600),
     (expire_uploads_task, DAY),
     (copy_retention_task, DAY),
+    (expire_exports_task, 3600),
     (overdue_media_task, 3600),
     (escalate_incidents_task, 60),
     (incident_deadlines_task, 3600),  # alerts are keyed by day: one per report and day

@@ -63,3 +63,22 @@ def test_export_needs_the_medium_in_hand(client_for, copy):
                                            {"medium": usb.pk}, follow=True)
     assert "持出し中の記録媒体だけです" in response.content.decode()
     assert not usb.contents.exists()
+
+
+def test_packages_nobody_downloaded_are_removed_after_two_hours(demo):
+    import datetime as dt
+    import os
+
+    from hogo import clock
+    from hogo.audit.models import AuditEntry
+    from hogo.copies.export import expire_exports, export_dir
+
+    old, fresh = export_dir() / "old-token.zip", export_dir() / "fresh-token.zip"
+    for package in (old, fresh):
+        package.write_bytes(b"PK encrypted")
+    three_hours_ago = (clock.now() - dt.timedelta(hours=3)).timestamp()
+    os.utime(old, (three_hours_ago, three_hours_ago))
+    assert expire_exports() == ["old-token.zip"]
+    assert not old.exists() and fresh.exists()
+    assert AuditEntry.objects.filter(action="copy.export_expired").count() == 1
+    fresh.unlink()

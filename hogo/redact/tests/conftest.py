@@ -8,6 +8,7 @@ their own size; a user's clone has no ../shared, so tests using them skip there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +32,27 @@ def square_box(frame: int) -> tuple[int, int, int, int]:
     return (x0, 100, x0 + SQUARE, 100 + SQUARE)
 
 
-def make_square_clip(path: Path, audio: bool = False, frames: int = FRAMES) -> Path:
+def visitor_box(frame: int, first: int) -> tuple[int, int, int, int]:
+    """Where the square of a visitor clip is on `frame`, `first` being its first frame there:
+    it moves 3 pixels right and half a pixel down per frame."""
+    x0, y0 = 20 + 3 * (frame - first), 80 + (frame - first) // 2
+    return (x0, y0, x0 + SQUARE, y0 + SQUARE)
+
+
+def make_visitor_clip(path: Path, frames: int, first: int, last: int, keyint: int = FPS) -> Path:
+    """A clip in which the square is there on frames `first`..`last` only (`visitor_box`),
+    with a keyframe every `keyint` frames and B-frames (presentation order differs from
+    decoding order, as in most camera files)."""
+    return make_square_clip(path, frames=frames, keyint=keyint, bframes=True,
+                            where=lambda index: visitor_box(index, first)
+                            if first <= index <= last else None)
+
+
+def make_square_clip(path: Path, audio: bool = False, frames: int = FRAMES, *,
+                     keyint: int = FPS, bframes: bool = False,
+                     where: Callable[[int], tuple[int, int, int, int] | None] = square_box,
+                     ) -> Path:
+    """The square clip: the square on each frame where `where` puts it (none where None)."""
     width, height = SIZE
     rng = np.random.default_rng(6)
     texture = rng.integers(0, 256, (SQUARE, SQUARE, 3), np.uint8)
@@ -40,15 +61,18 @@ def make_square_clip(path: Path, audio: bool = False, frames: int = FRAMES) -> P
     with av.open(str(path), "w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=FPS)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"preset": "ultrafast", "g": str(FPS), "crf": "12"}
+        stream.options = {"preset": "ultrafast", "g": str(keyint), "crf": "12"}
+        if bframes:
+            stream.options = {**stream.options, "bf": "2", "x264-params": "b-pyramid=none"}
         sound = None
         if audio:
             sound = container.add_stream("aac", rate=16000)
             sound.layout = "mono"
         for index in range(frames):
             image = background.copy()
-            x0, y0, x1, y1 = square_box(index)
-            image[y0:y1, x0:x1] = texture
+            if (box := where(index)) is not None:
+                x0, y0, x1, y1 = box
+                image[y0:y1, x0:x1] = texture
             frame = av.VideoFrame.from_ndarray(image, format="bgr24")
             frame.pts, frame.time_base = index, Fraction(1, FPS)
             container.mux(stream.encode(frame))
