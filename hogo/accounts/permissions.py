@@ -192,6 +192,20 @@ def department_scope(user: Any, queryset: Any, department_field: str = "departme
     return queryset.filter(**{department_field: user.department_id})
 
 
+def incident_scope(user: Any, queryset: Any) -> Any:
+    """The incidents a person may list, as the "incidents.view" rule decides one by one: all
+    for the privacy officer and auditors, their department's for a manager, and everyone's
+    own reports."""
+    from django.db.models import Q
+
+    if user.role in ORGANISATION_WIDE_READERS:
+        return queryset
+    own = Q(reported_by=user.pk)
+    if user.role == Role.MANAGER:
+        return queryset.filter(own | Q(department=user.department_id))
+    return queryset.filter(own)
+
+
 def authorize(request: HttpRequest, perm: str, obj: Any = None) -> None:
     """Raise PermissionDenied (a Japanese 403 page) unless allowed; refusals are audited."""
     if not allows(request.user, perm, obj):

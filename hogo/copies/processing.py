@@ -25,6 +25,8 @@ from hogo.copies import redaction
 from hogo.copies.models import Copy, MaskKind, Processing, ProcessingState
 from hogo.copies.services import store_bytes
 from hogo.footage.storage import DecryptingReader, get_store
+from hogo.redact import frame_at
+from hogo.video.frames import thumbnail_jpeg
 
 log = logging.getLogger("hogo.copies.processing")
 
@@ -136,6 +138,20 @@ def make(user: Any, processing: Processing) -> None:
         audit.record("copy.processing_started", user=user, obj=processing.copy,
                      detail={"processing": processing.pk})
         transaction.on_commit(lambda: _enqueue("render", processing.pk))
+
+
+def review_frame(user: Any, processing: Processing, index: int) -> bytes:
+    """One frame of the copy as a JPEG with the detections (and the reviewer's boxes) drawn.
+    It shows footage, so each viewing is audited; FrameError if the copy has no such frame."""
+    require(user, "copies.review_processing", processing)
+    boxes = redaction.boxes_at(processing.analysis, index, removed=processing.removed_tracks,
+                               added=processing.added_boxes) if processing.analysis else []
+    with reader_for(processing.copy) as source:
+        picture = thumbnail_jpeg(frame_at(source, index), boxes)
+    audit.record("copy.frame_viewed", user=user, obj=processing.copy,
+                 purpose="加工前の検出結果の確認",
+                 detail={"processing": processing.pk, "frame": index})
+    return picture
 
 
 # --- the jobs ---------------------------------------------------------------------------------

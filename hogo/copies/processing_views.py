@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hogo.accounts.permissions import allows, authorize
-from hogo.audit import services as audit
 from hogo.copies import processing as service
 from hogo.copies import redaction
 from hogo.copies.models import Copy, MaskKind, Processing, ProcessingState
-from hogo.video.frames import FrameError, frame_at, thumbnail_jpeg
+from hogo.redact import FrameError
 from hogo.web.feedback import run_service
 
 STRIP = 8  # frames shown to the reviewer
@@ -45,20 +44,20 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     copy = get_object_or_404(Copy.objects.select_related("request__vehicle"), pk=pk)
     authorize(request, "copies.request_processing", copy)
     post = request.POST
-    if post.get("action") == "count":
-        made: dict[str, Processing] = {}
-        _run(request, lambda: made.setdefault("p", service.count_people(request.user, copy)),
-             _("人数の算定を始めました。"))
-    else:
-        made = {}
-        _run(request, lambda: made.setdefault("p", service.request(
-            request.user, copy, reason=post.get("reason", ""),
-            mask=post.get("mask", MaskKind.BLUR), faces=bool(post.get("faces")),
-            plates=bool(post.get("plates")), keep_audio=bool(post.get("keep_audio")))),
-            _("加工を申請しました。承認を待っています。"))
-    if "p" in made:
-        return redirect("copies:processing", made["p"].pk)
-    return redirect("copies:detail", copy.request_id)
+    try:
+        if post.get("action") == "count":
+            made = service.count_people(request.user, copy)
+            messages.success(request, _("人数の算定を始めました。"))
+        else:
+            made = service.request(
+                request.user, copy, reason=post.get("reason", ""),
+                mask=post.get("mask", MaskKind.BLUR), faces=bool(post.get("faces")),
+                plates=bool(post.get("plates")), keep_audio=bool(post.get("keep_audio")))
+            messages.success(request, _("加工を申請しました。承認を待っています。"))
+    except service.ProcessingError as error:
+        messages.error(request, str(error))
+        return redirect("copies:detail", copy.request_id)
+    return redirect("copies:processing", made.pk)
 
 
 @login_required
@@ -132,15 +131,10 @@ def frame(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     """One frame of the copy with its detections drawn: footage, so viewing is audited."""
     item = _processing(request, pk)
     authorize(request, "copies.review_processing", item)
-    boxes = redaction.boxes_at(item.analysis, index, removed=item.removed_tracks,
-                               added=item.added_boxes) if item.analysis else []
     try:
-        with service.reader_for(item.copy) as source:
-            picture = thumbnail_jpeg(frame_at(source, index), boxes)
+        picture = service.review_frame(request.user, item, index)
     except FrameError:
         return HttpResponse(status=404)
-    audit.record("copy.frame_viewed", user=request.user, obj=item.copy,
-                 purpose=_("加工前の検出結果の確認"), detail={"processing": pk, "frame": index})
     response = HttpResponse(picture, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response

@@ -20,9 +20,10 @@ from django.urls import reverse
 
 from hogo import clock
 from hogo.accounts.models import Role, User
-from hogo.accounts.permissions import require
+from hogo.accounts.permissions import incident_scope, require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
+from hogo.incidents.assessment import AssessOptions, PolicyDefaults, facts_from_options
 from hogo.incidents.models import (
     Awareness,
     AwarenessSource,
@@ -69,16 +70,13 @@ def knew_range(incident: Incident) -> tuple[dt.date, dt.date | None]:
 
 
 def facts_of(incident: Incident) -> rules.Facts:
-    profile = effective_profile(incident.organisation)
+    """The incident's facts under its organisation's policy, as the what-if API reads them."""
     knew_from, knew_to = knew_range(incident)
-    return rules.Facts(
-        organisation_type=profile.organisation_type, knew_from=knew_from, knew_to=knew_to,
-        people=incident.people, sensitive=incident.sensitive, financial=incident.financial,
-        unauthorised=incident.unauthorised, encrypted=incident.encrypted,
-        threshold=profile.value("incidents.reporting_threshold"),
-        preliminary_days=profile.value("incidents.preliminary_report_days"),
-        final_days=profile.value("incidents.final_report_days"),
-        final_days_unauthorised=profile.value("incidents.final_report_days_unauthorised"))
+    options = AssessOptions(knew_from=knew_from, knew_to=knew_to, people=incident.people,
+                            sensitive=incident.sensitive, financial=incident.financial,
+                            unauthorised=incident.unauthorised, encrypted=incident.encrypted)
+    defaults = PolicyDefaults.from_profile(effective_profile(incident.organisation))
+    return facts_from_options(options, defaults)
 
 
 def assessment(incident: Incident) -> rules.Assessment:
@@ -113,13 +111,7 @@ def deadlines(incident: Incident, today: dt.date | None = None) -> list[dict[str
 def visible_incidents(user: User) -> Any:
     """The incident list a person may see: everything for the privacy officer and auditors,
     their department's for a manager, their own reports for everyone."""
-    incidents = Incident.objects.filter(organisation=user.organisation_id)
-    if user.role in (Role.PRIVACY_OFFICER, Role.AUDITOR):
-        return incidents
-    own = Q(reported_by=user.pk)
-    if user.role == Role.MANAGER:
-        return incidents.filter(own | Q(department=user.department_id))
-    return incidents.filter(own)
+    return incident_scope(user, Incident.objects.filter(organisation=user.organisation_id))
 
 
 # --- reporting and escalation ---------------------------------------------------------------
@@ -244,12 +236,17 @@ ACKNOWLEDGED_HOOKS[REPORTED] = _alert_acknowledged
 ACKNOWLEDGED_HOOKS[ESCALATED] = _alert_acknowledged
 
 
+def unacknowledged_by(incident: Incident, user: User) -> Any:
+    """This person's open alerts about the incident (reported, escalated, deadlines)."""
+    return Alert.objects.filter(key__startswith=f"incident:{incident.pk}:", recipient=user,
+                                acknowledged_at__isnull=True)
+
+
 def acknowledge(incident: Incident, user: User) -> None:
     """The person's own open alerts for this incident, acknowledged from its page."""
     from hogo.web.alerts import acknowledge as acknowledge_alert
 
-    for alert in Alert.objects.filter(key__startswith=f"incident:{incident.pk}:",
-                                      recipient=user, acknowledged_at__isnull=True):
+    for alert in unacknowledged_by(incident, user):
         acknowledge_alert(alert, by=user)
 
 
@@ -442,12 +439,16 @@ def add_medium(incident: Incident, medium: Any, *, by: User) -> Link:
     return link
 
 
+LINKED_PEOPLE_BASIS = "関係する記録媒体・複製データの人数（延べ）の合計"
+
+
 def _people_from_links(incident: Incident) -> None:
-    """The people count comes from linked footage when it carries one (R-808)."""
+    """The people count comes from linked footage when it carries one (R-808); a count typed
+    by hand with another basis is left alone."""
     counted = [link.people for link in incident.links.all() if link.people is not None]
-    if counted and (incident.people is None or incident.people_basis.startswith("関係")):
+    if counted and (incident.people is None or incident.people_basis == LINKED_PEOPLE_BASIS):
         incident.people = sum(counted)
-        incident.people_basis = "関係する記録媒体・複製データの人数（延べ）の合計"
+        incident.people_basis = LINKED_PEOPLE_BASIS
         incident.save(update_fields=["people", "people_basis"])
 
 
@@ -634,8 +635,7 @@ def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
         what_happened=(f"棚卸しで記録媒体 {medium}（{medium.get_kind_display()}）が見つかりません"
                        f"でした（{why}）。状態：{context}。内容：{holdings(medium)}。"),
         noticed_on=clock.today_jst(), noticed_how="棚卸しで所在を確認できなかった",
-        data_items=items or "（記録なし）", encrypted=False, media=[medium],
-        source=AwarenessSource.SYSTEM if by is None else AwarenessSource.STAFF)
+        data_items=items or "（記録なし）", encrypted=False, media=[medium])
 
 
 # --- the privacy officer's yearly view --------------------------------------------------------

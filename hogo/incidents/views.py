@@ -86,7 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": incident.links.select_related("medium", "copy"),
         "events": incident.events.select_related("user"),
         "filings": incident.filings.all(), "steps": steps,
-        "my_alerts": incident.pk in _my_open_incident_alerts(user),
+        "my_alerts": services.unacknowledged_by(incident, user).exists(),
         "can_manage": can_manage,
         "can_file": incident.state == IncidentState.OPEN and allows(
             user, "incidents.file", incident),
@@ -102,11 +102,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _my_open_incident_alerts(user: User) -> set[int]:
-    keys = user.alerts.filter(acknowledged_at__isnull=True, key__startswith="incident:")
-    return {int(key.split(":")[1]) for key in keys.values_list("key", flat=True)}
-
-
 @require_POST
 @login_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,18 +115,24 @@ def _run(request: HttpRequest, action: Any, success: str) -> bool:
     return run_service(request, action, success, (services.IncidentError,))
 
 
+def _valid(request: HttpRequest, form: Any) -> dict[str, Any] | None:
+    """The form's cleaned data, or None after telling the person what to correct."""
+    if form.is_valid():
+        return form.cleaned_data
+    messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+    return None
+
+
 @require_POST
 @login_required
 def facts(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, "incidents.manage")
-    form = FactsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
-        return redirect("incidents:detail", pk)
-    changes = {name: value if value is not None or name == "people" else ""
-               for name, value in form.cleaned_data.items()}
-    _run(request, lambda: services.update_facts(incident, request.user, **changes),
-         _("事実を更新し、報告要否と期限を再評価しました。"))
+    data = _valid(request, FactsForm(request.POST))
+    if data is not None:
+        changes = {name: value if value is not None or name == "people" else ""
+                   for name, value in data.items()}
+        _run(request, lambda: services.update_facts(incident, request.user, **changes),
+             _("事実を更新し、報告要否と期限を再評価しました。"))
     return redirect("incidents:detail", pk)
 
 
@@ -139,12 +140,10 @@ def facts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def awareness(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, "incidents.manage")
-    form = AwarenessForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
-        return redirect("incidents:detail", pk)
-    _run(request, lambda: services.add_awareness(incident, request.user, **form.cleaned_data),
-         _("覚知を記録しました。期限を再計算しました。"))
+    data = _valid(request, AwarenessForm(request.POST))
+    if data is not None:
+        _run(request, lambda: services.add_awareness(incident, request.user, **data),
+             _("覚知を記録しました。期限を再計算しました。"))
     return redirect("incidents:detail", pk)
 
 
@@ -174,12 +173,10 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def filing(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, "incidents.file")
-    form = FilingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
-        return redirect("incidents:detail", pk)
-    _run(request, lambda: services.record_filing(incident, request.user, **form.cleaned_data),
-         _("提出を記録しました。"))
+    data = _valid(request, FilingForm(request.POST))
+    if data is not None:
+        _run(request, lambda: services.record_filing(incident, request.user, **data),
+             _("提出を記録しました。"))
     return redirect("incidents:detail", pk)
 
 
@@ -190,11 +187,11 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
                              incident__organisation=request.user.organisation_id)
     authorize(request, "incidents.manage", item.incident)
     people = User.objects.filter(organisation=item.incident.organisation_id, is_active=True)
-    form = StepForm(request.POST, people=people)
-    if not form.is_valid():
-        messages.error(request, _("入力内容を確認してください：") + form.errors.as_text())
+    data = _valid(request, StepForm(request.POST, people=people))
+    if data is None:
         return redirect("incidents:detail", item.incident_id)
-    data = form.cleaned_data
+    if data["action"] == "waive":  # deciding a step is unnecessary is the privacy officer's
+        authorize(request, "incidents.file", item.incident)
     actions = {
         "assign": (lambda: services.update_step(item, request.user, owner=data["owner"],
                                                 due_on=data["due_on"]),
@@ -204,11 +201,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
         "waive": (lambda: services.waive_step(item, request.user, reason=data["text"]),
                   _("対応を不要と記録しました。")),
     }
-    action, success = actions[data["action"]]
-    try:
-        _run(request, action, success)
-    except PermissionError:
-        authorize(request, "incidents.file", item.incident)
+    _run(request, *actions[data["action"]])
     return redirect("incidents:detail", item.incident_id)
 
 

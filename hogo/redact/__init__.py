@@ -9,16 +9,18 @@ passes so a reviewer can edit the tracks between them). Framework-free: imports 
 
 from hogo.redact.pipeline import (
     Analysis,
+    FrameError,
     RedactError,
     Result,
     Settings,
     add_manual_box,
     analyse,
+    frame_at,
     redact,
     render,
     thumbnails,
 )
 from hogo.redact.tracking import Track
 
-__all__ = ["Analysis", "RedactError", "Result", "Settings", "Track", "add_manual_box", "analyse",
-           "redact", "render", "thumbnails"]
+__all__ = ["Analysis", "FrameError", "RedactError", "Result", "Settings", "Track", "add_manual_box",
+           "analyse", "frame_at", "redact", "render", "thumbnails"]

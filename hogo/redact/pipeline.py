@@ -44,6 +44,7 @@ import hogo
 from hogo.redact import faces, masking
 from hogo.redact.tracking import Box, Track, Tracker, count_tracks, follow_box
 from hogo.video.extract import _ReadView
+from hogo.video.frames import thumbnail_jpeg
 
 Source = Path | str | BinaryIO
 Progress = Callable[[int, int], None]
@@ -634,27 +635,26 @@ class _Clip:
             raise RedactError(f"the source cannot be decoded: {error}") from error
 
 
+class FrameError(RedactError):
+    """A frame the clip does not have."""
+
+
+def frame_at(source: Source, index: int) -> np.ndarray:
+    """The frame with presentation index `index` (0-based) as a BGR array, for the review strip:
+    `_Clip` seeks to the keyframe before it, so this decodes about one group of pictures."""
+    if index < 0:
+        raise FrameError("frame index must not be negative")
+    with _Clip(source) as clip:
+        for _, decoded in clip.frames(index, index + 1):
+            return decoded.to_ndarray(format="bgr24")
+    raise FrameError(f"frame {index} is beyond the end of the clip")
+
+
 def thumbnails(source: Source, frames: Iterable[int], width: int = 320) -> Iterator[
         tuple[int, bytes]]:
     """JPEG pictures of the given frames, `width` pixels wide, for the review strip."""
-    wanted = sorted(set(frames))
-    if not wanted:
-        return
-    decoder = _Decoder(source)
-    try:
-        height = max(2, round(decoder.height * width / decoder.width))
-        for index, decoded in enumerate(decoder):
-            if index == wanted[0]:
-                picture = decoded.reformat(width=width, height=height, format="bgr24")
-                ok, encoded = cv2.imencode(".jpg", picture.to_ndarray(),
-                                           [cv2.IMWRITE_JPEG_QUALITY, 85])
-                if ok:
-                    yield index, encoded.tobytes()
-                wanted.pop(0)
-                if not wanted:
-                    return
-    finally:
-        decoder.close()
+    for index in sorted(set(frames)):
+        yield index, thumbnail_jpeg(frame_at(source, index), width=width, quality=85)
 
 
 # -- pass 2: render ----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from hogo.video.frames import FrameError, frame_at, thumbnail_jpeg
+from hogo.redact import FrameError, frame_at
+from hogo.video.frames import thumbnail_jpeg
 from hogo.video.naming import JST
 from hogo.video.synth import make_clip
 
