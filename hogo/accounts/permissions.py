@@ -58,6 +58,10 @@ def _manager_designating(user: User, obj: Any) -> bool:
             and (not isinstance(obj, User) or obj.role == Role.STAFF))
 
 
+def _privacy_officer_or_own_manager(user: User, obj: Any) -> bool:
+    return user.role == Role.PRIVACY_OFFICER or _own_department(Role.MANAGER)(user, obj)
+
+
 def _processing_approver(user: User, obj: Any) -> bool:
     from hogo.accounts.policy import effective_profile
 
@@ -95,10 +99,8 @@ RULES: dict[str, Rule] = {
     "copies.view_register": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
         _own_department(
         Role.MANAGER, operators=True)(user, obj)),
-    "copies.extend": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
-        Role.MANAGER)(user, obj),
-    "copies.hold": lambda user, obj: user.role == Role.PRIVACY_OFFICER or _own_department(
-        Role.MANAGER)(user, obj),
+    "copies.extend": _privacy_officer_or_own_manager,
+    "copies.hold": _privacy_officer_or_own_manager,
     "copies.release_hold": _role(Role.PRIVACY_OFFICER),
     # Processing a copy for privacy (Art. 7(3)): asked for by the department, approved by
     # the role the policy profile names (acting for the head), reviewed by the department.

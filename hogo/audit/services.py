@@ -125,3 +125,13 @@ def filtered(form: Any) -> QuerySet[AuditEntry]:
         end = dt.datetime.combine(f["date_to"] + dt.timedelta(days=1), dt.time(), JST)
         entries = entries.filter(at__lt=end)
     return entries
+
+
+def entries_about(*objects: Any) -> Any:
+    """The chain's entries about exactly these objects (each by its type and id), in order."""
+    from django.db.models import Q
+
+    wanted = Q(pk__in=[])
+    for obj in objects:
+        wanted |= Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return AuditEntry.objects.filter(wanted).order_by("seq")

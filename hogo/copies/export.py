@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +20,6 @@ from django.db import transaction
 from hogo import clock
 from hogo.accounts.permissions import require
 from hogo.audit import services as audit
-from hogo.audit.models import AuditEntry
 from hogo.copies.models import Copy
 from hogo.export import CustodyEvent, Item, build_package, generate_password
 from hogo.export import password_fingerprint as fingerprint
@@ -61,9 +60,8 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     store = get_store()
     data = store.open_range(copy.stored.object_id, copy.stored.wrapped_key)
     name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
-    custody = [CustodyEvent(e.at, e.actor, e.action) for e in AuditEntry.objects.filter(
-        object_type__in=["copies.copy", "copies.copyrequest"],
-        object_id__in=[str(copy.pk), str(copy.request_id)]).order_by("seq")]
+    custody = [CustodyEvent(e.at, e.actor, e.action)
+               for e in audit.entries_about(copy, copy.request)]
     result = build_package(str(path), [Item(name, data, copy.sha256)], manifest=copy.manifest,
                            custody=custody, password=password)
     with transaction.atomic():
@@ -74,6 +72,17 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
                      detail={"medium": medium.label, "package_sha256": result.sha256,
                              "password": fingerprint(password)})
     return Export(token, path, password, fingerprint(password), result.sha256)
+
+
+def take_package(user: Any, path: str | None) -> BinaryIO | None:
+    """Hand the package over once: an open file, already unlinked so nothing stays on the
+    server (the handle still reads it); the handover is audited. None if it is gone."""
+    if path is None or not Path(path).exists():
+        return None
+    handle = Path(path).open("rb")  # noqa: SIM115 - the caller's response closes it
+    Path(path).unlink()
+    audit.record("copy.export_downloaded", user=user, detail={"package": Path(path).name})
+    return handle
 
 
 EXPORT_LIFETIME = dt.timedelta(hours=2)

@@ -7,14 +7,12 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
-import logging
 from typing import Any
 
 from django.db import transaction
 
 from hogo import clock
-from hogo.accounts.models import Role
-from hogo.accounts.permissions import require
+from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
@@ -27,7 +25,6 @@ from hogo.registry.models import Vehicle
 from hogo.rules.copies import copy_expires_on, copy_request_refusals
 from hogo.web.alerts import raise_alert
 
-log = logging.getLogger("hogo.copies")
 REMIND_DAYS = 30
 
 
@@ -75,7 +72,7 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
         request.save(update_fields=["hold"])
         audit.record("copy.requested", user=user, obj=request, purpose=justification,
                      detail={"purpose": purpose, "channels": channels, "audio": audio})
-    if user.role == Role.MANAGER:
+    if allows(user, "copies.decide", request):  # a manager's own request: self-approved
         approve(user, request, self_approved=True)
     return request
 
@@ -203,7 +200,7 @@ def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -
         RetentionExtension.objects.create(copy=copy, reason=reason, asked_by=asked_by,
                                           until=until, recorded_by=by, recorded_at=clock.now())
         old = copy.expires_on
-        copy.expires_on = until + dt.timedelta(days=1)
+        copy.expires_on = copy_expires_on(copy.expires_on, 0, extended_until=until)
         copy.save(update_fields=["expires_on"])
         audit.record("copy.extended", user=by, obj=copy, purpose=asked_by,
                      detail={"reason": reason, "from": old.isoformat(),
@@ -236,11 +233,11 @@ def erase_expired(today: dt.date | None = None) -> list[DeletionRecord]:
     for copy in due:
         if copy.holds.filter(released_at__isnull=True).exists():
             continue
-        records.append(_erase_copy(copy, today))
+        records.append(_erase_copy(copy))
     return records
 
 
-def _erase_copy(copy: Copy, today: dt.date) -> DeletionRecord:
+def _erase_copy(copy: Copy) -> DeletionRecord:
     with transaction.atomic():
         now = clock.now()
         copy.erased_at = now

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from hogo.accounts.permissions import (
     permission_required,
 )
 from hogo.copies import services
-from hogo.copies.export import export_to_medium
+from hogo.copies.export import export_to_medium, take_package
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
 from hogo.copies.models import Copy, CopyHold, CopyRequest, MaskKind
 from hogo.footage.models import DeletionRecord
@@ -163,20 +162,17 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("copies.request")
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """The package once, to the person who made it; then it is deleted from the server."""
-    path = request.session.pop(f"hogo_export_{token}", None)
-    if path is None or not Path(path).exists():
+    handle = take_package(request.user, request.session.pop(f"hogo_export_{token}", None))
+    if handle is None:
         raise Http404("no such export")
-    handle = Path(path).open("rb")  # noqa: SIM115 - FileResponse closes it
-    Path(path).unlink()  # the open handle still reads it; nothing stays on the server
-    return FileResponse(handle, as_attachment=True, filename=Path(path).name)
+    return FileResponse(handle, as_attachment=True, filename=Path(handle.name).name)
 
 
 @permission_required("copies.view_register")
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable deletion certificate (消去証明書) for an erased copy."""
     record = get_object_or_404(DeletionRecord, pk=pk, rule="copy_retention")
-    copy = get_object_or_404(Copy.objects.filter(
-        Q(pk=record.detail.get("copy"))), pk=record.detail.get("copy"))
+    copy = get_object_or_404(Copy, pk=record.detail.get("copy"))
     authorize(request, "copies.view_register", copy)
     return render(request, "copies/certificate.html", {
         "record": record, "copy": copy, "organisation": request.user.organisation})

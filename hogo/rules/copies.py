@@ -11,13 +11,6 @@ import calendar
 import datetime as dt
 from collections.abc import Collection
 
-# Ashiya rule Art. 7(4) provisos: the only reasons a copy may be kept longer.
-EXTENSION_REASONS = {
-    "evidence": "第8条に定める場合で、証拠保全等の理由により特に必要がある場合",
-    "law": "法令等の規定に基づき、保管が義務付けられる場合",
-    "investigation": "捜査機関から犯罪捜査の目的による要請を受けた場合",
-}
-
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later; the 29th-31st fall back to the month's last day."""

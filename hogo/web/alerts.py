@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from hogo import clock
-from hogo.accounts.models import Department, Role, User
+from hogo.accounts.models import Department, User
+from hogo.accounts.permissions import allows, department_scope
 from hogo.audit import services as audit
 from hogo.web.models import Alert
 
@@ -32,15 +33,14 @@ def raise_alert(kind: str, *, message: str, key: str, department: Department | N
 
 
 def open_alerts_for(user: User) -> QuerySet[Alert]:
-    """A person's own alerts; besides, the privacy officer sees every other alert and a manager
-    those of their department."""
+    """A person's own alerts; besides, whoever may acknowledge shared alerts sees them as far
+    as the permission layer scopes them (the privacy officer all, a manager their
+    department's)."""
     alerts = Alert.objects.filter(acknowledged_at__isnull=True)
-    own = Q(recipient=user.pk)
-    if user.role == Role.PRIVACY_OFFICER:
-        return alerts.filter(own | Q(recipient__isnull=True))
-    if user.role == Role.MANAGER:
-        return alerts.filter(own | Q(recipient__isnull=True, department=user.department_id))
-    return alerts.filter(own)
+    shared = alerts.filter(recipient__isnull=True)
+    shared = department_scope(user, shared) if allows(
+        user, "web.acknowledge_alert") else shared.none()
+    return alerts.filter(recipient=user.pk) | shared
 
 
 # Domain apps react to an acknowledgement of their alerts (an incident records who saw it).
