@@ -25,7 +25,7 @@ from hogo.export import CustodyEvent, Item, build_package, generate_password
 from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.storage import get_store
 from hogo.media.models import Medium, MediumState
-from hogo.media.services import MediaError, record_content
+from hogo.media.services import MediaError, open_checkout, record_content
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     require(user, "media.use", medium)
     if copy.erased_at is not None:
         raise MediaError("この複製データは消去済みです。")
-    checkout = medium.checkouts.filter(returned_at__isnull=True).first()
+    checkout = open_checkout(medium)  # a medium marked missing keeps its loan open: not OUT
     if medium.state != MediumState.OUT or checkout is None or checkout.taken_by_id != user.pk:
         raise MediaError("書き出せるのは、あなたが持出し中の記録媒体だけです。"
                          "先に持出しを記録してください。")

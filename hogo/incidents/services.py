@@ -622,12 +622,11 @@ def remind_deadlines(today: dt.date | None = None) -> int:
 def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
     """A medium not found in an inventory opens an incident, pre-filled from what it holds,
     with the person who could not find it as the first awareness (issue 5, item 7)."""
-    from hogo.media.services import holdings
+    from hogo.media.services import holdings, open_checkout
 
-    open_checkout = medium.checkouts.filter(returned_at__isnull=True).select_related(
-        "taken_by").first()
-    context = (f"持出し中（{open_checkout.taken_by}、{open_checkout.purpose}、返却予定日 "
-               f"{_d(open_checkout.due_on)}）" if open_checkout else "保管庫に保管中のはず")
+    loan = open_checkout(medium)
+    context = (f"持出し中（{loan.taken_by}、{loan.purpose}、返却予定日 {_d(loan.due_on)}）"
+               if loan else "保管庫に保管中のはず")
     contents = list(medium.contents.filter(removed_at__isnull=True))
     items = "、".join(c.description for c in contents)
     return report(

@@ -52,11 +52,16 @@ def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Ch
     return checkout
 
 
+def open_checkout(medium: Medium) -> Checkout | None:
+    """The medium's loan that has not been returned, if any: who has it, why, until when."""
+    return medium.checkouts.filter(returned_at__isnull=True).select_related("taken_by").first()
+
+
 def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
     require(user, "media.use", medium)
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
-        checkout = medium.checkouts.filter(returned_at__isnull=True).first()
+        checkout = open_checkout(medium)
         if checkout is None:
             raise MediaError("この記録媒体は持ち出されていません。")
         checkout.returned_by, checkout.returned_at = user, clock.now()
