@@ -86,6 +86,7 @@ def test_auditor_reads_the_audit_log(page, login, shot):
     page.click("nav.side >> text=監査ログ")
     page.fill("input[name=action]", "login.")
     page.click("button:text('絞り込む')")
+    page.wait_for_url("**action=login.*")  # htmx pushes the URL once the filtered rows arrive
     page.wait_for_selector("#audit-rows code:text-is('login.succeeded')")
     assert page.locator("#audit-rows code", has_text="account.created").count() == 0
     shot("audit-log")
