@@ -15,6 +15,7 @@ import pytest
 from hogo.clock import JST
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+pytest_plugins = ["hogo.testing.s3"]  # `s3_endpoint`: a real moto_server for any test
 
 
 @pytest.fixture(autouse=True)

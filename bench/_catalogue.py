@@ -65,22 +65,22 @@ def _segment_rows(recorder_ids: Sequence[int], first: int, count: int,
         yield ("front", text, _db_time(start + dt.timedelta(minutes=1)), 60.0,
                f"{start.astimezone(JST):%Y%m%d_%H%M%S}_F.mp4", secrets.token_hex(32),
                SEGMENT_BYTES + number % 1000, "h264", 1920, 1080, 30.0, 1800, 0, text, "[]",
-               "[]", _db_time(start + dt.timedelta(hours=20)), "token:depot", recorder_id,
+               "", _db_time(start + dt.timedelta(hours=20)), "token:depot", recorder_id,
                next(stored_ids))
 
 
 SEGMENT_SQL = (
     "INSERT INTO footage_segment (channel, start_at, end_at, duration, original_name, sha256, "
     "size, codec, width, height, fps, frame_count, has_audio, recorded_creation_time, flags, "
-    "gps_track, uploaded_at, uploaded_by, recorder_id, stored_id) "
+    "gps_sealed, uploaded_at, uploaded_by, recorder_id, stored_id) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 UPLOAD_SQL = (
     'INSERT INTO footage_upload (id, relative_path, length, "offset", declared_sha256, state, '
     "spool_id, wrapped_key, uploaded_by, created_at, updated_at, quarantine_code, "
-    "quarantine_reason, recorder_id, segment_id, stored_id) "
+    "quarantine_reason, resolved_by, resolution_note, recorder_id, segment_id, stored_id) "
     "SELECT lower(hex(randomblob(16))), original_name, size, size, sha256, 'ingested', '', '', "
-    "uploaded_by, uploaded_at, uploaded_at, '', '', recorder_id, id, stored_id "
+    "uploaded_by, uploaded_at, uploaded_at, '', '', '', '', recorder_id, id, stored_id "
     "FROM footage_segment WHERE id >= ?")
 
 

@@ -141,7 +141,7 @@ def real_sweep(erasures: int, kept: int, references: bool) -> None:
         def one_update() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE footage_segment SET erased_at = %s, gps_track = '[]' WHERE id IN "
+                    "UPDATE footage_segment SET erased_at = %s, gps_sealed = '' WHERE id IN "
                     "(SELECT id FROM footage_segment WHERE recorder_id = %s "
                     "ORDER BY start_at, id LIMIT %s)",
                     [connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC)),

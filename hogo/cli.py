@@ -2,17 +2,46 @@
 
 `hogo audit verify`, `hogo serve`, `hogo demo`, `hogo token create` are management commands
 of the domain apps, so one entry point serves operators and developers alike.
+
+`hogo check` is hogo's installation check (`installation_check`: what a production
+installation still lacks); Django's own system check stays available as `hogo check --django`.
 """
 
 import os
 import sys
 
+# Files 0600, directories 0700 for everything this process creates: set before Django (or
+# SQLite, or the key store) can create anything.
+PRIVATE_UMASK = 0o077
+# Commands that start an installation: they first repair file modes made looser before.
+TIGHTENING_COMMANDS = {"serve", "migrate"}
+
+
+def command_line(argv: list[str]) -> list[str]:
+    """Django's argv for `hogo ARGS`: `check` is the installation check unless --django."""
+    args = list(argv)
+    if args[:1] == ["check"]:
+        if "--django" in args:
+            args.remove("--django")
+        else:
+            args[0] = "installation_check"
+    return ["hogo", *args]
+
 
 def main() -> None:
+    os.umask(PRIVATE_UMASK)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hogo.settings")
+    argv = command_line(sys.argv[1:])
+    if argv[1:2] and argv[1] in TIGHTENING_COMMANDS:
+        import django
+
+        django.setup()
+        from hogo.web.filemodes import tighten
+
+        tighten()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hogo", *sys.argv[1:]])
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import dj_database_url
 
+# Everything hogo creates (database, keys, objects, spool, mail, exports) is private to the
+# account running it: files 0600, directories 0700. hogo.cli and hogo.wsgi set the same mask
+# before anything else; here it covers every other way in (pytest, django-admin).
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HOGO_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -31,8 +36,14 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it just now
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -50,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI from our own static files, not a CDN the CSP would refuse
     "django_tasks",
     "django_tasks_db",
     "hogo.web",
@@ -64,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hogo.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hogo.web.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hogo.web.middleware.ServiceRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "hogo.urls"
@@ -106,11 +120,14 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "hogo.sqlite3",
             # IMMEDIATE makes every write transaction take the lock at BEGIN, so appends to
-            # the audit chain are serialised; WAL lets readers go on meanwhile.
+            # the audit chain are serialised; WAL lets readers go on meanwhile. secure_delete
+            # zeroes what a change frees inside the file (an erased object's wrapped key), and
+            # the WAL file is cut back after each erasure (retention.forget_freed_pages).
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                "PRAGMA secure_delete=ON;",
             },
             # Tests use a file too, not Django's shared in-memory database: that one locks
             # whole tables without waiting, so a browser's parallel requests would fail there
@@ -149,11 +166,30 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("HOGO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# One switch for a server reached over HTTPS: HOGO_HTTPS=true (HOGO_SECURE_COOKIES=true, its
+# old name, still works). waitress speaks plain HTTP only, so HTTPS always means a reverse
+# proxy in front: the switch therefore also trusts the proxy's X-Forwarded-Proto, which the
+# proxy must set (overwrite, never pass on the client's) while hogo listens only where the
+# proxy can reach it. The health check stays reachable over plain HTTP for the proxy's probe.
+HOGO_HTTPS = _env_bool("HOGO_HTTPS", False) or _env_bool("HOGO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HOGO_HTTPS
+CSRF_COOKIE_SECURE = HOGO_HTTPS
+SECURE_SSL_REDIRECT = HOGO_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HOGO_HTTPS else None
+SECURE_HSTS_SECONDS = int(os.environ.get("HOGO_HSTS_SECONDS", "31536000")) if HOGO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HOGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# Sent on every response by hogo.web.middleware.ContentSecurityPolicyMiddleware: no inline
+# script or style anywhere (htmx's own indicator style is switched off in base.html).
+HOGO_CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "media-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "frame-ancestors 'none'", "form-action 'self'"])
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -166,7 +202,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
+# Django's file storages (collectstatic too) chmod what they write, 0644 by default: private
+# like everything else in the data directory (only hogo's own process serves static files).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -197,6 +237,13 @@ HOGO_STORAGE = {
         str(DATA_DIR / "spool") if os.environ.get("HOGO_STORAGE_BACKEND") == "s3" else None),
 }
 
+# Unfinished tus uploads a machine token, and all tokens together, may hold; more get 429 with
+# Retry-After. An upload that never kept a byte expires after HOGO_UPLOAD_EMPTY_MINUTES (one with
+# data after 7 days), so abandoned ones do not hold their places for long.
+HOGO_UPLOAD_OPEN_PER_TOKEN = int(os.environ.get("HOGO_UPLOAD_OPEN_PER_TOKEN", "50"))
+HOGO_UPLOAD_OPEN_TOTAL = int(os.environ.get("HOGO_UPLOAD_OPEN_TOTAL", "2000"))
+HOGO_UPLOAD_EMPTY_MINUTES = int(os.environ.get("HOGO_UPLOAD_EMPTY_MINUTES", "60"))
+
 # Versioned policy profiles (one TOML file per organisation kind); checked at start-up.
 HOGO_PROFILE_DIR = Path(os.environ.get("HOGO_PROFILE_DIR", BASE_DIR / "rules" / "profiles"))
 
@@ -223,3 +270,15 @@ if os.environ.get("HOGO_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# Audit chain anchors
+# The daily verification keeps the chain's head (its anchor) in this directory: put it on
+# another disk or machine (a mounted share), never beside the database it vouches for. Unset,
+# it stays in HOGO_DATA_DIR and `hogo check` / `hogo audit verify` say so.
+HOGO_AUDIT_ANCHOR_DIR = os.environ.get("HOGO_AUDIT_ANCHOR_DIR") or None
+# Failed log-ins per client address: past this many in a window, that address is refused
+# log-in (any name) until the window ends. Failures for unknown names are summarised in one
+# audit entry per window (per address, at most this many addresses, the rest as "other").
+HOGO_LOGIN_WINDOW_MINUTES = int(os.environ.get("HOGO_LOGIN_WINDOW_MINUTES", "15"))
+HOGO_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("HOGO_LOGIN_FAILURES_PER_ADDRESS", "50"))
+HOGO_LOGIN_TRACKED_ADDRESSES = int(os.environ.get("HOGO_LOGIN_TRACKED_ADDRESSES", "200"))

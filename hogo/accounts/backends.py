@@ -20,15 +20,27 @@ class RoleBackend(ModelBackend):
                      password: str | None = None, **kwargs: Any) -> User | None:
         if username is None or password is None:
             return None
-        user = User.objects.filter(username=username).first()
-        if user is not None and user.is_locked:
-            lockout.refuse_locked(user)
+        address = lockout.client_address(request)
+        if lockout.throttled(address):
+            lockout.refuse_throttled(address, username)
             return None
+        user = User.objects.filter(username=username, is_active=True).first()
+        attempt = None
+        if user is not None:
+            attempt = lockout.begin_attempt(user)  # before the slow hash: see lockout.py
+            if attempt is None:
+                lockout.refuse_locked(user)
+                return None
         authenticated = super().authenticate(request, username=username, password=password)
         if authenticated is None:
-            lockout.count_failure(user, username)
+            if attempt is None:
+                lockout.count_unknown(address, username)
+            else:
+                lockout.fail_attempt(attempt, username, address)
             return None
-        if not authenticated.totp_enabled:  # with TOTP, only a good code resets the count
+        if authenticated.totp_enabled and attempt is not None:
+            lockout.give_back(attempt)  # with TOTP, only a good code resets the count
+        else:
             lockout.reset(authenticated)
         return authenticated
 

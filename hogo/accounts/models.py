@@ -155,3 +155,27 @@ class MachineToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailureTally(models.Model):
+    """Failed log-ins from one client address in one time window (issue 10).
+
+    Failures for unknown names are counted here instead of one audit entry each (one entry
+    per window summarises them); all failures count towards the address's throttle. Rows are
+    deleted once their window is summarised, and at most HOGO_LOGIN_TRACKED_ADDRESSES
+    addresses are kept per window (the rest add up under "other"), so the table stays small
+    whatever an anonymous client sends.
+    """
+
+    window_start = models.DateTimeField()
+    address = models.CharField(max_length=64)  # "" when unknown, "other" past the limit
+    unknown_names = models.PositiveIntegerField(default=0)
+    known_names = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)  # refused unchecked: address throttled
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["window_start", "address"],
+                                               name="login_tally_window_address")]
+
+    def __str__(self) -> str:
+        return f"{self.address or '?'} from {self.window_start:%Y-%m-%d %H:%M}"

@@ -62,6 +62,17 @@ def _privacy_officer_or_own_manager(user: User, obj: Any) -> bool:
     return user.role == Role.PRIVACY_OFFICER or _own_department(Role.MANAGER)(user, obj)
 
 
+def _quarantine_resolver(user: User, obj: Any) -> bool:
+    """The privacy officer, or the manager of the department whose vehicle's recorder sent
+    the file (a quarantined upload is judged by its recorder's department)."""
+    return _privacy_officer_or_own_manager(user, getattr(obj, "recorder", obj))
+
+
+def _quarantine_reader(user: User, obj: Any) -> bool:
+    return user.role == Role.PRIVACY_OFFICER or _own_department(
+        Role.MANAGER, operators=True)(user, getattr(obj, "recorder", obj))
+
+
 def _processing_approver(user: User, obj: Any) -> bool:
     from hogo.accounts.policy import effective_profile
 
@@ -90,7 +101,11 @@ RULES: dict[str, Rule] = {
     # (Ashiya rule Art. 4-5); auditors read records, never footage (R-102).
     "footage.search": _own_department(Role.MANAGER, operators=True),
     "footage.view": _own_department(Role.MANAGER, operators=True),
-    "footage.view_quarantine": _own_department(Role.MANAGER, operators=True),
+    # Quarantined files (issue 10): listed for the department and the privacy officer (file
+    # names and reasons, never the footage); released into the footage or erased early only
+    # by the department's manager or the privacy officer.
+    "footage.view_quarantine": _quarantine_reader,
+    "footage.resolve_quarantine": _quarantine_resolver,
     # Copies (Ashiya rule Arts. 5-8): requested by the department's manager or operators,
     # decided by its manager; the register is a record, so auditors and the privacy
     # officer read it too; a legal hold is released only by the privacy officer.
@@ -192,6 +207,14 @@ def department_scope(user: Any, queryset: Any, department_field: str = "departme
     if user.role in ORGANISATION_WIDE_READERS:
         return queryset
     return queryset.filter(**{department_field: user.department_id})
+
+
+def quarantine_scope(user: Any, queryset: Any) -> Any:
+    """The uploads a person may list under 受信記録, as "footage.view_quarantine" decides one
+    by one: every department's for the privacy officer, their own for everyone else."""
+    if user.role == Role.PRIVACY_OFFICER:
+        return queryset
+    return queryset.filter(recorder__vehicle__department=user.department_id)
 
 
 def incident_scope(user: Any, queryset: Any) -> Any:

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hogo import clock
+from hogo.accounts import lockout
 from hogo.accounts.models import (
     Department,
     MachineToken,
@@ -34,6 +35,7 @@ class LoginOutcome(StrEnum):
     OK = "ok"
     INVALID = "invalid"
     LOCKED = "locked"
+    THROTTLED = "throttled"  # too many failures from this client address (lockout.py)
     TOTP_REQUIRED = "totp_required"
 
 
@@ -48,9 +50,11 @@ class AccountError(ValueError):
 
 
 def attempt_login(request: HttpRequest | None, username: str, password: str) -> LoginResult:
-    """Check a password (the backend counts failures and locks, see lockout.py)."""
+    """Check a password (the backend counts failures, locks and throttles: see lockout.py)."""
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
+        if lockout.throttled(lockout.client_address(request)):
+            return LoginResult(LoginOutcome.THROTTLED)
         user = User.objects.filter(username=username).first()
         locked = user is not None and user.is_locked
         return LoginResult(LoginOutcome.LOCKED if locked else LoginOutcome.INVALID, user)

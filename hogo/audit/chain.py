@@ -36,11 +36,44 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
+TEXT_FIELDS = ("actor", "action", "object_type", "object_id", "purpose", "detail",
+               "request_id", "prev_hash", "hash")
+
+
+def malformed(entry: dict[str, Any]) -> str | None:
+    """Why a row is not one `record()` could have written (so cannot be hashed), or None.
+
+    Such a row was written around the application: a text in the time column, a NULL, a
+    detail that is not JSON. Naming it beats a traceback half-way through the chain.
+    """
+    seq = entry.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        return f"sequence number {seq!r} is not a whole number"
+    at = entry.get("at")
+    if not isinstance(at, dt.datetime) or at.tzinfo is None:
+        return f"timestamp {at!r} is not a valid time"
+    for name in TEXT_FIELDS:
+        value = entry.get(name)
+        if value is None:
+            return f"{name} is empty (NULL)"
+        if not isinstance(value, str):
+            return f"{name} is not text: {value!r}"
+    user_id = entry.get("actor_user_id")
+    if user_id is not None and (not isinstance(user_id, int) or isinstance(user_id, bool)):
+        return f"actor_user_id {user_id!r} is not a whole number"
+    if entry["detail"]:
+        try:
+            json.loads(entry["detail"])
+        except ValueError:
+            return f"detail is not valid JSON: {entry['detail'][:60]!r}"
+    return None
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first entry where the chain does not hold, and why."""
 
-    seq: int
+    seq: int | str | None  # as stored: a malformed row may hold anything
     row_id: int
     reason: str
 
@@ -60,10 +93,13 @@ class ChainReport:
 
 
 def verify(entries: Iterable[dict[str, Any]]) -> ChainReport:
-    """Walk entries in seq order; report the first changed, missing or reordered one."""
+    """Walk entries in seq order; report the first malformed, changed, missing or reordered
+    one."""
     expected_seq, prev_hash, count = 1, GENESIS, 0
     for entry in entries:
         seq, row_id = entry["seq"], entry["id"]
+        if problem := malformed(entry):
+            return ChainReport(count, prev_hash, ChainBreak(seq, row_id, problem))
         if seq != expected_seq:
             reason = (f"sequence jumps from {expected_seq - 1} to {seq}: "
                       f"entries {expected_seq}..{seq - 1} were removed"

@@ -8,11 +8,15 @@ label for a machine; nothing else in hogo writes AuditEntry rows.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 from hogo import clock
 from hogo.audit import chain
@@ -70,13 +74,43 @@ def record(
         return AuditEntry.objects.create(**fields, hash=chain.entry_hash(fields))
 
 
+_COLUMNS = ("id", "hash", *chain.HASHED_FIELDS)
+
+
+def _instant(value: Any) -> Any:
+    """The stored time as an aware datetime, or the raw value when it is not a time at all.
+
+    SQLite keeps times as text, and a row written around the application may hold anything
+    there; the ORM's converter would raise half-way through the chain.
+    """
+    if isinstance(value, str):
+        try:
+            value = parse_datetime(value) or value
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)  # SQLite's stored times are UTC
+    return value
+
+
 def _rows() -> Iterator[dict[str, Any]]:
-    values = AuditEntry.objects.order_by("seq").values("id", "hash", *chain.HASHED_FIELDS)
-    yield from values.iterator(chunk_size=5000)
+    """Every entry in seq order, read raw so that a malformed row reaches the verifier."""
+    quote = connection.ops.quote_name
+    columns = [f"CAST({quote(c)} AS TEXT)" if c == "at" and connection.vendor == "sqlite"
+               else quote(c) for c in _COLUMNS]
+    with connection.chunked_cursor() as cursor:
+        # Only the model's own column and table names go into the statement.
+        cursor.execute(f"SELECT {', '.join(columns)} FROM "  # noqa: S608
+                       f"{quote(AuditEntry._meta.db_table)} ORDER BY {quote('seq')}")
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                entry = dict(zip(_COLUMNS, row, strict=True))
+                entry["at"] = _instant(entry["at"])
+                yield entry
 
 
 def verify_chain() -> chain.ChainReport:
-    """Re-hash the whole chain and name the first bad entry, if any."""
+    """Re-hash the whole chain and name the first bad entry, if any (see verify_all)."""
     return chain.verify(_rows())
 
 
@@ -135,3 +169,36 @@ def entries_about(*objects: Any) -> Any:
     for obj in objects:
         wanted |= Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     return AuditEntry.objects.filter(wanted).order_by("seq")
+
+
+# Daily anchors, kept apart from the database they vouch for (HOGO_AUDIT_ANCHOR_DIR).
+ANCHOR_FILE = "audit-anchor.json"
+
+
+def anchor_dir() -> Path:
+    configured = getattr(settings, "HOGO_AUDIT_ANCHOR_DIR", None)
+    return Path(configured).expanduser().resolve() if configured else Path(settings.DATA_DIR)
+
+
+def anchor_problems() -> list[str]:
+    """What is wrong with where the daily anchor goes, one English line each (`hogo check`).
+
+    An anchor beside the database proves nothing to someone who can rewrite both: it must live
+    on another disk or machine, or be printed and kept by a person (`hogo audit anchor`).
+    """
+    data_dir = Path(settings.DATA_DIR).resolve()
+    if not getattr(settings, "HOGO_AUDIT_ANCHOR_DIR", None):
+        return [f"HOGO_AUDIT_ANCHOR_DIR is not set: the daily audit anchor is kept in "
+                f"{data_dir}, beside the database it vouches for; point it at another disk "
+                f"or machine, or mail it daily with `hogo audit anchor --mail ADDRESS`"]
+    place = anchor_dir()
+    problems = []
+    if place == data_dir or data_dir in place.parents:
+        problems.append(f"HOGO_AUDIT_ANCHOR_DIR ({place}) is inside HOGO_DATA_DIR "
+                        f"({data_dir}): whoever can rewrite the database can rewrite the "
+                        f"anchor too; use a directory outside it")
+    if not place.is_dir():
+        problems.append(f"HOGO_AUDIT_ANCHOR_DIR ({place}) does not exist or is not a directory")
+    elif not os.access(place, os.W_OK | os.X_OK):
+        problems.append(f"HOGO_AUDIT_ANCHOR_DIR ({place}) is not writable by this user")
+    return problems

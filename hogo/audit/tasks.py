@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 
-from django.conf import settings
 from django_tasks import task
 
-from hogo.audit import chain, services
+from hogo.accounts import lockout
+from hogo.audit import services, verification
 
 log = logging.getLogger("hogo.audit")
 
 
-ANCHOR_FILE = "audit-anchor.json"
+@task()
+def verify_chain_task() -> dict:
+    """Verify the whole chain (see verification.py) against the head kept last time.
+
+    The anchor file catches entries cut from the end, which the chain alone cannot show; it
+    is only moved on while everything holds. A failure is recorded in the chain, logged, and
+    alerted and mailed to the privacy officers and system administrators. Finished windows
+    of failed log-ins are summarised first, so they are under today's anchor.
+    """
+    lockout.summarise_closed_windows()
+    result = verification.verify_all()
+    if result.ok:
+        verification.write_daily_anchor()
+        services.record("audit.verified", actor="system",
+                        detail={"count": result.count, "head": result.head_hash})
+    else:
+        verification.report_failure(result, source="daily verification")
+    return {"ok": result.ok, "count": result.count, "problems": list(result.problems)}
 
 
 @task()
-def verify_chain_task() -> dict:
-    """Re-verify the whole chain against the head seen last time, kept outside the table.
-
-    The file catches entries cut from the end, which the chain alone cannot show. A break is
-    logged as an error and recorded in the chain.
-    """
-    anchor_path = Path(settings.DATA_DIR) / ANCHOR_FILE
-    report = services.verify_chain()
-    if report.ok and anchor_path.exists() and (
-            problem := services.check_anchor(json.loads(anchor_path.read_text()))):
-        report = chain.ChainReport(report.count, report.head_hash,
-                                   chain.ChainBreak(0, 0, problem))
-    if report.ok:
-        anchor_path.write_text(json.dumps(services.anchor()))
-        services.record("audit.verified", actor="system",
-                        detail={"count": report.count, "head": report.head_hash})
-    else:
-        log.error("audit chain broken: %s", report.first_break)
-        services.record("audit.chain_broken", actor="system",
-                        detail={"break": str(report.first_break)})
-    return {"ok": report.ok, "count": report.count}
+def summarise_login_failures_task() -> int:
+    """Write the audit entry of each finished window of failed log-ins (see lockout.py)."""
+    return lockout.summarise_closed_windows()

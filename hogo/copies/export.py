@@ -56,7 +56,7 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     if not medium.encrypted:
         raise MediaError("暗号化に対応していない記録媒体には書き出せません。")
     password, token = generate_password(), secrets.token_urlsafe(16)
-    path = export_dir() / f"{token}.zip"
+    path = package_path(copy, token)
     store = get_store()
     data = store.open_range(copy.stored.object_id, copy.stored.wrapped_key)
     name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
@@ -72,6 +72,21 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
                      detail={"medium": medium.label, "package_sha256": result.sha256,
                              "password": fingerprint(password)})
     return Export(token, path, password, fingerprint(password), result.sha256)
+
+
+def package_path(copy: Copy, token: str) -> Path:
+    """Where a copy's package waits for its one download; the name says whose it is, so
+    erasing the copy can remove a package nobody fetched yet."""
+    return export_dir() / f"copy-{copy.pk:05d}-{token}.zip"
+
+
+def discard_packages(copy: Copy) -> list[str]:
+    """Delete packages of this copy still waiting on the server (the copy is being erased)."""
+    removed = []
+    for package in export_dir().glob(f"copy-{copy.pk:05d}-*.zip"):
+        package.unlink(missing_ok=True)
+        removed.append(package.name)
+    return removed
 
 
 def take_package(user: Any, path: str | None) -> BinaryIO | None:

@@ -15,6 +15,7 @@ from hogo import clock
 from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
+from hogo.copies.export import discard_packages
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
 from hogo.footage import retention
 from hogo.footage.ingest import forget_orphan, keep_object
@@ -230,10 +231,11 @@ def erase_expired(today: dt.date | None = None) -> list[DeletionRecord]:
     records = []
     due = Copy.objects.filter(erased_at__isnull=True, expires_on__lte=today).select_related(
         "stored", "request__vehicle")
-    for copy in due:
-        if copy.holds.filter(released_at__isnull=True).exists():
-            continue
-        records.append(_erase_copy(copy))
+    with retention.erasure_batch():
+        for copy in due:
+            if copy.holds.filter(released_at__isnull=True).exists():
+                continue
+            records.append(_erase_copy(copy))
     return records
 
 
@@ -242,15 +244,19 @@ def _erase_copy(copy: Copy) -> DeletionRecord:
         now = clock.now()
         copy.erased_at = now
         copy.save(update_fields=["erased_at"])
-        record = retention.shred_object(
-            copy.stored, what=f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
-                              f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）",
-            rule="copy_retention", by="system", now=now, sha256=copy.sha256, size=copy.size,
-            recorded_from=copy.actual_start,
+        # Identical copies (the same range asked twice) share one object: lock it, and keep
+        # its key while another copy still needs it.
+        stored = EncryptedObject.objects.select_for_update().get(pk=copy.stored_id)
+        what = (f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
+                f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）")
+        record = retention.shred_unless_needed(
+            stored, besides=copy, what=what, rule="copy_retention", by="system", now=now,
+            sha256=copy.sha256, size=copy.size, recorded_from=copy.actual_start,
             detail={"copy": copy.pk, "expired_on": copy.expires_on.isoformat(),
                     "extensions": copy.extensions.count()})
-        audit.record("copy.erased", obj=copy, detail={"deletion_record": record.pk,
-                                                     "rule": "copy_retention"})
+        audit.record("copy.erased", obj=copy, detail={
+            "deletion_record": record.pk, "rule": "copy_retention",
+            "packages_discarded": discard_packages(copy)})
     return record
 
 

@@ -148,6 +148,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a copy as an encrypted package for a medium; the password is shown only here."""
     copy = get_object_or_404(Copy, pk=pk)
+    authorize(request, "copies.request", copy)  # another department's copy: an audited 403
     medium = get_object_or_404(Medium, pk=request.POST.get("medium") or 0)
     try:
         made = export_to_medium(request.user, copy, medium)

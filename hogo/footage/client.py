@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -29,8 +30,21 @@ from hogo.video.naming import SIDECAR_SUFFIXES, VIDEO_SUFFIXES
 TUS_VERSION = "1.0.0"
 
 
+BUSY_TRIES = 4  # a POST answered 429 is tried again this many times, after Retry-After
+BUSY_WAIT_MAX = 300  # seconds: the longest Retry-After honoured
+
+
 class UploadError(RuntimeError):
-    """The server refused or the connection failed; the message says which and why."""
+    """The server refused or the connection failed; the message says which and why.
+
+    `status` is the HTTP status (None when no answer came), `retry_after` the seconds the
+    server asked to wait (429)."""
+
+    def __init__(self, message: str, status: int | None = None,
+                 retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,8 @@ class TusClient:
         self.base = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.chunk_size: int | None = None  # the server's, from Hogo-Chunk-Size
+        self.sleep = time.sleep
 
     def _request(self, method: str, url: str, body: bytes | None = None,
                  headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -79,22 +95,51 @@ class TusClient:
         try:
             # The URL is the configured hogo server (http or https), never user content.
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return response.status, dict(response.headers), response.read()
+                headers = dict(response.headers)
+                with contextlib.suppress(KeyError, ValueError):
+                    self.chunk_size = int(headers["Hogo-Chunk-Size"])
+                return response.status, headers, response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, AttributeError):
                 detail = json.loads(detail).get("detail", detail)
-            raise UploadError(f"{method} {url}: HTTP {error.code}: {detail}") from error
+            retry_after = None
+            with contextlib.suppress(TypeError, ValueError):
+                retry_after = int(error.headers.get("Retry-After"))
+            raise UploadError(f"{method} {url}: HTTP {error.code}: {detail}", error.code,
+                              retry_after) from error
         except OSError as error:
             raise UploadError(f"{method} {url}: {error}") from error
 
-    def create(self, length: int, relative_path: str, sha256: str, recorder: str) -> str:
-        _, headers, _ = self._request("POST", f"{self.base}/api/uploads/", headers={
-            "Upload-Length": str(length),
-            "Upload-Metadata": _metadata(filename=relative_path, sha256=sha256,
-                                         recorder=recorder)})
+    def create(self, length: int, relative_path: str, sha256: str, recorder: str,
+               say: Callable[[str], None] | None = None) -> str:
+        """A new upload's URL. A busy server (429: too many unfinished uploads) is asked
+        again after the Retry-After it names, a few times."""
+        for attempt in range(BUSY_TRIES + 1):
+            try:
+                _, headers, _ = self._request("POST", f"{self.base}/api/uploads/", headers={
+                    "Upload-Length": str(length),
+                    "Upload-Metadata": _metadata(filename=relative_path, sha256=sha256,
+                                                 recorder=recorder)})
+                break
+            except UploadError as error:
+                if error.status != 429 or attempt == BUSY_TRIES:
+                    raise
+                wait = min(BUSY_WAIT_MAX, max(1, error.retry_after or 60))
+                if say:
+                    say(f"{relative_path}: server busy ({error}); trying again in {wait} s")
+                self.sleep(wait)
         location = headers.get("Location", "")
         return location if location.startswith("http") else self.base + location
+
+    def piece_size(self, wanted: int) -> int:
+        """`wanted` rounded down to whole chunks of the server's (at least one), so that every
+        byte sent is kept: the server keeps only whole chunks of a PATCH that does not end the
+        upload, and answers with the offset after them."""
+        chunk = self.chunk_size
+        if not chunk or chunk <= 0:
+            return wanted
+        return max(chunk, wanted // chunk * chunk)
 
     def offset(self, url: str) -> int:
         _, headers, _ = self._request("HEAD", url)
@@ -161,9 +206,10 @@ def upload_file(client: TusClient, state: ResumeState, root: Path, path: Path, r
             say(f"{relative}: cannot resume ({error}); starting again")
             url, offset = None, 0
     if not url:
-        url = client.create(length, relative, sha256, recorder)
+        url = client.create(length, relative, sha256, recorder, say)
         state.put(key, url)
     progress(offset)
+    piece_size = client.piece_size(piece_size)
     with path.open("rb") as handle:
         while offset < length:
             handle.seek(offset)
@@ -171,7 +217,8 @@ def upload_file(client: TusClient, state: ResumeState, root: Path, path: Path, r
             new_offset = client.patch(url, offset, piece)
             if new_offset <= offset:
                 raise UploadError(f"{relative}: the server accepted nothing at byte {offset}")
-            progress(new_offset - offset)  # may be less than sent: only whole chunks are kept
+            # The server may keep less than was sent (whole chunks only): go on from its offset.
+            progress(new_offset - offset)
             offset = new_offset
     if length == 0:
         client.patch(url, 0, b"")

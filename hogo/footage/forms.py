@@ -65,3 +65,34 @@ class PurposeForm(forms.Form):
     def __init__(self, *args, uses, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = uses
+
+
+class ReleaseForm(forms.Form):
+    """Release a quarantined file into the footage: where it belongs in time, and why."""
+
+    start = forms.DateTimeField(label=_("録画開始日時"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local", "step": "1"}))
+    channel = forms.ChoiceField(label=_("カメラ"))
+    reason = forms.CharField(label=_("登録する理由（確認した内容など）"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, channels: list[str], **kwargs) -> None:
+        kwargs.setdefault("auto_id", "release_%s")  # shares a page with EraseForm
+        super().__init__(*args, **kwargs)
+        labels = dict(Channel.choices)
+        self.fields["channel"].choices = [(c, labels.get(c, c)) for c in channels]
+
+    def clean_start(self) -> dt.datetime:
+        return self.cleaned_data["start"].astimezone(JST)
+
+
+class EraseForm(forms.Form):
+    """Erase a quarantined file now: a reason, then a second step to confirm."""
+
+    reason = forms.CharField(label=_("消去する理由"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "erase_%s")  # shares a page with ReleaseForm
+        super().__init__(*args, **kwargs)

@@ -23,9 +23,10 @@ from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
 from hogo.footage.retention import shred_object, sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
 from hogo.footage.storage import DecryptingReader, get_store
+from hogo.footage.tracks import seal_track
 from hogo.storage import StoredObject
 from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
-from hogo.video.nmea import bounding_box, parse_nmea
+from hogo.video.nmea import parse_nmea
 from hogo.video.probe import ProbeError, ProbeResult, probe
 
 log = logging.getLogger("hogo.footage")
@@ -75,13 +76,11 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
                          recorder=upload.recorder, detail={"erased_segment": twin.pk})
             upload.quarantine_reason = ("この元データは既に消去済みのため、"
                                         "受信したデータも破棄しました。")
-            return _finish(upload, UploadState.DUPLICATE, segment=twin)
+            return finish(upload, UploadState.DUPLICATE, segment=twin)
         if twin is not None:
-            return _finish(upload, UploadState.DUPLICATE, segment=twin)
+            return finish(upload, UploadState.DUPLICATE, segment=twin)
         try:
-            facts = probe(io.BufferedReader(DecryptingReader(
-                get_store(), upload.stored.object_id, upload.stored.wrapped_key,
-                upload.stored.size), buffer_size=1 << 20))
+            facts = probe_stored(upload)
         except ProbeError as error:
             return _quarantine(upload, error.code, error.reason_ja, error.reason)
         if facts.duration > MAX_SEGMENT.total_seconds():
@@ -96,10 +95,17 @@ def ingest(upload: Upload, stored: StoredObject) -> Upload:
                 "（ドライブレコーダーのファイル名形式の設定を確認してください）。",
                 f"neither the name (profile {upload.recorder.naming_profile!r}) nor the "
                 "file's metadata gives the recording time")
-        segment = _catalogue(upload, facts, *placed)
-        _finish(upload, UploadState.INGESTED, segment=segment)
+        segment = catalogue(upload, facts, *placed)
+        finish(upload, UploadState.INGESTED, segment=segment)
     sweep_recorder(upload.recorder)
     return upload
+
+
+def probe_stored(upload: Upload) -> ProbeResult:
+    """Probe an upload's stored object through a decrypting reader (no plaintext on disk)."""
+    return probe(io.BufferedReader(DecryptingReader(
+        get_store(), upload.stored.object_id, upload.stored.wrapped_key,
+        upload.stored.size), buffer_size=1 << 20))
 
 
 def _place(upload: Upload, facts: ProbeResult) -> tuple[dt.datetime, str, list] | None:
@@ -121,8 +127,10 @@ def _place(upload: Upload, facts: ProbeResult) -> tuple[dt.datetime, str, list] 
     return named.start, named.channel, flags
 
 
-def _catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: str,
-               flags: list) -> Segment:
+def catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: str,
+              flags: list) -> Segment:
+    """Make the upload an original at this place in time and camera (ingest's own, or a
+    person's for a released quarantined file), flag overlaps, attach its GPS sidecar."""
     end = start + dt.timedelta(seconds=facts.duration)
     overlapping = Segment.objects.filter(recorder=upload.recorder, channel=channel,
                                          erased_at__isnull=True, start_at__lt=end,
@@ -171,22 +179,15 @@ def same_clip(sidecar_path: str, video_path: str) -> bool:
 def _ingest_sidecar(upload: Upload) -> Upload:
     upload.save(update_fields=["stored"])
     for segment in Segment.objects.filter(recorder=upload.recorder, erased_at__isnull=True,
-                                          gps_track=[]):
+                                          gps_sealed="").select_related("stored"):
         if same_clip(upload.relative_path, segment.original_name):
             _attach_track(segment, upload)
-    return _finish(upload, UploadState.INGESTED)
+    return finish(upload, UploadState.INGESTED)
 
 
 def _attach_track(segment: Segment, sidecar: Upload) -> None:
     text = get_store().read_all(sidecar.stored.object_id, sidecar.stored.wrapped_key)
-    track = parse_nmea(text.decode("ascii", "replace"))
-    box = bounding_box(track.points)
-    if box is None:
-        return
-    segment.gps_track = [[p.time.isoformat(), p.lat, p.lon] for p in track.points]
-    segment.min_lat, segment.max_lat = box.south, box.north
-    segment.min_lon, segment.max_lon = box.west, box.east
-    segment.save(update_fields=["gps_track", "min_lat", "max_lat", "min_lon", "max_lon"])
+    seal_track(segment, parse_nmea(text.decode("ascii", "replace")))
 
 
 def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Upload:
@@ -195,13 +196,16 @@ def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Up
     upload.quarantine_code, upload.quarantine_reason = code, reason_ja
     audit.record("footage.quarantined", actor=upload.uploaded_by, obj=upload,
                  detail={"code": code, "reason": reason_en, "name": upload.relative_path})
-    return _finish(upload, UploadState.QUARANTINED)
+    return finish(upload, UploadState.QUARANTINED)
 
 
-def _finish(upload: Upload, state: str, segment: Segment | None = None) -> Upload:
+def finish(upload: Upload, state: str, segment: Segment | None = None) -> Upload:
+    """End an upload. Its row forgets the data key it was staged under: that is the stored
+    object's key too, and erasure destroys only the object's copy of it."""
     upload.state, upload.segment, upload.updated_at = state, segment, clock.now()
     if state != UploadState.FAILED:
         upload.offset = upload.length
+    upload.wrapped_key = ""
     upload.save()
     return upload
 
@@ -222,8 +226,10 @@ def mark_failed(upload: Upload, code: str, reason_ja: str, reason_en: str = "") 
     """The transfer went wrong (not the file): the uploader must send it again."""
     log.warning("upload %s of %s failed: %s %s", upload.pk, upload.relative_path, code,
                 reason_en)
+    if upload.spool_id:  # whatever was staged is unreadable without the key; remove it too
+        get_store().abort_upload(upload.spool_id)
     upload.quarantine_code, upload.quarantine_reason = code, reason_ja
-    return _finish(upload, UploadState.FAILED)
+    return finish(upload, UploadState.FAILED)
 
 
 def already_received(recorder, sha256: str) -> dict:
@@ -233,9 +239,13 @@ def already_received(recorder, sha256: str) -> dict:
         return {"known": True, "state": "duplicate",
                 "detail": f"already stored as segment {segment.pk}"}
     earlier = Upload.objects.filter(recorder=recorder, declared_sha256=sha256, state__in=[
-        UploadState.INGESTED, UploadState.QUARANTINED]).order_by("-created_at").first()
+        UploadState.INGESTED, UploadState.QUARANTINED, UploadState.ERASED]).order_by(
+        "-created_at").first()
     if earlier is None:
         return {"known": False, "detail": ""}
+    if earlier.state == UploadState.ERASED:  # quarantined, then erased: do not send it again
+        return {"known": True, "state": "erased",
+                "detail": "隔離されたファイルは消去済みです。再送は不要です。"}
     if earlier.state == UploadState.QUARANTINED:
         return {"known": True, "state": "quarantined", "detail": earlier.quarantine_reason}
     return {"known": True, "state": "duplicate", "detail": "already stored"}

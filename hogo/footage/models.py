@@ -41,7 +41,7 @@ class Segment(models.Model):
     start_at = models.DateTimeField(_("録画開始"), db_index=True)
     end_at = models.DateTimeField(_("録画終了"))
     duration = models.FloatField(_("長さ（秒）"))
-    original_name = models.CharField(_("ファイル名"), max_length=255)
+    original_name = models.CharField(_("ファイル名"), max_length=500)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     stored = models.ForeignKey(EncryptedObject, on_delete=models.PROTECT, related_name="segments")
@@ -54,7 +54,9 @@ class Segment(models.Model):
     recorded_creation_time = models.DateTimeField(null=True, blank=True)
     # Facts found at ingest that a person should see: overlap, clock jump, name/metadata mismatch
     flags = models.JSONField(default=list, blank=True)
-    gps_track = models.JSONField(default=list, blank=True)
+    # The GPS track is personal data (where the vehicle was, second by second): it is kept
+    # sealed under the original's own data key (hogo.footage.tracks), so it dies with it.
+    gps_sealed = models.TextField(blank=True)
     min_lat = models.FloatField(null=True, blank=True)
     max_lat = models.FloatField(null=True, blank=True)
     min_lon = models.FloatField(null=True, blank=True)
@@ -85,6 +87,7 @@ class UploadState(models.TextChoices):
     DUPLICATE = "duplicate", _("登録済み（重複）")
     QUARANTINED = "quarantined", _("隔離")
     FAILED = "failed", _("失敗（再送が必要）")
+    ERASED = "erased", _("隔離後に消去")
 
 
 class Upload(models.Model):
@@ -108,11 +111,18 @@ class Upload(models.Model):
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, null=True, blank=True)
     quarantine_code = models.CharField(max_length=32, blank=True)
     quarantine_reason = models.TextField(blank=True)
+    # What a person (or the retention rule) decided about a quarantined file: released into
+    # the footage or erased, when, by whom and why.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    resolution_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        # Sidecars are found by name when their clip is ingested or erased.
-        indexes = [models.Index(fields=["recorder", "relative_path"])]
+        # Sidecars are found by name when their clip is ingested or erased; open uploads
+        # are counted per token before each new one (limits on open uploads).
+        indexes = [models.Index(fields=["recorder", "relative_path"]),
+                   models.Index(fields=["state", "uploaded_by"], name="upload_open_by_token")]
 
     def __str__(self) -> str:
         return f"{self.relative_path} ({self.offset}/{self.length})"
@@ -146,7 +156,7 @@ class DeletionRecord(models.Model):
     object_id = models.CharField(max_length=64)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
-    what = models.CharField(max_length=300)
+    what = models.CharField(max_length=700)  # a label and a recording path (up to 500)
     segment_id = models.BigIntegerField(null=True, blank=True)
     recorder = models.ForeignKey(Recorder, on_delete=models.PROTECT, null=True, blank=True)
     recorded_from = models.DateTimeField(null=True, blank=True)

@@ -7,14 +7,17 @@ each erasure, and raises an alert when holds keep a recorder over its capacity.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from hogo import clock
 from hogo.audit import services as audit
@@ -25,8 +28,10 @@ from hogo.footage.models import (
     HoldKind,
     Segment,
     Upload,
+    UploadState,
 )
 from hogo.footage.storage import get_store
+from hogo.footage.tracks import FORGET_FIELDS
 from hogo.registry.models import Recorder
 from hogo.rules.ring_buffer import Kept, ring_buffer_sweep
 from hogo.web.alerts import raise_alert
@@ -55,14 +60,15 @@ def sweep_recorder(recorder: Recorder) -> SweepResult:
         (Kept(*row) for row in rows), recorder.capacity_bytes,
         recorder.capacity_hours * 3600 if recorder.capacity_hours else None)
     erased = 0
-    for segment_id in sweep.erase:  # one at a time: no query with 100,000 parameters
-        segment = Segment(pk=segment_id)
-        try:
-            erase_segment(segment, rule=RING_BUFFER_RULE, by=None,
-                          why=f"recorder capacity exceeded ({recorder.serial})")
-            erased += 1
-        except (ValueError, PermissionError) as skipped:  # erased or held meanwhile
-            log.info("ring buffer skipped segment %s: %s", segment.pk, skipped)
+    with erasure_batch():
+        for segment_id in sweep.erase:  # one at a time: no query with 100,000 parameters
+            segment = Segment(pk=segment_id)
+            try:
+                erase_segment(segment, rule=RING_BUFFER_RULE, by=None,
+                              why=f"recorder capacity exceeded ({recorder.serial})")
+                erased += 1
+            except (ValueError, PermissionError) as skipped:  # erased or held meanwhile
+                log.info("ring buffer skipped segment %s: %s", segment.pk, skipped)
     if sweep.over_capacity:
         raise_alert("footage.capacity_pinned", department=recorder.vehicle.department,
                     message=f"{recorder}: 保存中の元データが記録容量を超えていますが、"
@@ -89,22 +95,15 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
         # Lock the object: two erasures of segments sharing it must not both think the
         # other keeps it alive.
         stored = EncryptedObject.objects.select_for_update().get(pk=segment.stored_id)
-        others = stored.segments.exclude(pk=segment.pk).filter(erased_at__isnull=True).exists()
         segment.erased_at = now
-        segment.gps_track = []
-        segment.save(update_fields=["erased_at", "gps_track"])
+        for field, cleared in FORGET_FIELDS.items():
+            setattr(segment, field, cleared)
+        segment.save(update_fields=["erased_at", *FORGET_FIELDS])
         facts = {"what": f"元データ {segment}", "rule": rule, "by": actor, "now": now,
                  "sha256": segment.sha256, "size": segment.size, "segment_id": segment.pk,
                  "recorder": segment.recorder, "recorded_from": segment.start_at,
                  "detail": {"why": why}}
-        if others:
-            record = DeletionRecord.objects.create(
-                object_id=stored.object_id, erased_at=now, erased_by=actor,
-                # Fits DeletionRecord.method (100 characters).
-                method="catalogue entry removed; key kept: still another recorder's original",
-                **{k: v for k, v in facts.items() if k not in ("by", "now")})
-        else:
-            record = shred_object(stored, **facts)
+        record = shred_unless_needed(stored, besides=segment, **facts)
         _erase_orphaned_sidecars(segment, actor=actor, rule=rule, now=now)
         audit.record("footage.erased", user=by, obj=segment,
                      purpose=why, detail={"rule": rule, "sha256": segment.sha256,
@@ -132,6 +131,44 @@ def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) ->
 
 
 CRYPTO_SHRED = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
+KEPT_FOR = (("segments", "catalogue entry removed; key kept: still another recorder's original"),
+            ("copies", "copy erased; key kept: an identical copy is still kept"),
+            ("uploads", "entry erased; key kept: a quarantined file or GPS sidecar is the same"))
+"""What a DeletionRecord's method says when identical content is still needed elsewhere."""
+
+
+def still_needed(stored: EncryptedObject, *, besides: Any) -> str | None:
+    """What else kept, other than `besides`, uses this object (identical content is stored
+    once): another original, a copy not erased, a quarantined file or a GPS sidecar — as the
+    deletion-record method to write — or None. Call with the object locked
+    (select_for_update), so two erasures of sharers do not both shred it."""
+    kept = {"segments": stored.segments.filter(erased_at__isnull=True),
+            "copies": stored.copies.filter(erased_at__isnull=True),
+            "uploads": stored.uploads.filter(  # quarantined files, GPS sidecars in use
+                Q(state=UploadState.QUARANTINED)
+                | Q(state=UploadState.INGESTED, segment__isnull=True))}
+    for name, method in KEPT_FOR:
+        users = kept[name]
+        if isinstance(besides, users.model):
+            users = users.exclude(pk=besides.pk)
+        if users.exists():
+            return method
+    return None
+
+
+def shred_unless_needed(stored: EncryptedObject, *, besides: Any, what: str, rule: str,
+                        by: str, now: dt.datetime, **record: Any) -> DeletionRecord:
+    """Erase one entry's object: crypto-shred it, or — when identical content is still kept
+    for another entry — record the entry's erasure and keep the key (the other entry needs
+    it). Either way a DeletionRecord says which."""
+    kept_for = still_needed(stored, besides=besides)
+    if kept_for is None:
+        return shred_object(stored, what=what, rule=rule, by=by, now=now, **record)
+    record.setdefault("sha256", stored.object_id)
+    record.setdefault("size", stored.size)
+    return DeletionRecord.objects.create(object_id=stored.object_id, what=what, rule=rule,
+                                         method=kept_for, erased_at=now, erased_by=by,
+                                         **record)
 
 
 def shred_object(stored: EncryptedObject, *, what: str, rule: str, by: str,
@@ -158,6 +195,46 @@ def _delete_blob(object_id: str) -> None:
         get_store().shred(object_id)
     except Exception:  # the key is gone already; a left-over blob is unreadable
         log.exception("blob %s could not be deleted after its key was destroyed", object_id)
+    if not _in_batch.get():
+        forget_freed_pages()
+
+
+_in_batch: ContextVar[bool] = ContextVar("hogo_erasure_batch", default=False)
+
+
+@contextlib.contextmanager
+def erasure_batch() -> Iterator[None]:
+    """Many erasures in a row (a sweep, a daily job): the database files are tidied once at
+    the end instead of after each one (a checkpoint costs about as much as an erasure)."""
+    token = _in_batch.set(True)
+    try:
+        yield
+    finally:
+        _in_batch.reset(token)
+        if not _in_batch.get():
+            forget_freed_pages()
+
+
+def forget_freed_pages() -> None:
+    """Leave no earlier version of an erased row in the database files hogo controls.
+
+    SQLite (secure_delete on) zeroes freed space when a checkpoint writes the page back, but
+    a WAL file keeps older page images — with the wrapped key — until it is reused; a TRUNCATE
+    checkpoint moves everything into the main file and cuts the WAL to nothing. PostgreSQL
+    keeps dead row versions until VACUUM reuses them; what that means for erasure (and for
+    backups on either database) is said in the README under "What erasure guarantees".
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return  # (inside a transaction the erasure is not committed yet: nothing to tidy)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = cursor.fetchone()
+    except Exception:  # a checkpoint is housekeeping: never let it undo an erasure
+        log.exception("WAL checkpoint after an erasure failed")
+        return
+    if busy:
+        log.info("WAL checkpoint after an erasure was busy; the next one truncates it")
 
 
 def place_hold(kind: str, reference: str, segments: list[Segment], *, by: Any) -> Hold:

@@ -48,7 +48,7 @@ def find_segments(criteria: Criteria) -> QuerySet[Segment]:
         found = found.filter(max_lat__gte=criteria.min_lat, min_lat__lte=criteria.max_lat,
                              max_lon__gte=criteria.min_lon, min_lon__lte=criteria.max_lon)
     # The GPS track can be long and is not needed to list or place a segment.
-    return found.defer("gps_track").order_by("start_at", "channel")
+    return found.defer("gps_sealed").order_by("start_at", "channel")
 
 
 def timeline_rows(segments, day_start) -> list[dict]:

@@ -3,18 +3,33 @@
 POST creates an upload (Upload-Length; Upload-Metadata with filename, sha256, recorder),
 HEAD tells the offset to resume from, PATCH appends at that offset, GET reports the result.
 Machine tokens only (Authorization: Bearer), never a person's session, so no CSRF cookie is
-involved. Bytes are encrypted chunk by chunk as they arrive; the partial chunk at the end of
-a request stays in memory, never on disk in plaintext. PATCH bodies are limited so the web
-server keeps them in memory too.
+involved.
+
+Bounded resources, because an unfinished upload may wait for days:
+- Between requests an upload holds no file descriptor and no plaintext: each request opens
+  the staged (encrypted) file, appends whole chunks and closes it. Bytes past the last whole
+  chunk are not kept; the PATCH answers with the smaller offset and the client continues from
+  there (tus allows this). `Hogo-Chunk-Size` tells clients the chunk size so they can send
+  whole chunks. What stays in memory is a checkpoint per upload (the SHA-256 state, a few
+  hundred bytes, in a bounded table), so reopening does not re-read the file.
+- Unfinished uploads are limited per token and overall (HOGO_UPLOAD_OPEN_PER_TOKEN,
+  HOGO_UPLOAD_OPEN_TOTAL); beyond that a POST gets 429 with Retry-After. Uploads that never
+  kept a byte expire after HOGO_UPLOAD_EMPTY_MINUTES, so abandoned ones free their places soon.
+- A PATCH body is at most MAX_PATCH and stays in memory (see `hogo serve`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -28,14 +43,77 @@ from hogo.footage.storage import get_store
 from hogo.registry.models import Recorder
 from hogo.storage import BlobNotFound, HashMismatch
 from hogo.storage import Upload as StoreUpload
+from hogo.storage.format import Checkpoint
 
 TUS_VERSION = "1.0.0"
 MAX_UPLOAD = 64 << 30
 MAX_PATCH = 64 << 20
+MAX_NAME = 500  # Upload.relative_path and Segment.original_name
+RETRY_AFTER_SECONDS = 60
+CHECKPOINTS_KEPT = 4096  # beyond this the oldest upload re-reads its file on the next request
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_open: dict[str, StoreUpload] = {}
-_locks: dict[str, threading.Lock] = {}
-_registry_lock = threading.Lock()
+_admission = threading.Lock()  # counting open uploads and creating one is one step
+
+
+class _UploadLocks:
+    """One lock per upload while requests for it run (one request at a time per upload);
+    forgotten when the last one ends, so the table holds only uploads being served now."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held: dict[str, tuple[threading.Lock, list[int]]] = {}
+
+    @contextlib.contextmanager
+    def hold(self, upload_id: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._held.setdefault(upload_id, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                users[0] -= 1
+                if not users[0]:
+                    del self._held[upload_id]
+
+
+class _Checkpoints:
+    """Each upload's hash state at the end of its last request, least recently used first
+    out. Losing one (a restart, eviction) only costs the next request a re-read of the file."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._guard = threading.Lock()
+        self._kept: OrderedDict[str, Checkpoint] = OrderedDict()
+
+    def take(self, upload_id: str) -> Checkpoint | None:
+        with self._guard:
+            return self._kept.pop(upload_id, None)
+
+    def keep(self, upload_id: str, checkpoint: Checkpoint | None) -> None:
+        if checkpoint is None:
+            return
+        with self._guard:
+            self._kept[upload_id] = checkpoint
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._guard:
+            self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+locks = _UploadLocks()
+checkpoints = _Checkpoints(CHECKPOINTS_KEPT)
+
+
+def forget_progress(upload_id: str) -> None:
+    """The upload is over (finished, failed, expired): drop what is kept about it."""
+    checkpoints.take(upload_id)
 
 
 def _error(status: int, detail: str) -> JsonResponse:
@@ -47,6 +125,7 @@ def _error(status: int, detail: str) -> JsonResponse:
 def _tus(response: HttpResponse) -> HttpResponse:
     response["Tus-Resumable"] = TUS_VERSION
     response["Cache-Control"] = "no-store"
+    response["Hogo-Chunk-Size"] = str(get_store().chunk_size)
     return response
 
 
@@ -68,33 +147,70 @@ def _metadata(header: str) -> dict[str, str]:
     return values
 
 
-def _lock(upload_id: str) -> threading.Lock:
-    with _registry_lock:
-        return _locks.setdefault(upload_id, threading.Lock())
+def text_problem(value: str, what: str, limit: int) -> str | None:
+    """Why `value` cannot be stored as a name (None if it can): control characters (NUL
+    among them, which PostgreSQL refuses), unpaired surrogates, or too long."""
+    if len(value) > limit:
+        return f"{what} is {len(value)} characters; at most {limit} are allowed"
+    for position, char in enumerate(value):
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return f"{what} contains the control character U+{ord(char):04X} at {position}"
+    return None
 
 
-def _writer(upload: Upload) -> StoreUpload:
-    """The open encrypted writer of an upload; reopened from disk after a restart.
-
-    Callers hold the upload's lock. Raises BlobNotFound when the staged data is gone.
-    """
-    key = str(upload.pk)
-    if key not in _open:
-        _open[key] = get_store().resume_upload(upload.spool_id, upload.wrapped_key)
-    return _open[key]
+def _uploader(token: MachineToken) -> str:
+    return f"token:{token.name}"
 
 
-def forget_writer(upload_id: str) -> StoreUpload | None:
-    with _registry_lock:
-        _locks.pop(upload_id, None)
-        return _open.pop(upload_id, None)
+def _too_many(token: MachineToken) -> JsonResponse | None:
+    """429 when this token, or everyone together, has as many unfinished uploads as allowed.
+    Abandoned uploads that never kept a byte are expired first, so they do not block."""
+    per_token = settings.HOGO_UPLOAD_OPEN_PER_TOKEN
+    total = settings.HOGO_UPLOAD_OPEN_TOTAL
+
+    def counts() -> tuple[int, int]:
+        receiving = Upload.objects.filter(state=UploadState.RECEIVING)
+        return receiving.filter(uploaded_by=_uploader(token)).count(), receiving.count()
+
+    mine, everyone = counts()
+    if mine < per_token and everyone < total:
+        return None
+    from hogo.footage.tasks import expire_uploads
+
+    expire_uploads()
+    mine, everyone = counts()
+    if mine >= per_token:
+        detail = (f"this token already has {mine} unfinished uploads (at most {per_token}); "
+                  "resume or finish them, or try again later")
+    elif everyone >= total:
+        detail = (f"the server already has {everyone} unfinished uploads (at most {total}); "
+                  "try again later")
+    else:
+        return None
+    response = _error(429, detail)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _gone(upload: Upload) -> JsonResponse:
     """The staged data is lost (cleaned up, or a crash mid-finish): start a new upload."""
+    forget_progress(str(upload.pk))
     ingest.mark_failed(upload, "spool_lost",
                        "受信途中のデータが失われました。もう一度送信してください。")
     return _error(410, "this upload can no longer be resumed; create a new one")
+
+
+@contextlib.contextmanager
+def _opened(upload: Upload) -> Iterator[StoreUpload]:
+    """The upload's staged file, open for this request only. Raises BlobNotFound if gone."""
+    key = str(upload.pk)
+    writer = get_store().resume_upload(upload.spool_id, upload.wrapped_key,
+                                       checkpoints.take(key))
+    try:
+        yield writer
+    finally:
+        if not writer.writer.file.closed:  # finish_upload closes (and removes) it itself
+            checkpoints.keep(key, writer.close())
 
 
 @csrf_exempt
@@ -116,21 +232,28 @@ def collection(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError) as error:
         return _error(400, f"Upload-Length and Upload-Metadata are required: {error}")
     sha256 = meta.get("sha256", "").lower()
-    name = meta.get("filename", "").strip()
+    name, serial = meta.get("filename", ""), meta.get("recorder", "")
+    problem = text_problem(name, "filename", MAX_NAME) or text_problem(serial, "recorder", 100)
+    if problem:
+        return _error(400, problem)
+    name = name.strip()
     if not SHA256.match(sha256) or not name or not 0 <= length <= MAX_UPLOAD:
         return _error(400, "metadata needs filename and a hex sha256; length up to "
                            f"{MAX_UPLOAD} bytes")
-    recorder = Recorder.objects.filter(serial=meta.get("recorder", "")).select_related(
+    recorder = Recorder.objects.filter(serial=serial).select_related(
         "vehicle__department").first()
     if recorder is None or not allows(token, "footage.upload", recorder):
-        return _error(403, f"this token may not upload for recorder {meta.get('recorder')!r}")
-    writer = get_store().begin_upload(length)
-    now = clock.now()
-    upload = Upload.objects.create(
-        recorder=recorder, relative_path=name[:500], length=length, declared_sha256=sha256,
-        spool_id=writer.upload_id, wrapped_key=writer.wrapped_key.to_text(),
-        uploaded_by=f"token:{token.name}", created_at=now, updated_at=now)
-    _open[str(upload.pk)] = writer
+        return _error(403, f"this token may not upload for recorder {serial!r}")
+    with _admission:
+        if (refusal := _too_many(token)) is not None:
+            return refusal
+        writer = get_store().begin_upload(length)
+        now = clock.now()
+        upload = Upload.objects.create(
+            recorder=recorder, relative_path=name, length=length, declared_sha256=sha256,
+            spool_id=writer.upload_id, wrapped_key=writer.wrapped_key.to_text(),
+            uploaded_by=_uploader(token), created_at=now, updated_at=now)
+    checkpoints.keep(str(upload.pk), writer.close())
     response = _tus(HttpResponse(status=201))
     response["Location"] = f"/api/uploads/{upload.pk}"
     response["Upload-Offset"] = "0"
@@ -150,7 +273,7 @@ def resource(request: HttpRequest, pk: str) -> HttpResponse:
         return _tus(JsonResponse(_result(upload)))
     if request.method not in ("HEAD", "PATCH"):
         return _error(405, "use HEAD, PATCH or GET")
-    with _lock(str(upload.pk)):
+    with locks.hold(str(upload.pk)):
         upload.refresh_from_db()
         if upload.state == UploadState.FAILED:
             return _error(410, "this upload failed; create a new one")
@@ -159,13 +282,21 @@ def resource(request: HttpRequest, pk: str) -> HttpResponse:
         offset = upload.length
         if upload.state == UploadState.RECEIVING:
             try:
-                offset = _writer(upload).offset
+                with _opened(upload) as writer:
+                    offset = writer.durable_offset
             except BlobNotFound:
                 return _gone(upload)
+            _save_offset(upload, offset)
         response = _tus(HttpResponse(status=200))
         response["Upload-Length"] = str(upload.length)
         response["Upload-Offset"] = str(offset)
         return response
+
+
+def _save_offset(upload: Upload, offset: int) -> None:
+    if upload.offset != offset:
+        upload.offset, upload.updated_at = offset, clock.now()
+        upload.save(update_fields=["offset", "updated_at"])
 
 
 def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
@@ -174,33 +305,44 @@ def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
     if request.content_type != "application/offset+octet-stream":
         return _tus(HttpResponse(status=415))
     try:
-        writer = _writer(upload)
-    except BlobNotFound:
-        return _gone(upload)
-    try:
         offset = int(request.headers["Upload-Offset"])
         declared = int(request.headers.get("Content-Length") or 0)
     except (KeyError, ValueError):
         return _error(400, "Upload-Offset is required")
-    if offset != writer.offset:
-        return _error(409, f"offset {offset} does not match the upload's {writer.offset}")
-    if declared > MAX_PATCH or offset + declared > upload.length:
-        return _error(413, f"a PATCH carries at most {MAX_PATCH} bytes and never more than "
-                           "the declared length")
-    while piece := request.read(1 << 20):
-        writer.append(piece)
-    upload.offset, upload.updated_at = writer.durable_offset, clock.now()
-    upload.save(update_fields=["offset", "updated_at"])
-    if writer.offset == upload.length:
-        _complete(upload, writer)
+    try:
+        with _opened(upload) as writer:
+            if offset != writer.durable_offset:
+                return _error(409, f"offset {offset} does not match the upload's "
+                                   f"{writer.durable_offset}")
+            if declared > MAX_PATCH or offset + declared > upload.length:
+                return _error(413, f"a PATCH carries at most {MAX_PATCH} bytes and never more "
+                                   "than the declared length")
+            chunk = get_store().chunk_size
+            if declared > 0 and offset + declared < upload.length and \
+                    offset % chunk + declared < chunk:
+                return _error(400, f"a PATCH must carry at least one whole chunk ({chunk} "
+                                   "bytes) or the rest of the upload: bytes past the last "
+                                   "whole chunk are not kept")
+            try:
+                while piece := request.read(1 << 20):
+                    writer.append(piece)
+            except ValueError:  # a body longer than it said: keep the whole chunks only
+                return _error(413, "the body is longer than the declared length allows")
+            upload.updated_at = clock.now()
+            upload.offset = writer.durable_offset
+            upload.save(update_fields=["offset", "updated_at"])
+            if writer.offset == upload.length:
+                _complete(upload, writer)
+    except BlobNotFound:
+        return _gone(upload)
     response = _tus(HttpResponse(status=204))
-    response["Upload-Offset"] = str(writer.offset if upload.state == UploadState.RECEIVING
+    response["Upload-Offset"] = str(upload.offset if upload.state == UploadState.RECEIVING
                                     else upload.length)
     return response
 
 
 def _complete(upload: Upload, writer: StoreUpload) -> None:
-    forget_writer(str(upload.pk))
+    forget_progress(str(upload.pk))
     ingest.forget_orphan(upload.declared_sha256)
     try:
         stored = get_store().finish_upload(writer, expected_sha256=upload.declared_sha256)
@@ -228,7 +370,10 @@ def known(request: HttpRequest) -> HttpResponse:
     if token is None:
         return _error(401, "Unauthorized")
     sha256 = request.GET.get("sha256", "").lower()
-    recorder = Recorder.objects.filter(serial=request.GET.get("recorder", "")).first()
+    serial = request.GET.get("recorder", "")
+    if not SHA256.match(sha256) or text_problem(serial, "recorder", 100):
+        return _error(400, "sha256 must be a hex SHA-256 and recorder a serial number")
+    recorder = Recorder.objects.filter(serial=serial).first()
     if recorder is None or not allows(token, "footage.upload", recorder):
         return _error(403, "this token may not upload for that recorder")
     return JsonResponse(ingest.already_received(recorder, sha256))

@@ -8,10 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hogo import clock
-from hogo.accounts.permissions import authorize, permission_required, refuse
-from hogo.footage import viewing
-from hogo.footage.forms import DayForm, PurposeForm, SearchForm
-from hogo.footage.models import Segment, Upload
+from hogo.accounts.permissions import (
+    allows,
+    authorize,
+    permission_required,
+    quarantine_scope,
+    refuse,
+)
+from hogo.accounts.policy import effective_profile
+from hogo.footage import quarantine, viewing
+from hogo.footage.forms import DayForm, EraseForm, PurposeForm, ReleaseForm, SearchForm
+from hogo.footage.models import Segment, Upload, UploadState
 from hogo.footage.search import Criteria, find_segments, timeline_rows
 from hogo.footage.storage import get_store
 from hogo.registry.models import Vehicle
@@ -38,11 +45,87 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @permission_required("footage.view_quarantine")
 def uploads(request: HttpRequest) -> HttpResponse:
-    """Recent uploads of the department's recorders, quarantined ones with their reasons."""
-    listed = Upload.objects.filter(
-        recorder__vehicle__department=request.user.department_id).select_related(
-        "recorder__vehicle", "segment")[:200]
-    return render(request, "footage/uploads.html", {"uploads": listed})
+    """Recent uploads of the department's recorders, quarantined ones with their reasons,
+    the date each will be erased and what was decided about those already resolved."""
+    profile = effective_profile(request.user.organisation)
+    rows = [{"upload": u, "status": quarantine.status_of(u, profile)
+             if u.state == UploadState.QUARANTINED else None,
+             "may_resolve": allows(request.user, quarantine.PERMISSION, u)}
+            for u in quarantine_scope(request.user, Upload.objects.select_related(
+                "recorder__vehicle", "segment", "stored"))[:200]]
+    return render(request, "footage/uploads.html", {"rows": rows})
+
+
+def _quarantined_page(request: HttpRequest, upload: Upload, *, release_form=None,
+                      erase_form=None, status: int = 200) -> HttpResponse:
+    """One quarantined (or resolved) upload, with the release and erase forms if allowed."""
+    profile = effective_profile(request.user.organisation)
+    state = (quarantine.status_of(upload, profile)
+             if upload.state == UploadState.QUARANTINED else None)
+    channels = upload.recorder.channels
+    return render(request, "footage/quarantined.html", {
+        "upload": upload, "status": state,
+        "may_resolve": allows(request.user, quarantine.PERMISSION, upload),
+        "release_form": release_form or ReleaseForm(channels=channels),
+        "erase_form": erase_form or EraseForm()}, status=status)
+
+
+def _upload(request: HttpRequest, pk) -> Upload:
+    upload = get_object_or_404(Upload.objects.select_related("recorder__vehicle", "stored"),
+                               pk=pk)
+    authorize(request, "footage.view_quarantine", upload)
+    return upload
+
+
+@permission_required("footage.view_quarantine")
+def quarantined(request: HttpRequest, pk) -> HttpResponse:
+    return _quarantined_page(request, _upload(request, pk))
+
+
+@permission_required("footage.resolve_quarantine")
+def release(request: HttpRequest, pk) -> HttpResponse:
+    """POST: make a quarantined file an original at the time and camera a person gives."""
+    upload = _upload(request, pk)
+    authorize(request, quarantine.PERMISSION, upload)
+    if request.method != "POST":
+        return redirect("footage:quarantined", pk=upload.pk)
+    form = ReleaseForm(request.POST, channels=upload.recorder.channels)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            segment = quarantine.release_quarantined(
+                upload, by=request.user, reason=data["reason"], start=data["start"],
+                channel=data["channel"])
+        except quarantine.QuarantineRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("元データとして登録しました: %(segment)s") % {
+                "segment": segment})
+            return redirect("footage:quarantined", pk=upload.pk)
+    return _quarantined_page(request, upload, release_form=form, status=400)
+
+
+@permission_required("footage.resolve_quarantine")
+def erase(request: HttpRequest, pk) -> HttpResponse:
+    """POST: erase a quarantined file now — first the reason, then a confirmation step."""
+    upload = _upload(request, pk)
+    authorize(request, quarantine.PERMISSION, upload)
+    if request.method != "POST":
+        return redirect("footage:quarantined", pk=upload.pk)
+    form = EraseForm(request.POST)
+    if not form.is_valid():
+        return _quarantined_page(request, upload, erase_form=form, status=400)
+    if not form.cleaned_data["confirmed"]:
+        confirm = EraseForm(initial={"reason": form.cleaned_data["reason"], "confirmed": True})
+        return render(request, "footage/quarantine_erase_confirm.html", {
+            "upload": upload, "form": confirm, "reason": form.cleaned_data["reason"]})
+    try:
+        quarantine.erase_quarantined(upload, by=request.user, reason=form.cleaned_data["reason"])
+    except quarantine.QuarantineRefused as refused:
+        messages.error(request, str(refused))
+        return _quarantined_page(request, upload, erase_form=form, status=400)
+    messages.success(request, _("隔離ファイルを消去しました（消去記録を作成しました）。"))
+    return redirect("footage:quarantined", pk=upload.pk)
 
 
 @permission_required("footage.search")

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -40,7 +39,7 @@ from hogo.incidents.models import (
 from hogo.rules import incidents as rules
 from hogo.rules.office_calendar import add_office_hours
 from hogo.rules.wareki import format_wareki
-from hogo.web.alerts import ACKNOWLEDGED_HOOKS, raise_alert
+from hogo.web.alerts import ACKNOWLEDGED_HOOKS, mail_people, raise_alert
 from hogo.web.models import Alert
 
 log = logging.getLogger("hogo.incidents")
@@ -293,14 +292,8 @@ def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
 
 def _mail(incident: Incident, people: Iterable[User], subject: str, text: str, *,
           extra: Iterable[str] = ()) -> None:
-    addresses = sorted({p.email for p in people if p.email} | set(extra))
-    if not addresses:
-        return
-    body = f"{text}\n\n{url_of(incident)}\n\n（hogo から自動送信）"
-    try:
-        send_mail(subject, body, None, addresses)
-    except Exception:  # the in-app alert still stands; the failure is logged loudly
-        log.exception("could not send incident mail for %s to %s", incident.number, addresses)
+    mail_people(people, subject, f"{text}\n\n{url_of(incident)}\n\n（hogo から自動送信）",
+                extra=extra)
 
 
 def url_of(incident: Incident) -> str:

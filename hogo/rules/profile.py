@@ -1,10 +1,10 @@
 """Policy profiles: the rule set an organisation's type and kind select (REQUIREMENTS R-101).
 
 A profile is a versioned TOML file in `profiles/`. Later features read their defaults from it
-(reporting threshold, report deadlines, copy retention, permitted copy uses, request fees and
-deadlines, whether driving-school incidents also go to the association) instead of branching
-on the organisation kind. The privacy officer may override scalar values; the overrides are
-validated by the same rules, so an invalid value is refused naming the field.
+(reporting threshold, report deadlines, copy retention, quarantine retention, permitted copy
+uses, request fees and deadlines, whether driving-school incidents also go to the association)
+instead of branching on the organisation kind. The privacy officer may override scalar values;
+the overrides are validated by the same rules, so an invalid value is refused naming the field.
 
 Framework-free: imported by Django code, never importing it.
 """
@@ -119,6 +119,10 @@ FIELDS: tuple[Field, ...] = (
           "Whom the processing approver acts for (the head of the organisation)", _text),
     Field("copies.max_range_minutes", "複製できる範囲の上限（分）",
           "Longest copy range without a reason (minutes)", _int_between(1, 24 * 60)),
+    # A quarantined file is real footage that never became an original: kept this many
+    # days for a person to release or erase it, then crypto-shredded (issue 10).
+    Field("footage.quarantine_days", "隔離ファイルの保存期間（日）",
+          "Keep quarantined files for (days)", _int_between(1, 365)),
     Field("requests.answer_days", "開示等の請求への回答期限（日）",
           "Days to answer a person's request", _int_between(1, 60)),
     Field("requests.extension_days", "開示決定期限の延長（日）",

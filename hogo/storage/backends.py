@@ -10,7 +10,9 @@ fails on an existing name); on S3 a conditional write (`If-None-Match: *`).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
+import logging
 import os
 import re
 import secrets
@@ -24,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from hogo.storage.durable import fsync_dir
 from hogo.storage.errors import BlobNotFound
 
+log = logging.getLogger("hogo.storage")
 _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{3,199}$")
 MiB = 1024 * 1024
 
@@ -63,6 +66,15 @@ class BlobBackend(Protocol):
 
     def names(self) -> Iterator[str]: ...
 
+    def names_with_age(self) -> Iterator[tuple[str, dt.datetime]]:
+        """Every blob name with when it was last written (UTC), to tell a blob being
+        committed right now from one left behind long ago."""
+        ...
+
+    def modified_at(self, name: str) -> dt.datetime:
+        """When a blob was last written (UTC); BlobNotFound if there is none."""
+        ...
+
 
 class LocalBackend:
     """Blobs as read-only files under `root`, sharded as `ab/cd/<name>` to keep directories small.
@@ -95,7 +107,7 @@ class LocalBackend:
         try:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-            os.chmod(path, 0o440)  # originals never change: not even by accident
+            os.chmod(path, 0o400)  # never changed, not even by accident; read by hogo only
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, final)
@@ -143,6 +155,21 @@ class LocalBackend:
         return True
 
     def names(self) -> Iterator[str]:
+        for blob in self._blob_paths():
+            yield blob.name
+
+    def names_with_age(self) -> Iterator[tuple[str, dt.datetime]]:
+        for blob in self._blob_paths():
+            with contextlib.suppress(FileNotFoundError):  # deleted while listing
+                yield blob.name, _utc(blob.stat().st_mtime)
+
+    def modified_at(self, name: str) -> dt.datetime:
+        try:
+            return _utc(self.path(name).stat().st_mtime)
+        except FileNotFoundError as error:
+            raise BlobNotFound(name) from error
+
+    def _blob_paths(self) -> Iterator[Path]:
         for first in sorted(self.root.iterdir()):
             if len(first.name) != 2 or first.name.startswith(".") or not first.is_dir():
                 continue
@@ -151,7 +178,11 @@ class LocalBackend:
                     continue
                 for blob in sorted(second.iterdir()):
                     if _NAME.match(blob.name) and blob.name[:4] == first.name + second.name:
-                        yield blob.name
+                        yield blob
+
+
+def _utc(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC)
 
 
 def _code(error: Exception) -> str:
@@ -313,17 +344,62 @@ class S3Backend:
         return True
 
     def delete(self, name: str) -> bool:
-        if not self.exists(name):
-            return False
-        self.client.delete_object(Bucket=self.bucket, Key=self.key(name))
-        return True
+        """Remove the object and, in a versioned bucket, every version and delete marker of
+        it: a shredded blob must not linger as a "previous version". Without the
+        s3:DeleteObjectVersion permission (or under Object Lock) old versions stay; they are
+        undecryptable all the same, since the wrapped key is destroyed first."""
+        key = self.key(name)
+        existed = self.exists(name)
+        versions = self._versions(key)
+        for version_id in versions:
+            try:
+                self.client.delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+            except Exception as error:
+                if _code(error) not in ("AccessDenied", "403", "InvalidArgument"):
+                    raise
+                log.warning("old version %s of %s not deleted (%s): it stays undecryptable",
+                            version_id, key, _code(error))
+        if existed and not versions:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        return existed
+
+    def _versions(self, key: str) -> list[str]:
+        """Version ids of exactly `key` (objects and delete markers); [] if not listable."""
+        found: list[str] = []
+        try:
+            pages = self.client.get_paginator("list_object_versions").paginate(
+                Bucket=self.bucket, Prefix=key)
+            for page in pages:
+                for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                    if item["Key"] == key and item.get("VersionId"):
+                        found.append(item["VersionId"])
+        except Exception as error:
+            if _code(error) not in ("AccessDenied", "403", "NotImplemented", "501"):
+                raise
+            log.warning("cannot list versions of %s (%s)", key, _code(error))
+        return found
 
     def names(self) -> Iterator[str]:
+        for name, _ in self.names_with_age():
+            yield name
+
+    def names_with_age(self) -> Iterator[tuple[str, dt.datetime]]:
+        """LastModified is when S3 began the object (for a multipart upload: when it was
+        started), never later than its data arrived."""
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
             for item in page.get("Contents", []):
                 name = item["Key"][len(self.prefix):]
                 if _NAME.match(name):
-                    yield name
+                    yield name, item["LastModified"].astimezone(dt.UTC)
+
+    def modified_at(self, name: str) -> dt.datetime:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self.key(name))
+        except Exception as error:
+            if _code(error) in ("NoSuchKey", "NotFound", "404"):
+                raise BlobNotFound(name) from error
+            raise
+        return answer["LastModified"].astimezone(dt.UTC)
 

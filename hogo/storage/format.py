@@ -348,6 +348,17 @@ def decrypt_range(read_at: ReadAt, key: bytes, start: int = 0, end: int | None =
                 yield piece
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where a ChunkWriter stood when its file was closed: the blob (by its random nonce
+    prefix), how many whole chunks it had written and the SHA-256 state over their plaintext.
+    A few hundred bytes, no file and no plaintext, so it can be kept between requests."""
+
+    nonce_prefix: bytes
+    chunks: int
+    hasher: Any
+
+
 _upload_hashing: ThreadPoolExecutor | None = None
 _upload_hashing_lock = threading.Lock()
 
@@ -368,7 +379,9 @@ class ChunkWriter:
     `write_chunk` writes a whole chunk by index (in any order). Use one or the other per blob.
     A chunk is written once only: rewriting it would reuse its GCM nonce. After a crash,
     `resume` keeps the authenticated chunks from the start of the file, truncates the rest and
-    re-hashes what it kept, so the upload continues from `offset`, a chunk boundary.
+    re-hashes what it kept, so the upload continues from `offset`, a chunk boundary. Given the
+    `checkpoint()` taken when the file was last closed, `resume` skips that re-hash: a request
+    reopens a large upload by reading its header and last chunk only.
     """
 
     def __init__(self, file: BinaryIO, key: bytes, header: Header) -> None:
@@ -394,9 +407,12 @@ class ChunkWriter:
         return cls(file, key, header)
 
     @classmethod
-    def resume(cls, file: BinaryIO, key: bytes) -> ChunkWriter:
+    def resume(cls, file: BinaryIO, key: bytes,
+               checkpoint: Checkpoint | None = None) -> ChunkWriter:
         file.seek(0)
         writer = cls(file, key, Header.unpack(file.read(HEADER_BYTES)))
+        if checkpoint is not None and writer._adopt(checkpoint):
+            return writer
         header = writer.header
         for index in range(header.chunk_count):
             data = writer._read_chunk(index)
@@ -411,6 +427,33 @@ class ChunkWriter:
             writer._next = writer._hashed = index + 1
         file.truncate(min(header.chunk_offset(writer._next), header.blob_size))
         return writer
+
+    def _adopt(self, checkpoint: Checkpoint) -> bool:
+        """Take the hash state of `checkpoint` if the file ends exactly after its chunks and
+        the last of them authenticates under this key; else the caller re-reads everything."""
+        header, count = self.header, checkpoint.chunks
+        if checkpoint.nonce_prefix != header.nonce_prefix or not 0 <= count <= header.chunk_count:
+            return False
+        if os.fstat(self.file.fileno()).st_size != min(header.chunk_offset(count),
+                                                       header.blob_size):
+            return False
+        if count:
+            try:
+                header.decrypt_chunk(self._aead, count - 1, self._read_chunk(count - 1))
+            except IntegrityError:
+                return False
+        self._written = set(range(count))
+        self._next = self._hashed = count
+        self._hasher = checkpoint.hasher.copy()
+        return True
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The hash state over the whole chunks written so far, to `resume` from without
+        re-reading them; None when chunks were written out of order (`write_chunk`)."""
+        self._wait_for_hashing()
+        if self._hashed != self._next:
+            return None
+        return Checkpoint(self.header.nonce_prefix, self._next, self._hasher.copy())
 
     @property
     def size(self) -> int:

@@ -12,6 +12,7 @@ version) is undecryptable; deleting the blob too frees the space and leaves no c
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -25,13 +26,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hogo import clock
 from hogo.storage.backends import BlobBackend, LocalBackend, S3Backend
 from hogo.storage.errors import BlobNotFound, HashMismatch, IntegrityError, StorageError
 from hogo.storage.format import (
     DEFAULT_CHUNK_SIZE,
+    Checkpoint,
     ChunkWriter,
     Header,
     Source,
@@ -43,6 +48,7 @@ from hogo.storage.keys import Keyring, WrappedKey
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+SEAL_VERSION = "s1"
 
 
 def _sha256(value: str) -> str:
@@ -80,10 +86,12 @@ class ShredReceipt:
 class Upload:
     """A resumable upload of declared size, encrypted chunk by chunk into the spool.
 
-    Keep `upload_id` and `wrapped_key.to_text()` in the database to `resume_upload` after a
-    restart. Keep the object open between requests of one upload: `offset` includes bytes of an
-    incomplete chunk still in memory, `durable_offset` only what a restart keeps. One request at
-    a time per upload.
+    Keep `upload_id` and `wrapped_key.to_text()` in the database to `resume_upload` it. Open it
+    for one request and `close` it at the end, so no file stays open between requests:
+    `offset` includes bytes of an incomplete chunk still in memory, `durable_offset` only the
+    whole chunks on disk, which is all that a later `resume_upload` continues from. `close`
+    returns a checkpoint (the hash state over those chunks) that makes the next
+    `resume_upload` cheap. One request at a time per upload.
     """
 
     def __init__(self, upload_id: str, wrapped_key: WrappedKey, writer: ChunkWriter,
@@ -115,8 +123,15 @@ class Upload:
     def write_chunk(self, index: int, plaintext: bytes | memoryview) -> None:
         self.writer.write_chunk(index, plaintext)
 
-    def close(self) -> None:
-        self.writer.file.close()
+    def close(self) -> Checkpoint | None:
+        """Close the file; a partial chunk in memory is dropped. Returns the checkpoint to
+        pass to `resume_upload` (which re-reads everything if the file no longer matches it)."""
+        if self.writer.file.closed:
+            return None
+        try:
+            return self.writer.checkpoint()
+        finally:
+            self.writer.file.close()
 
 
 class EncryptedStore:
@@ -170,12 +185,22 @@ class EncryptedStore:
         upload_id = secrets.token_hex(16)
         data_key = AESGCM.generate_key(bit_length=256)
         path = self._upload_path(upload_id)
-        file = open(path, "x+b", buffering=0)  # noqa: SIM115 - the Upload owns and closes it
-        writer = ChunkWriter.create(file, data_key, size, self.chunk_size)
+        # Owner-only from the first byte (the umask cannot widen it); the Upload closes it.
+        file = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), "r+b",
+                         buffering=0)
+        try:
+            writer = ChunkWriter.create(file, data_key, size, self.chunk_size)
+        except BaseException:
+            file.close()
+            path.unlink(missing_ok=True)
+            raise
         return Upload(upload_id, self.keyring.wrap(data_key), writer, path)
 
-    def resume_upload(self, upload_id: str, wrapped_key: WrappedKey | str) -> Upload:
-        """Reopen an upload after a restart; it continues at `durable_offset`."""
+    def resume_upload(self, upload_id: str, wrapped_key: WrappedKey | str,
+                      checkpoint: Checkpoint | None = None) -> Upload:
+        """Reopen an upload; it continues at `durable_offset`. With the checkpoint its last
+        `close` returned, only the header and last chunk are read; without (after a restart),
+        every chunk is authenticated and re-hashed."""
         path = self._upload_path(upload_id)
         try:
             file = open(path, "r+b", buffering=0)  # noqa: SIM115 - the Upload owns and closes it
@@ -183,7 +208,7 @@ class EncryptedStore:
             raise BlobNotFound(f"upload {upload_id}") from error
         wrapped = _wrapped(wrapped_key)
         try:
-            writer = ChunkWriter.resume(file, self.keyring.unwrap(wrapped))
+            writer = ChunkWriter.resume(file, self.keyring.unwrap(wrapped), checkpoint)
         except BaseException:
             file.close()
             raise
@@ -195,7 +220,7 @@ class EncryptedStore:
         try:
             result = upload.writer.finish()  # an incomplete upload stays resumable
         finally:
-            upload.close()
+            upload.writer.file.close()
         try:
             if expected and result.sha256 != expected:
                 raise HashMismatch(expected, result.sha256)
@@ -275,6 +300,34 @@ class EncryptedStore:
 
     def _reader(self, object_id: str) -> Any:
         return partial(self.backend.read_range, _sha256(object_id))
+
+    # -- small values sealed under an object's data key ----------------------------------
+
+    def seal(self, wrapped_key: WrappedKey | str, plaintext: bytes, context: str) -> str:
+        """Encrypt a small value (a GPS track) under a subkey of an object's data key.
+
+        The value is then as mortal as the object: shredding the object's wrapped key makes
+        it unreadable too. `context` (e.g. "gps:<segment id>") is bound as associated data,
+        so a sealed value cannot be moved to another row. Returns text for a database column.
+        """
+        nonce = secrets.token_bytes(12)
+        sealed = AESGCM(self._subkey(wrapped_key)).encrypt(nonce, plaintext, context.encode())
+        return f"{SEAL_VERSION}:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
+
+    def unseal(self, wrapped_key: WrappedKey | str, text: str, context: str) -> bytes:
+        version, _, encoded = text.partition(":")
+        if version != SEAL_VERSION:
+            raise IntegrityError(f"not a sealed value: {text[:12]!r}")
+        try:
+            raw = base64.urlsafe_b64decode(encoded)
+            return AESGCM(self._subkey(wrapped_key)).decrypt(raw[:12], raw[12:],
+                                                             context.encode())
+        except (ValueError, InvalidTag) as error:
+            raise IntegrityError("sealed value fails authentication") from error
+
+    def _subkey(self, wrapped_key: WrappedKey | str) -> bytes:
+        data_key = self.keyring.unwrap(_wrapped(wrapped_key))
+        return HKDF(hashes.SHA256(), 32, salt=None, info=b"hogo-seal-v1").derive(data_key)
 
     # -- erasing -------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -30,6 +31,41 @@ def raise_alert(kind: str, *, message: str, key: str, department: Department | N
         audit.record("alert.raised", obj=alert, detail={"kind": kind, "key": key})
     log.warning("alert %s: %s", kind, message)
     return alert
+
+
+def alert_roles(roles: Iterable[str], kind: str, *, message: str, key: str,
+                link: str = "") -> list[Alert]:
+    """An alert for each active person holding one of these roles, keyed per person.
+
+    Returns only the alerts raised now: a person whose alert with this key is still open is
+    not alerted (nor mailed by the caller) again.
+    """
+    raised = []
+    for person in User.objects.filter(role__in=list(roles), is_active=True).order_by("pk"):
+        person_key = f"{key}:user:{person.pk}"
+        if Alert.objects.filter(key=person_key, acknowledged_at__isnull=True).exists():
+            continue
+        raised.append(raise_alert(kind, message=message, key=person_key, recipient=person,
+                                  link=link))
+    return raised
+
+
+def mail_people(people: Iterable[User], subject: str, body: str, *,
+                extra: Iterable[str] = (), quiet: bool = True) -> list[str]:
+    """One e-mail to these people (those with an address) and any extra addresses.
+
+    Quiet (beside an alert), a failure to send is logged loudly, not raised: the in-app alert
+    still stands. A command run by a person passes quiet=False to tell them.
+    """
+    addresses = sorted({p.email for p in people if p.email} | {a for a in extra if a})
+    if addresses:
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:
+            if not quiet:
+                raise
+            log.exception("could not send mail %r to %s", subject, addresses)
+    return addresses
 
 
 def open_alerts_for(user: User) -> QuerySet[Alert]:

@@ -1,10 +1,10 @@
-"""Give every request an id that its audit entries and its response carry."""
+"""Request plumbing: request ids, Japanese first, the CSP header, refusals from services."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from hogo.audit.context import new_request_id, request_id
 
@@ -34,3 +34,54 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send settings.HOGO_CONTENT_SECURITY_POLICY on every response (Django 5.2 has no CSP).
+
+    The policy allows no inline script or style, so an injected `<script>` or `onclick=` does
+    nothing; hogo's own JavaScript lives in static files.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.HOGO_CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class ServiceRefusalMiddleware:
+    """A PermissionError from a service's `require()` becomes an audited 403, in every view.
+
+    Views check permissions up front with `authorize`; services check again with `require`
+    (the object may only be known there, e.g. another department's copy). Without this, such a
+    refusal escaped as a 500 and went unrecorded. Operating-system permission errors (they carry
+    an errno) are real faults and stay 500s.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PermissionError) or exception.errno is not None:
+            return None
+        from hogo.audit import services as audit
+
+        message = str(exception)
+        permission = message.split(" ", 1)[0] if " is not allowed for " in message else ""
+        audit.record("access.denied", user=getattr(request, "user", None),
+                     detail={"permission": permission, "path": request.path,
+                             "reason": message[:200], "refused_by": "service"})
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Forbidden: not allowed"}, status=403)
+        from hogo.web.views import forbidden
+
+        return forbidden(request)

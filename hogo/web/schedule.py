@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
-from hogo.audit.tasks import verify_chain_task
+from hogo.audit.tasks import summarise_login_failures_task, verify_chain_task
 from hogo.copies.tasks import copy_retention_task, expire_exports_task
+from hogo.footage.orphans import sweep_orphans_task
+from hogo.footage.quarantine import erase_expired_quarantine_task
 from hogo.footage.tasks import expire_uploads_task, integrity_task, sweep_task
 from hogo.incidents.tasks import escalate_incidents_task, incident_deadlines_task
 from hogo.media.tasks import overdue_media_task
@@ -23,9 +25,12 @@ log = logging.getLogger("hogo.schedule")
 DAY = 24 * 3600
 JOBS: tuple[tuple[Callable, int], ...] = (
     (verify_chain_task, DAY),
+    (summarise_login_failures_task, 3600),
     (integrity_task, DAY),
     (sweep_task, 3600),
-    (expire_uploads_task, DAY),
+    (expire_uploads_task, 3600),  # uploads that never got a byte expire after an hour
+    (sweep_orphans_task, DAY),
+    (erase_expired_quarantine_task, DAY),
     (copy_retention_task, DAY),
     (expire_exports_task, 3600),
     (overdue_media_task, 3600),

@@ -117,13 +117,13 @@ def test_operator_finds_and_plays_footage_after_choosing_a_purpose(page, login, 
     page.fill("textarea[name=reason]", "本日9時 庁舎前での接触事故の確認")
     page.click("[data-testid=start-viewing]")
     page.wait_for_selector("video#player")
-    page.wait_for_function("document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
     width, duration = page.evaluate(
         "(v => [v.videoWidth, v.duration])(document.querySelector('#player'))"
     )
     assert width == 640 and 59 <= duration <= 61
     page.evaluate("document.querySelector('#player').currentTime = 30")
-    page.wait_for_function("document.querySelector('#player').readyState >= 2")
+    page.wait_for_function("() => document.querySelector('#player').readyState >= 2")
     shot("playback")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,7 +42,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING] = result.user.pk
             query = urlencode({"next": _next_url(request)})
             return redirect(f"{reverse('accounts:login_totp')}?{query}")
-        if result.outcome == LoginOutcome.LOCKED:
+        if result.outcome == LoginOutcome.THROTTLED:
+            form.add_error(None, _(
+                "この端末からのログイン失敗が多すぎるため、しばらくログインできません。"
+                "%(minutes)s分ほど待ってから、もう一度お試しください。")
+                % {"minutes": settings.HOGO_LOGIN_WINDOW_MINUTES})
+        elif result.outcome == LoginOutcome.LOCKED:
             form.add_error(None, _(
                 "ログインに続けて失敗したため、このアカウントはロックされています。"
                 "しばらく待つか、システム管理者に解除を依頼してください。"))
@@ -56,11 +62,14 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        attempt = lockout.begin_attempt(user)  # before checking: parallel codes count too
+        if attempt is None:
+            return redirect("accounts:login")
         if services.accept_totp(user, form.cleaned_data["code"]):
             del request.session[PENDING]
             lockout.reset(user)
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request))
-        lockout.count_failure(user, user.username)
+        lockout.fail_attempt(attempt, user.username, lockout.client_address(request))
         form.add_error("code", _("確認コードが一致しません。"))
     return render(request, "accounts/login_totp.html", {"form": form, "next": _next_url(request)})

@@ -34,6 +34,26 @@ def test_expired_copy_is_erased_with_a_certificate(copy, client_for,
     assert page.status_code == 200 and "消去証明書" in body and copy.sha256 in body
 
 
+def test_an_identical_copy_kept_longer_stays_readable(copy, user, recorder,
+                                                     django_capture_on_commit_callbacks):
+    """The same range asked twice gives byte-identical copies stored as one object: erasing
+    the one that expires must not shred what the extended one still needs."""
+    twin = Copy.objects.get(request=ask(user("manager"), recorder))
+    assert twin.stored_id == copy.stored_id
+    services.extend(twin, reason="investigation", asked_by="兵庫県警 捜査照会 第46号",
+                    until=copy.expires_on + dt.timedelta(days=90), by=user("manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        [record] = services.erase_expired(copy.expires_on)
+    twin.refresh_from_db()
+    assert "identical copy is still kept" in record.method and twin.stored.wrapped_key
+    assert get_store().verify(twin.stored.object_id, twin.stored.wrapped_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        [last] = services.erase_expired(twin.expires_on)
+    twin.refresh_from_db()
+    assert last.method.startswith("crypto-shred") and twin.stored.wrapped_key == ""
+    assert not get_store().exists(twin.stored.object_id)
+
+
 def test_a_copy_is_not_erased_a_day_early(copy):
     assert services.erase_expired(copy.expires_on - dt.timedelta(days=1)) == []
 

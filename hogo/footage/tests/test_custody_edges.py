@@ -12,6 +12,7 @@ from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload
 from hogo.footage.storage import get_store
 from hogo.footage.tasks import expire_uploads
 from hogo.footage.tests.test_upload_api import create, patch
+from hogo.footage.tracks import track_of
 from hogo.registry.models import Recorder
 from hogo.video.synth import make_clip, make_nmea_track
 
@@ -50,7 +51,7 @@ def test_upload_resumes_after_a_server_restart(client, token, clips):
     data = clips[1].read_bytes()
     location = create(client, token, data, clips[1].name)["Location"]
     patch(client, token, location, 0, data[: len(data) // 2])
-    tus._open.clear()  # a restart: the in-memory writer and its partial chunk are gone
+    tus.checkpoints.clear()  # a restart: the in-memory writer and its partial chunk are gone
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     offset = int(client.head(location, **auth)["Upload-Offset"])
     assert offset < len(data)  # only whole chunks survive; the client resends the rest
@@ -62,7 +63,7 @@ def test_a_lost_spool_answers_410_and_a_new_upload_works(client, token, clips):
     data = clips[2].read_bytes()
     location = create(client, token, data, clips[2].name)["Location"]
     upload = Upload.objects.get(pk=location.rsplit("/", 1)[1])
-    tus._open.clear()
+    tus.checkpoints.clear()
     get_store().abort_upload(upload.spool_id)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert client.head(location, **auth).status_code == 410
@@ -117,9 +118,11 @@ def test_a_gps_sidecar_is_erased_with_its_last_clip(recorder, clips, tmp_path,
     with django_capture_on_commit_callbacks(execute=True):
         sidecar = ingest_file(recorder, track, track.name, by="test")
         segment = ingest_file(recorder, clips[0], clips[0].name, by="test").segment
-        assert segment.gps_track
+        assert track_of(segment)
         retention.erase_segment(segment, rule="test", by=None, why="t")
     sidecar.stored.refresh_from_db()
+    segment.refresh_from_db()
+    assert segment.gps_sealed == "" and segment.min_lat is None
     assert sidecar.stored.wrapped_key == ""
     assert DeletionRecord.objects.filter(what__startswith="GPSデータ").exists()
     assert not get_store().exists(sidecar.stored.object_id)

@@ -5,6 +5,7 @@ import datetime as dt
 from hogo.clock import JST
 from hogo.footage.ingest import ingest_file
 from hogo.footage.search import Criteria, find_segments
+from hogo.footage.tracks import track_of
 
 
 def test_search_by_vehicle_and_time_range(recorder, clips, user):
@@ -43,7 +44,7 @@ def test_gps_area_search(recorder, clips, tmp_path):
     ingest_file(recorder, track, track.name, by="test")
     segment = ingest_file(recorder, clips[0], clips[0].name, by="test").segment
     segment.refresh_from_db()
-    assert segment.gps_track and 34.72 < segment.min_lat < 34.73
+    assert track_of(segment) and 34.72 < segment.min_lat < 34.73
     inside = Criteria(department_ids=(recorder.vehicle.department_id,),
                       min_lat=34.7, max_lat=34.8, min_lon=135.2, max_lon=135.4)
     outside = Criteria(department_ids=(recorder.vehicle.department_id,),

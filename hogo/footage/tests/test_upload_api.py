@@ -1,9 +1,28 @@
 """tus uploads: resumable, verified by hash, stored once, bad files quarantined with reasons."""
 
 import base64
+import datetime as dt
 import hashlib
 
-from hogo.footage.models import Segment, Upload
+import pytest
+
+from hogo import clock
+from hogo.footage.models import DeletionRecord, Segment, Upload
+
+CHUNK = 16 * 1024  # small chunks here, so that small clips take several PATCHes
+
+
+@pytest.fixture(autouse=True)
+def small_chunks():
+    from django.conf import settings
+
+    from hogo.footage import storage
+
+    settings.HOGO_STORAGE["chunk_size"] = CHUNK
+    storage.reset()
+    yield
+    del settings.HOGO_STORAGE["chunk_size"]
+    storage.reset()
 
 
 def sha256(path) -> str:
@@ -27,7 +46,7 @@ def patch(client, token, location, offset, piece):
                           HTTP_UPLOAD_OFFSET=str(offset))
 
 
-def send(client, token, data: bytes, name: str, piece=64 * 1024, **kwargs):
+def send(client, token, data: bytes, name: str, piece=4 * CHUNK, **kwargs):
     created = create(client, token, data, name, **kwargs)
     assert created.status_code == 201, created.content
     location = created["Location"]
@@ -52,14 +71,20 @@ def test_upload_creates_a_segment_placed_by_its_name(client, token, clips):
 
 def test_head_reports_the_offset_to_resume_from(client, token, clips):
     data = clips[1].read_bytes()
+    assert len(data) > 3 * CHUNK
     location = create(client, token, data, clips[1].name)["Location"]
     head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert head["Upload-Offset"] == "0" and head["Upload-Length"] == str(len(data))
-    patch(client, token, location, 0, data[:1000])
+    assert head["Hogo-Chunk-Size"] == str(CHUNK)
+    # Only whole chunks are kept: the answer is the offset after them, and HEAD agrees.
+    kept = patch(client, token, location, 0, data[:CHUNK + 1000])
+    assert kept.status_code == 204 and kept["Upload-Offset"] == str(CHUNK)
     head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert head["Upload-Offset"] == "1000"
+    assert head["Upload-Offset"] == str(CHUNK)
     assert patch(client, token, location, 0, data[:10]).status_code == 409  # wrong offset
-    assert patch(client, token, location, 1000, data[1000:]).status_code == 204
+    short = patch(client, token, location, CHUNK, data[CHUNK:CHUNK + 10])
+    assert short.status_code == 400 and "whole chunk" in short.json()["detail"]
+    assert patch(client, token, location, CHUNK, data[CHUNK:]).status_code == 204
     assert client.get(location, HTTP_AUTHORIZATION=f"Bearer {token}").json()["state"] == \
         "ingested"
 
@@ -137,3 +162,50 @@ def test_quarantined_files_are_listed_for_the_department(client, client_for, tok
     body = client_for("operator").get("/footage/uploads/").content.decode()
     assert "20250603_180000_F.mp4" in body and "隔離" in body
     assert client_for("staff").get("/footage/uploads/").status_code == 403
+
+
+LONG_NAME = "/".join(["depot-2025-06-03-bus-route-12-front-camera"] * 7) + "/20250603_140000_F.mp4"
+
+
+def test_a_path_of_more_than_255_characters_is_ingested_and_expires(client, token, clips):
+    """Regression: PostgreSQL refused names over 255 characters on the last PATCH (500), then
+    every re-send got 410. The whole flow with a 329-character path, on both databases."""
+    assert 255 < len(LONG_NAME) <= 500
+    result = send(client, token, clips[0].read_bytes(), LONG_NAME)
+    assert result["state"] == "ingested", result
+    assert Segment.objects.get(pk=result["segment"]).original_name == LONG_NAME
+    quarantined = send(client, token, b"not a video " * 100, LONG_NAME.replace("F.mp4", "R.mp4"))
+    assert quarantined["state"] == "quarantined"
+    data = clips[1].read_bytes()
+    location = create(client, token, data, LONG_NAME.replace("140000", "140100"))["Location"]
+    assert patch(client, token, location, 0, data[:2 * CHUNK]).status_code == 204
+    from hogo.footage.tasks import expire_uploads
+
+    assert expire_uploads(clock.now() + dt.timedelta(days=8)) == 1
+    record = DeletionRecord.objects.get(rule="upload_expired")
+    assert record.detail["name"].endswith("20250603_140100_F.mp4") and record.size == 2 * CHUNK
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("filename", "20250603_140000\x00_F.mp4", "control character U+0000"),
+    ("filename", "20250603_140000_F.mp4\n", "control character U+000A"),
+    ("filename", "\x1b[31m20250603_140000_F.mp4", "control character U+001B"),
+    ("filename", "a/" * 250 + "20250603_140000_F.mp4", "at most 500"),
+    ("recorder", "DEMO-0001\x00", "control character U+0000"),
+])
+def test_a_bad_name_is_refused_with_400(client, token, field, value, expected):
+    values = {"filename": "20250603_140000_F.mp4", "recorder": "DEMO-0001",
+              "sha256": "0" * 64, field: value}
+    before = Upload.objects.count()
+    response = client.post("/api/uploads/", HTTP_AUTHORIZATION=f"Bearer {token}",
+                           HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="10",
+                           HTTP_UPLOAD_METADATA=meta(**values))
+    assert response.status_code == 400 and expected in response.json()["detail"]
+    assert Upload.objects.count() == before
+
+
+def test_a_nul_in_the_known_query_is_400(client, token):
+    response = client.get("/api/uploads/known?sha256=" + "0" * 64 + "&recorder=DEMO%00",
+                          HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from hogo import clock
@@ -272,7 +273,9 @@ def test_print_page_is_marked_draft_until_issued(incident, client_for, user):
     page = client.get(_url("print_document", incident, ANNOUNCEMENT))
     assert page.status_code == 200
     html = page.content.decode()
-    assert '<meta charset="utf-8">' in html and "@page { size: A4" in html and "Mincho" in html
+    assert '<meta charset="utf-8">' in html and "hogo/document_print.css" in html
+    css = (settings.BASE_DIR / "web/static/hogo/document_print.css").read_text()
+    assert "@page { size: A4" in css and "Mincho" in css
     assert 'data-testid="draft"' in html and ">案<" in html
     assert "令和" in html
     assert "<td class=\"date\">令和7年6月3日</td>" in html  # the 経過 table

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import stat
 
 import pytest
 
@@ -105,3 +106,58 @@ def test_an_aborted_upload_leaves_nothing(rig):
     upload.close()
     rig.store.abort_upload(upload.upload_id)
     assert list(rig.backend.spool_dir.iterdir()) == []
+
+
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_upload_opened_per_request_holds_no_file_between_them(rig):
+    data = os.urandom(6 * CHUNK + 123)
+    upload = rig.store.begin_upload(len(data))
+    upload_id, wrapped = upload.upload_id, upload.wrapped_key.to_text()
+    checkpoint = upload.close()
+    before = _open_files()
+    offset = 0
+    while offset < len(data):  # each "request" sends 1.5 chunks; only whole ones are kept
+        upload = rig.store.resume_upload(upload_id, wrapped, checkpoint)
+        assert upload.offset == offset
+        upload.append(data[offset:offset + CHUNK + CHUNK // 2])
+        if upload.offset == len(data):
+            break
+        offset = upload.durable_offset
+        checkpoint = upload.close()
+        assert checkpoint is not None and checkpoint.chunks == offset // CHUNK
+        assert _open_files() == before
+    stored = rig.store.finish_upload(upload, hashlib.sha256(data).hexdigest())
+    assert rig.store.read_all(stored.object_id, stored.wrapped_key) == data
+    assert _open_files() == before
+
+
+def test_a_checkpoint_that_does_not_fit_the_file_is_not_trusted(rig):
+    data = os.urandom(3 * CHUNK)
+    upload = rig.store.begin_upload(len(data))
+    upload.append(data[:2 * CHUNK])
+    checkpoint = upload.close()
+    with open(upload.path, "r+b") as handle:  # torn by a crash after the checkpoint
+        handle.truncate(handle.seek(0, 2) - 100)
+    resumed = rig.store.resume_upload(upload.upload_id, upload.wrapped_key, checkpoint)
+    assert resumed.offset == CHUNK  # re-read from the file, not taken from the checkpoint
+    other = rig.store.begin_upload(len(data))
+    other_checkpoint = other.close()
+    resumed.close()
+    again = rig.store.resume_upload(upload.upload_id, upload.wrapped_key, other_checkpoint)
+    assert again.offset == CHUNK  # another upload's checkpoint is ignored
+    send(again, data[CHUNK:])
+    stored = rig.store.finish_upload(again, hashlib.sha256(data).hexdigest())
+    assert rig.store.read_all(stored.object_id, stored.wrapped_key) == data
+
+
+def test_staged_upload_files_are_owner_only(rig):
+    previous = os.umask(0o022)  # the usual default; the spool file must not follow it
+    try:
+        upload = rig.store.begin_upload(10)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(upload.path).st_mode) == 0o600
+    upload.close()

@@ -6,6 +6,7 @@ from hogo.web.demo import USERS
 
 MENUS = {
     "privacy": {
+        "footage:uploads",
         "media:board",
         "incidents:list",
         "copies:register",

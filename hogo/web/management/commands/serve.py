@@ -11,13 +11,99 @@ import threading
 
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
-from waitress import serve
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
 
 from hogo.footage.tus import MAX_PATCH
 from hogo.web import schedule
 from hogo.wsgi import application
 
 log = logging.getLogger("hogo.serve")
+
+
+class BodyBudget:
+    """Bytes of request bodies that may be in memory at once, reserved per request."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+        self._lock = threading.Lock()
+
+    def reserve(self, size: int) -> bool:
+        with self._lock:
+            if self.used + size > self.limit:
+                return False
+            self.used += size
+            return True
+
+    def release(self, size: int) -> None:
+        with self._lock:
+            self.used -= size
+
+
+class BoundedChannel(HTTPChannel):
+    """A connection that reads a request body only once its size is reserved in `budget`.
+
+    waitress reads whole request bodies into memory before a thread runs the request, on
+    every open connection at once (up to connection_limit, 100). Here a connection stops
+    reading after the headers until the body's declared length (a chunked body: the most a
+    body may be) fits in the budget, threads × max_request_body_size; meanwhile its bytes
+    wait in the kernel's socket buffers and TCP slows the sender. The reservation is returned
+    when the request has been served. So bodies in memory stay within the budget, plus at
+    most one recv (recv_bytes, 8 KiB) per connection that read past its headers before it
+    waited. The price: a client sending its body very slowly holds its share until waitress's
+    channel_timeout (120 s without a byte) closes it.
+    """
+
+    budget: BodyBudget
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._reserved = 0
+        self._reserved_lock = threading.Lock()
+
+    def readable(self) -> bool:
+        if not super().readable():
+            return False
+        request = self.request
+        if request is None or not request.headers_finished or request.completed:
+            return True  # between requests or in the headers (bounded by waitress)
+        with self._reserved_lock:
+            if not self._reserved:
+                size = self.adj.max_request_body_size if request.chunked else \
+                    request.content_length
+                if self.budget.reserve(size):
+                    self._reserved = size
+            return bool(self._reserved)
+
+    def _release(self) -> None:
+        with self._reserved_lock:
+            if self._reserved:
+                self.budget.release(self._reserved)
+                self._reserved = 0
+
+    def service(self) -> None:
+        try:
+            super().service()
+        finally:
+            self._release()  # the body was read and dropped with its request
+
+    def handle_close(self) -> None:
+        super().handle_close()
+        if not self.requests:  # else service() runs once more and releases
+            self._release()
+
+
+def serve_bounded(application, *, threads: int, **adjustments) -> None:
+    """waitress.serve, with request bodies in memory bounded by the thread count."""
+    limit = threads * adjustments["max_request_body_size"]
+    channel = type("HogoChannel", (BoundedChannel,), {"budget": BodyBudget(limit)})
+    servers: dict = {}
+    server = create_server(application, map=servers, threads=threads, **adjustments)
+    for dispatcher in list(servers.values()):
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = channel
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 def start_worker() -> Worker:
@@ -46,9 +132,12 @@ class Command(BaseCommand):
             self.stdout.write("background worker and schedule: running in this process")
         self.stdout.write(f"hogo is up: http://{host}:{port}/  (Ctrl+C to stop)")
         # PATCH bodies of footage uploads (at most 64 MiB) stay in memory: waitress would
-        # otherwise spool them to a temporary file, i.e. write plaintext video to disk.
-        # Likewise decrypted footage on its way out: the output buffer never spills to a file.
-        # A larger request body is refused before it is read.
-        serve(application, host=host, port=port, threads=threads, ident="hogo",
-              inbuf_overflow=MAX_PATCH + (1 << 20), max_request_body_size=MAX_PATCH + (1 << 20),
-              outbuf_overflow=64 << 20, outbuf_high_watermark=32 << 20)
+        # otherwise spool them to a temporary file, i.e. write plaintext video to disk. A
+        # larger body is refused before it is read (a chunked one as soon as it grows past the
+        # limit, which is why the in-memory threshold lies one more MiB above it). Likewise
+        # decrypted footage on its way out: the output buffer never spills to a file. Bodies
+        # in memory: at most `threads` bodies' worth (BoundedChannel).
+        serve_bounded(application, host=host, port=port, threads=threads, ident="hogo",
+                      max_request_body_size=MAX_PATCH + (1 << 20),
+                      inbuf_overflow=MAX_PATCH + (2 << 20),
+                      outbuf_overflow=64 << 20, outbuf_high_watermark=32 << 20)

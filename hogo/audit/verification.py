@@ -1,0 +1,129 @@
+"""Everything `hogo audit verify` and the daily job check, and who hears of a failure.
+
+The hash chain proves rows were not changed, removed or reordered; it cannot show that the
+whole chain was replaced by an empty one, that the append-only triggers are gone, or that
+entries were cut from its end. So verification also counts the rows of tables whose every
+change is audited, asks the database for the triggers, and compares the head with an anchor
+kept elsewhere. Any failure is written to the chain, logged, and raised as an in-app alert
+with an e-mail to each privacy officer and system administrator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hogo.accounts.models import Role
+from hogo.audit import services, triggers
+from hogo.audit.models import AuditEntry
+
+log = logging.getLogger("hogo.audit")
+
+# Tables none of whose rows can come about without an audit entry (each is created through a
+# service that records it): rows here with an empty chain mean the chain was emptied.
+ALWAYS_AUDITED = ("accounts.User", "footage.Segment", "footage.DeletionRecord", "copies.Copy",
+                  "incidents.Incident")
+ALERTED_ROLES = (Role.PRIVACY_OFFICER, Role.SYSADMIN)
+ALERT_KIND = "audit.chain_broken"
+
+
+@dataclass(frozen=True)
+class Verification:
+    count: int
+    head_hash: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_all(anchor: dict[str, Any] | None = None) -> Verification:
+    """The chain, its triggers, its emptiness, the given anchor and the daily one."""
+    report = services.verify_chain()
+    problems = [str(report.first_break)] if report.first_break else []
+    if report.ok and report.count == 0:
+        problems += _rows_without_entries()
+    problems += [f"{line}: rows can be changed or deleted; `hogo migrate` re-creates it"
+                 for line in triggers.missing(connection)]
+    for label, saved in (("anchor", anchor), ("daily anchor", read_daily_anchor(problems))):
+        if saved is not None and (problem := services.check_anchor(saved)):
+            problems.append(f"{label}: {problem}")
+    return Verification(report.count, report.head_hash, tuple(problems))
+
+
+def _rows_without_entries() -> list[str]:
+    held = {label: apps.get_model(label).objects.count() for label in ALWAYS_AUDITED}
+    held = {label: count for label, count in held.items() if count}
+    if not held or AuditEntry.objects.exists():
+        return []
+    listed = ", ".join(f"{count} in {label}" for label, count in held.items())
+    return [f"the audit chain is empty while audited tables hold rows ({listed}): "
+            f"the chain was emptied or replaced"]
+
+
+def anchor_path() -> Path:
+    return services.anchor_dir() / services.ANCHOR_FILE
+
+
+def read_daily_anchor(problems: list[str]) -> dict[str, Any] | None:
+    """The anchor the daily job last wrote (None before the first), noting an unreadable one.
+
+    Before HOGO_AUDIT_ANCHOR_DIR was set the job wrote into HOGO_DATA_DIR: that one counts
+    until the first anchor in the new place.
+    """
+    legacy = Path(settings.DATA_DIR) / services.ANCHOR_FILE
+    path = next((p for p in (anchor_path(), legacy) if p.exists()), None)
+    if path is None:
+        return None
+    try:
+        saved = json.loads(path.read_text())
+        int(saved["head_seq"]), str(saved["head_hash"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        problems.append(f"daily anchor {path} is unreadable: {error}")
+        return None
+    return saved
+
+
+def write_daily_anchor() -> Path:
+    """Keep today's head where HOGO_AUDIT_ANCHOR_DIR says, warning while it is not apart."""
+    for problem in services.anchor_problems():
+        log.warning("audit anchor: %s", problem)
+    path = anchor_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(services.anchor()))
+    return path
+
+
+def report_failure(verification: Verification, *, source: str) -> list[Any]:
+    """Log, record in the chain, alert and mail each privacy officer and system administrator.
+
+    One alert per person per distinct failure: the same problems found again while the
+    alert is open alert (and mail) nobody twice. Returns the alerts raised now.
+    """
+    from hogo.web.alerts import alert_roles, mail_people
+
+    for problem in verification.problems:
+        log.error("audit chain BROKEN (%s): %s", source, problem)
+    services.record("audit.chain_broken", actor="system",
+                    detail={"source": source, "problems": list(verification.problems)})
+    listed = "\n".join(f"- {problem}" for problem in verification.problems)
+    digest = hashlib.sha256(listed.encode()).hexdigest()[:16]
+    message = _("監査ログの検証で異常が見つかりました。改ざん、削除または保護の解除のおそれが"
+                "あります。\n%(problems)s") % {"problems": listed}
+    raised = alert_roles(ALERTED_ROLES, ALERT_KIND, message=message,
+                         key=f"{ALERT_KIND}:{digest}", link=reverse("audit:list"))
+    mail_people([alert.recipient for alert in raised],
+                _("[hogo] 監査ログの検証に失敗しました"),
+                f"{message}\n\n`hogo audit verify` ({source})\n\n（hogo から自動送信）")
+    return raised

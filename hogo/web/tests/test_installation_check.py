@@ -1,0 +1,94 @@
+"""Issue 10, Build/Hardening: `hogo check` names what a production installation still lacks.
+
+A deliberately weak installation (debug on, no HTTPS, loopback hosts, keys inside the data
+directory, a world-readable file, no key backup, the audit anchor beside the database) gets
+one line for each and exit 1; a well-configured one exits 0. Django's own system check is
+still there as `hogo check --django`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hogo.web.tests._hogo_process import hogo
+
+# A filesystem other than the data directory's, for the keys of the good installation.
+OTHER_FILESYSTEM = Path("/dev/shm")
+
+
+def _missing_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("MISSING: ")]
+
+
+def test_a_weak_installation_gets_one_line_for_each_gap(tmp_path):
+    data = tmp_path / "var"
+    env = {"HOGO_DATA_DIR": str(data), "HOGO_DEBUG": "true"}
+    assert hogo("migrate", "-v0", **env).returncode == 0
+    assert hogo("keys", "status", **env).returncode == 0  # makes the first master key
+    (data / "hogo.sqlite3").chmod(0o644)
+    done = hogo("check", **env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    missing = "\n".join(_missing_lines(done.stdout))
+    for expected in ("debug: HOGO_DEBUG is on", "https: HOGO_HTTPS is off",
+                     "hosts: HOGO_ALLOWED_HOSTS names only this machine",
+                     f"master keys: {data / 'keys'} is inside the data directory",
+                     f"file modes: 1 file(s) or folder(s) readable by other accounts, "
+                     f"e.g. {data / 'hogo.sqlite3'}",
+                     "master keys: no backup recorded", "audit anchor: "):
+        assert expected in missing, (expected, done.stdout)
+    assert "note: database: SQLite" in done.stdout  # a note, not a failure
+
+
+def test_keys_beside_the_sqlite_database_and_a_key_made_after_the_backup(tmp_path):
+    data, keys, backups = tmp_path / "var", tmp_path / "keys", tmp_path / "backups"
+    env = {"HOGO_DATA_DIR": str(data), "HOGO_KEY_DIR": str(keys)}
+    assert hogo("migrate", "-v0", **env).returncode == 0
+    backed_up = hogo("keys", "backup", "--to", str(backups), **env)
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert hogo("keys", "rotate", **env).returncode == 0
+    missing = "\n".join(_missing_lines(hogo("check", **env).stdout))
+    assert f"master keys: {keys} is on the same filesystem as the database" in missing
+    assert "made after the last backup" in missing
+
+
+def test_a_backup_inside_the_data_directory_is_refused(tmp_path):
+    data = tmp_path / "var"
+    env = {"HOGO_DATA_DIR": str(data)}
+    assert hogo("migrate", "-v0", **env).returncode == 0
+    done = hogo("keys", "backup", "--to", str(data / "backup"), **env)
+    assert done.returncode != 0 and "a backup must live elsewhere" in done.stderr
+    assert not (data / "key-backup.json").exists()
+
+
+def test_a_well_configured_installation_passes(tmp_path):
+    if os.stat(OTHER_FILESYSTEM).st_dev == os.stat(tmp_path).st_dev:
+        pytest.fail(f"{OTHER_FILESYSTEM} must be another filesystem (tmpfs) than {tmp_path}")
+    keys = Path(os.path.realpath(OTHER_FILESYSTEM)) / f"hogo-check-keys-{tmp_path.name}"
+    anchors, backups = tmp_path / "anchors", tmp_path / "backups"
+    anchors.mkdir()
+    env = {"HOGO_DATA_DIR": str(tmp_path / "var"), "HOGO_KEY_DIR": str(keys),
+           "HOGO_HTTPS": "true", "HOGO_ALLOWED_HOSTS": "hogo.city.example.jp",
+           "HOGO_AUDIT_ANCHOR_DIR": str(anchors)}
+    try:
+        assert hogo("migrate", "-v0", **env).returncode == 0
+        backed_up = hogo("keys", "backup", "--to", str(backups), **env)
+        assert backed_up.returncode == 0, backed_up.stderr
+        copies = list(backups.glob("hogo-keys-*/master-*.key"))
+        assert copies and all(c.stat().st_mode & 0o077 == 0 for c in copies)
+        done = hogo("check", **env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert _missing_lines(done.stdout) == []
+        assert "OK: nothing missing for production" in done.stdout
+    finally:
+        for path in sorted(keys.glob("*")):
+            path.unlink()
+        if keys.exists():
+            keys.rmdir()
+
+
+def test_djangos_own_check_is_still_there(tmp_path):
+    done = hogo("check", "--django", HOGO_DATA_DIR=str(tmp_path / "var"))
+    assert done.returncode == 0 and "System check identified no issues" in done.stdout
