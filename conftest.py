@@ -35,6 +35,18 @@ def _audit_triggers_for_flush(request):
     triggers.remove(connection)
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(tmp_path_factory):
+    """Each test keeps the daily anchor apart: one test's anchor is not another's chain's
+    (nor the PostgreSQL run's, which shares HOGO_DATA_DIR with the SQLite run)."""
+    from django.conf import settings
+
+    saved = settings.HOGO_AUDIT_ANCHOR_DIR
+    settings.HOGO_AUDIT_ANCHOR_DIR = str(tmp_path_factory.mktemp("anchors"))
+    yield
+    settings.HOGO_AUDIT_ANCHOR_DIR = saved
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_storage(tmp_path_factory):
     """Each test session stores footage in its own directories, as its database is new too."""

@@ -14,10 +14,10 @@ demo recorder, so nothing is deduplicated and no ring buffer erases); the best o
 as other work on the machine easily halves a single figure.
 
 The server runs in a subprocess on a throw-away HOGO_DATA_DIR (migrated, demo loaded without
-footage) and is stopped by its PID afterwards. The file is, by default, a valid QuickTime clip
-of uncompressed 720p frames, so ingest accepts it and probes it the way it probes any original
-(one decrypting, demuxing read of the whole file); `--content random` sends random bytes
-instead, which are stored and then quarantined as not_video.
+footage; bench/_common.py) and is killed by its PID afterwards. The file is, by default, a
+valid QuickTime clip of uncompressed 720p frames, so ingest accepts it and probes it the way
+it probes any original (one decrypting, demuxing read of the whole file); `--content random`
+sends random bytes instead, which are stored and then quarantined as not_video.
 
 The last PATCH response comes only after the server has sealed the object and ingested it
 (probe, catalogue, ring-buffer sweep), so the report splits the time:
@@ -48,15 +48,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._common import (  # noqa: E402
+    clean_env,
+    demo_installation,
+    free_port,
+    new_token,
+    serving,
+)
 from hogo.footage.client import ResumeState, TusClient, upload_file  # noqa: E402
 
-HOGO = Path(sys.executable).with_name("hogo")
 # The HTTP floor: the same waitress settings as `hogo serve`, an app that only reads the body.
 DISCARD_SERVER = """
 import sys
@@ -97,9 +102,10 @@ class TimedClient(TusClient):
         self.sha256 = sha256
         return self._timed("known", 0, lambda: super(TimedClient, self).known(sha256, recorder))
 
-    def create(self, length: int, relative_path: str, sha256: str, recorder: str) -> str:
+    def create(self, length: int, relative_path: str, sha256: str, recorder: str,
+               say: Callable[[str], None] | None = None) -> str:
         return self._timed("create", 0, lambda: super(TimedClient, self).create(
-            length, relative_path, sha256, recorder))
+            length, relative_path, sha256, recorder, say))
 
     def patch(self, url: str, offset: int, data: bytes) -> int:
         return self._timed("patch", len(data),
@@ -143,33 +149,6 @@ def make_random(path: Path, size: int) -> None:
         os.fsync(handle.fileno())
 
 
-def hogo(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(HOGO), *args], env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"hogo {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen, log: Path, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited early:\n{log.read_text()[-3000:]}")
-        request = urllib.request.Request(f"{url}/api/uploads/", method="OPTIONS")  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (loopback)
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer within {limit:.0f} s")
-
-
 def http_floor(source: Path, piece: int, env: dict[str, str], work: Path) -> float:
     """Seconds to PATCH the file to a waitress app that discards it, with the same client."""
     port = free_port()
@@ -201,6 +180,7 @@ def http_floor(source: Path, piece: int, env: dict[str, str], work: Path) -> flo
 
 
 def stop(server: subprocess.Popen) -> None:
+    """Stop the discard server (hogo's own is stopped by bench._common.serving)."""
     if server.poll() is None:
         os.kill(server.pid, 15)
         try:
@@ -274,48 +254,38 @@ def main() -> None:
         args.dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="hogo-bench-upload-", dir=args.dir))
     data = work / "data"
-    env = {**os.environ, "HOGO_DATA_DIR": str(data), "HOGO_LOG_LEVEL": "WARNING"}
-    env.pop("DATABASE_URL", None)  # the goal is stated for the embedded default, SQLite
+    env = clean_env(data)  # the goal is stated for the embedded default, SQLite
     piece = args.piece_mb << 20
-    server: subprocess.Popen | None = None
     try:
         print(f"work directory {work}", flush=True)
-        hogo(env, "migrate", "--verbosity", "0")
-        hogo(env, "demo", "--no-footage")
-        token = hogo(env, "token", "create", "bench-upload").strip().splitlines()[-1]
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        log = work / "server.log"
-        with open(log, "wb") as log_handle:
-            server = subprocess.Popen([str(HOGO), "serve", "--port", str(port), "--no-worker"],
-                                      env=env, stdout=log_handle, stderr=subprocess.STDOUT)
-        wait_until_up(url, server, log)
-        print(f"server pid {server.pid} on {url}", flush=True)
-
+        demo_installation(env)
+        token = new_token(env, "bench-upload")
         dd_times, floors, rounds = [], [], []
-        for number in range(1, args.repeat + 1):
-            card = work / f"card{number}"
-            card.mkdir()
-            suffix = ".mov" if args.content == "video" else ".mp4"
-            source = card / f"20250603_14150{number}_F{suffix}"
-            print(f"round {number}: a fresh {args.size_mb} MiB {args.content} file …", flush=True)
-            if args.content == "video":
-                make_video(source, args.size_mb * 1024 * 1024, seed=number)
-            else:
-                make_random(source, args.size_mb * 1024 * 1024)
-            size = source.stat().st_size
-            out = work / "dd.out"
-            started = time.perf_counter()
-            subprocess.run(["dd", f"if={source}", f"of={out}", "bs=4M", "conv=fdatasync",
-                            "status=none"], check=True)
-            dd_times.append(time.perf_counter() - started)
-            out.unlink()
-            floors.append(http_floor(source, piece, env, work))
-            rounds.append(upload_round(url, token, card, source, f"DEMO-{number:04d}", piece,
-                                       work / "upload-state.json"))
-            source.unlink()
-        stop(server)
-        server = None
+        with serving(env, work / "server.log", "--no-worker") as server:
+            print(f"server pid {server.pid} on {server.url}", flush=True)
+            for number in range(1, args.repeat + 1):
+                card = work / f"card{number}"
+                card.mkdir()
+                suffix = ".mov" if args.content == "video" else ".mp4"
+                source = card / f"20250603_14150{number}_F{suffix}"
+                print(f"round {number}: a fresh {args.size_mb} MiB {args.content} file …",
+                      flush=True)
+                if args.content == "video":
+                    make_video(source, args.size_mb * 1024 * 1024, seed=number)
+                else:
+                    make_random(source, args.size_mb * 1024 * 1024)
+                size = source.stat().st_size
+                out = work / "dd.out"
+                started = time.perf_counter()
+                subprocess.run(["dd", f"if={source}", f"of={out}", "bs=4M", "conv=fdatasync",
+                                "status=none"], check=True)
+                dd_times.append(time.perf_counter() - started)
+                out.unlink()
+                floors.append(http_floor(source, piece, env, work))
+                rounds.append(upload_round(server.url, token, card, source,
+                                           f"DEMO-{number:04d}", piece,
+                                           work / "upload-state.json"))
+                source.unlink()
         best = min(rounds, key=lambda r: r["whole"])
         probe_seconds, probe_outcome = probe_again(data, best["sha256"])
 
@@ -345,8 +315,6 @@ def main() -> None:
         goal = (size / best["whole"] / 1e6) / dd_rate
         print(f"\nwhole upload / dd      {goal:.2f}   (goal >= 0.25)")
     finally:
-        if server is not None:
-            stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,8 +1,8 @@
 """Load test of the tus upload endpoint: many uploaders, idle openers, abandoned uploads.
 
-Against one real `hogo serve` (waitress, in-process worker) on a free 127.0.0.1 port with its
+Against one real `hogo serve` (waitress, in-process worker) on a 127.0.0.1 port with its
 own throw-away HOGO_DATA_DIR (migrated, demo organisation without footage, machine tokens
-from `hogo token create`), all traffic on loopback:
+from `hogo token create`; bench/_common.py), all traffic on loopback:
 
     phase 1   CLIENTS uploaders, each sending its own generated clip (distinct content, names
               and start times spread over the three demo recorders) through
@@ -16,7 +16,7 @@ from `hogo token create`), all traffic on loopback:
 Every complete upload must come back "ingested" (also counted in the server's database).
 Prints counts, 429s, errors, p50/p95 latency per request type and wall time; timing is printed,
 never asserted. Bounded: fixed counts, a deadline for the whole run (--deadline), HTTP
-timeouts; the server is stopped by its PID at the end.
+timeouts; the server is killed by its PID at the end.
 
     .venv/bin/python bench/upload_load.py [--clients 200] [--idlers 50] [--abandoned 1000]
 """
@@ -29,10 +29,8 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,14 +39,22 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._common import (  # noqa: E402
+    Server,
+    clean_env,
+    demo_installation,
+    healthy,
+    new_token,
+    serving,
+)
 from hogo.clock import JST  # noqa: E402
 from hogo.footage.client import ResumeState, TusClient, UploadError, upload_file  # noqa: E402
 
-HOGO = Path(sys.executable).with_name("hogo")
 RECORDERS = ("DEMO-0001", "DEMO-0002", "DEMO-0003")
 T0 = dt.datetime(2025, 6, 3, 8, 0, tzinfo=JST)
 
@@ -89,28 +95,6 @@ class TimedClient(TusClient):
             raise
         self.timings.add(kind, time.perf_counter() - started, result[0])
         return result
-
-
-def hogo(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(HOGO), *args], env=env, capture_output=True, text=True,
-                          timeout=300)
-    if done.returncode:
-        raise SystemExit(f"hogo {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/health", timeout=10) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def open_fds(pid: int) -> int:
@@ -195,6 +179,14 @@ def report(timings: Timings) -> None:
         print(f"  {message}")
 
 
+@dataclass(frozen=True)
+class Tokens:
+    clients: list[str]  # the uploaders share these
+    idle: str  # all idle openers on one token: past its limit they get 429
+    abandon: list[str]  # 50 abandoned uploads each
+    fresh: str  # the complete upload after phase 2
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=200)
@@ -206,106 +198,92 @@ def main() -> int:
     options = parser.parse_args()
     deadline = time.monotonic() + options.deadline
     work = Path(tempfile.mkdtemp(prefix="hogo-load-"))
-    env = {k: v for k, v in os.environ.items()
-           if k != "DATABASE_URL" and not k.startswith("HOGO_")}
-    env["HOGO_DATA_DIR"] = str(work / "data")
-    print(f"work dir {work}; generating {options.clients + 1} clips ...", flush=True)
-    clips = make_clips(work / "cards", options.clients + 1)
-    hogo(env, "migrate", "--noinput", "-v", "0")
-    hogo(env, "demo", "--no-footage")
-
-    def token(name: str) -> str:
-        return hogo(env, "token", "create", name).strip().splitlines()[-1]
-
-    client_tokens = [token(f"load-client-{n}") for n in range(10)]
-    idle_token = token("load-idle")
-    abandon_tokens = [token(f"load-abandon-{n}") for n in range(-(-options.abandoned // 50))]
-    fresh_token = token("load-fresh")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = work / "serve.log"
-    with open(log, "wb") as log_handle:
-        server = subprocess.Popen([str(HOGO), "serve", "--port", str(port)], env=env,
-                                  stdout=log_handle, stderr=subprocess.STDOUT)
     try:
-        while not healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        fds_start = open_fds(server.pid)
-        timings = Timings()
-        print(f"phase 1: {options.clients} uploaders and {options.idlers} idle openers "
-              f"({options.idle_posts} POSTs each) ...", flush=True)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(options.clients + options.idlers) as pool:
-            uploads = [pool.submit(upload_one, url, client_tokens[n % len(client_tokens)],
-                                   path, recorder, work / f"state-{n}.json", timings, deadline)
-                       for n, (path, recorder) in enumerate(clips[:options.clients])]
-
-            def idle(n: int) -> list[int]:
-                statuses = []
-                for k in range(options.idle_posts):
-                    if time.monotonic() > deadline:
-                        break
-                    statuses.append(open_and_abandon(url, idle_token, f"idle/{n}-{k}.mp4",
-                                                     timings))
-                    time.sleep(0.2)
-                return statuses
-
-            idlers = [pool.submit(idle, n) for n in range(options.idlers)]
-            outcomes = [f.result() for f in uploads]
-            idle_statuses = [s for f in idlers for s in f.result()]
-        phase1 = time.perf_counter() - started
-        ingested = outcomes.count("ingested")
-        with sqlite3.connect(work / "data" / "hogo.sqlite3") as db:
-            segments = db.execute("SELECT COUNT(*) FROM footage_segment").fetchone()[0]
-        print(f"phase 1 wall time {phase1:.1f} s")
-        print(f"  uploads: {len(outcomes)} sent, {ingested} ingested "
-              f"(server catalogue: {segments} segments), other outcomes: "
-              f"{ {s: outcomes.count(s) for s in set(outcomes) if s != 'ingested'} }")
-        print(f"  idle POSTs: {tally(idle_statuses)} (429: the per-token limit)")
-        report(timings)
-
-        print(f"phase 2: {options.abandoned} opened-and-abandoned uploads "
-              f"({len(abandon_tokens)} tokens) ...", flush=True)
-        fds_before = open_fds(server.pid)
-        abandon = Timings()
-        started = time.perf_counter()
-        with ThreadPoolExecutor(len(abandon_tokens)) as pool:
-            def abandon_all(t: int) -> list[int]:
-                count = min(50, options.abandoned - 50 * t)
-                return [open_and_abandon(url, abandon_tokens[t], f"abandon/{t}-{k}.mp4", abandon)
-                        for k in range(count) if time.monotonic() < deadline]
-            statuses = [s for f in [pool.submit(abandon_all, t)
-                                    for t in range(len(abandon_tokens))] for s in f.result()]
-        phase2 = time.perf_counter() - started
-        fds_after = open_fds(server.pid)
-        alive = healthy(url)
-        fresh_path, fresh_recorder = clips[-1]
-        fresh = upload_one(url, fresh_token, fresh_path, fresh_recorder, work / "fresh.json",
-                           abandon, deadline)
-        print(f"phase 2 wall time {phase2:.1f} s: {tally(statuses)}")
-        print(f"  server open descriptors: {fds_start} at start, {fds_before} before phase 2, "
-              f"{fds_after} after {statuses.count(201)} more open uploads")
-        print(f"  afterwards: health check {'OK' if alive else 'FAILED'}, "
-              f"a fresh complete upload: {fresh}")
-        print(f"  server peak RSS {peak_rss_mb(server.pid):.0f} MB")
-        report(abandon)
-        ok = ingested == len(outcomes) and alive and fresh == "ingested" and \
-            not timings.errors and not abandon.errors
-        print("RESULT: " + ("every complete upload ingested; the server still answers" if ok
-                            else "PROBLEMS above"))
-        return 0 if ok else 1
+        env = clean_env(work / "data")
+        print(f"work dir {work}; generating {options.clients + 1} clips ...", flush=True)
+        clips = make_clips(work / "cards", options.clients + 1)
+        demo_installation(env)
+        tokens = Tokens(
+            clients=[new_token(env, f"load-client-{n}") for n in range(10)],
+            idle=new_token(env, "load-idle"),
+            abandon=[new_token(env, f"load-abandon-{n}")
+                     for n in range(-(-options.abandoned // 50))],
+            fresh=new_token(env, "load-fresh"))
+        with serving(env, work / "serve.log") as server:
+            return run(options, server, work, clips, tokens, deadline)
     finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         if not options.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def run(options: argparse.Namespace, server: Server, work: Path,
+        clips: list[tuple[Path, str]], tokens: Tokens, deadline: float) -> int:
+    """Both phases against the running server; 0 if every complete upload was ingested."""
+    url = server.url
+    fds_start = open_fds(server.pid)
+    timings = Timings()
+    print(f"phase 1: {options.clients} uploaders and {options.idlers} idle openers "
+          f"({options.idle_posts} POSTs each) ...", flush=True)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(options.clients + options.idlers) as pool:
+        uploads = [pool.submit(upload_one, url, tokens.clients[n % len(tokens.clients)],
+                               path, recorder, work / f"state-{n}.json", timings, deadline)
+                   for n, (path, recorder) in enumerate(clips[:options.clients])]
+
+        def idle(n: int) -> list[int]:
+            statuses = []
+            for k in range(options.idle_posts):
+                if time.monotonic() > deadline:
+                    break
+                statuses.append(open_and_abandon(url, tokens.idle, f"idle/{n}-{k}.mp4",
+                                                 timings))
+                time.sleep(0.2)
+            return statuses
+
+        idlers = [pool.submit(idle, n) for n in range(options.idlers)]
+        outcomes = [f.result() for f in uploads]
+        idle_statuses = [s for f in idlers for s in f.result()]
+    phase1 = time.perf_counter() - started
+    ingested = outcomes.count("ingested")
+    with sqlite3.connect(work / "data" / "hogo.sqlite3") as db:
+        segments = db.execute("SELECT COUNT(*) FROM footage_segment").fetchone()[0]
+    print(f"phase 1 wall time {phase1:.1f} s")
+    print(f"  uploads: {len(outcomes)} sent, {ingested} ingested "
+          f"(server catalogue: {segments} segments), other outcomes: "
+          f"{ {s: outcomes.count(s) for s in set(outcomes) if s != 'ingested'} }")
+    print(f"  idle POSTs: {tally(idle_statuses)} (429: the per-token limit)")
+    report(timings)
+
+    print(f"phase 2: {options.abandoned} opened-and-abandoned uploads "
+          f"({len(tokens.abandon)} tokens) ...", flush=True)
+    fds_before = open_fds(server.pid)
+    abandon = Timings()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(tokens.abandon)) as pool:
+        def abandon_all(t: int) -> list[int]:
+            count = min(50, options.abandoned - 50 * t)
+            return [open_and_abandon(url, tokens.abandon[t], f"abandon/{t}-{k}.mp4", abandon)
+                    for k in range(count) if time.monotonic() < deadline]
+        statuses = [s for f in [pool.submit(abandon_all, t)
+                                for t in range(len(tokens.abandon))] for s in f.result()]
+    phase2 = time.perf_counter() - started
+    fds_after = open_fds(server.pid)
+    alive = healthy(url)
+    fresh_path, fresh_recorder = clips[-1]
+    fresh = upload_one(url, tokens.fresh, fresh_path, fresh_recorder, work / "fresh.json",
+                       abandon, deadline)
+    print(f"phase 2 wall time {phase2:.1f} s: {tally(statuses)}")
+    print(f"  server open descriptors: {fds_start} at start, {fds_before} before phase 2, "
+          f"{fds_after} after {statuses.count(201)} more open uploads")
+    print(f"  afterwards: health check {'OK' if alive else 'FAILED'}, "
+          f"a fresh complete upload: {fresh}")
+    print(f"  server peak RSS {peak_rss_mb(server.pid):.0f} MB")
+    report(abandon)
+    ok = ingested == len(outcomes) and alive and fresh == "ingested" and \
+        not timings.errors and not abandon.errors
+    print("RESULT: " + ("every complete upload ingested; the server still answers" if ok
+                        else "PROBLEMS above"))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

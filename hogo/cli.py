@@ -10,9 +10,6 @@ installation still lacks); Django's own system check stays available as `hogo ch
 import os
 import sys
 
-# Files 0600, directories 0700 for everything this process creates: set before Django (or
-# SQLite, or the key store) can create anything.
-PRIVATE_UMASK = 0o077
 # Commands that start an installation: they first repair file modes made looser before.
 TIGHTENING_COMMANDS = {"serve", "migrate"}
 
@@ -29,7 +26,7 @@ def command_line(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    os.umask(PRIVATE_UMASK)
+    # Nothing is written before Django loads hogo.settings, which sets the private umask.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hogo.settings")
     argv = command_line(sys.argv[1:])
     if argv[1:2] and argv[1] in TIGHTENING_COMMANDS:

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import dj_database_url
 
+from hogo.web.filemodes import PRIVATE_UMASK
+
 # Everything hogo creates (database, keys, objects, spool, mail, exports) is private to the
-# account running it: files 0600, directories 0700. hogo.cli and hogo.wsgi set the same mask
-# before anything else; here it covers every other way in (pytest, django-admin).
-os.umask(0o077)
+# account running it: files 0600, directories 0700. Set here, before anything below writes,
+# so it covers every way in: `hogo` and hogo.wsgi load these settings before they write any
+# file, and so do pytest and django-admin.
+os.umask(PRIVATE_UMASK)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HOGO_DATA_DIR", Path.cwd() / "var")).resolve()

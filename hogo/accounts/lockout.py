@@ -85,14 +85,8 @@ def give_back(attempt: Attempt) -> None:
 
 
 def refuse_locked(user: User) -> None:
+    """A locked account was tried (password or TOTP code): refused unchecked, and audited."""
     audit.record("login.refused_locked", actor=f"user:{user.username}", obj=user)
-
-
-def count_failure(user: User, username: str, address: str = "") -> None:
-    """A failure found after the password (a wrong TOTP code), counted like a wrong one."""
-    attempt = begin_attempt(user)
-    if attempt is not None:
-        fail_attempt(attempt, username, address)
 
 
 def reset(user: User) -> None:

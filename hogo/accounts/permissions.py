@@ -191,10 +191,21 @@ def allows(user: Any, perm: str, obj: Any = None) -> bool:
     return rule(user, obj)
 
 
+class Refused(PermissionError):
+    """`require` said no: the permission and the object it was asked for travel with it, so
+    the refusal middleware audits exactly what was refused (other PermissionErrors are not
+    refusals: a held original, a file the operating system will not open)."""
+
+    def __init__(self, user: Any, perm: str, obj: Any = None) -> None:
+        super().__init__(f"{perm} is not allowed for {user}")
+        self.perm = perm
+        self.obj = obj
+
+
 def require(user: Any, perm: str, obj: Any = None) -> None:
-    """For services: raise PermissionError unless `perm` is allowed (views use `authorize`)."""
+    """For services: raise Refused unless `perm` is allowed (views use `authorize`)."""
     if not allows(user, perm, obj):
-        raise PermissionError(f"{perm} is not allowed for {user}")
+        raise Refused(user, perm, obj)
 
 
 # Roles that read the records of every department (never the footage itself).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django_tasks import task
 
@@ -17,15 +18,18 @@ def verify_chain_task() -> dict:
     """Verify the whole chain (see verification.py) against the head kept last time.
 
     The anchor file catches entries cut from the end, which the chain alone cannot show; it
-    is only moved on while everything holds. A failure is recorded in the chain, logged, and
-    alerted and mailed to the privacy officers and system administrators. Finished windows
-    of failed log-ins are summarised first, so they are under today's anchor.
+    is only moved on while everything holds, and `audit.verified` is recorded only once it
+    is written (from then on a missing anchor is a failure). A failure is recorded in the
+    chain, logged, and alerted and mailed to the privacy officers and system
+    administrators. Finished windows of failed log-ins are summarised first, so they are
+    under today's anchor.
     """
     lockout.summarise_closed_windows()
     result = verification.verify_all()
+    if result.ok and (unwritten := verification.write_daily_anchor()):
+        result = replace(result, problems=(unwritten,))
     if result.ok:
-        verification.write_daily_anchor()
-        services.record("audit.verified", actor="system",
+        services.record(verification.VERIFIED, actor="system",
                         detail={"count": result.count, "head": result.head_hash})
     else:
         verification.report_failure(result, source="daily verification")

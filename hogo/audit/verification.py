@@ -4,8 +4,9 @@ The hash chain proves rows were not changed, removed or reordered; it cannot sho
 whole chain was replaced by an empty one, that the append-only triggers are gone, or that
 entries were cut from its end. So verification also counts the rows of tables whose every
 change is audited, asks the database for the triggers, and compares the head with an anchor
-kept elsewhere. Any failure is written to the chain, logged, and raised as an in-app alert
-with an e-mail to each privacy officer and system administrator.
+kept elsewhere; once the daily job has written an anchor, a missing one is a failure too.
+Any failure is written to the chain, logged, and raised as an in-app alert with an e-mail to
+each privacy officer and system administrator.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ ALWAYS_AUDITED = ("accounts.User", "footage.Segment", "footage.DeletionRecord", 
                   "incidents.Incident")
 ALERTED_ROLES = (Role.PRIVACY_OFFICER, Role.SYSADMIN)
 ALERT_KIND = "audit.chain_broken"
+VERIFIED = "audit.verified"  # what the daily job records once it has written the anchor
 
 
 @dataclass(frozen=True)
@@ -56,18 +60,20 @@ def verify_all(anchor: dict[str, Any] | None = None) -> Verification:
         problems += _rows_without_entries()
     problems += [f"{line}: rows can be changed or deleted; `hogo migrate` re-creates it"
                  for line in triggers.missing(connection)]
-    for label, saved in (("anchor", anchor), ("daily anchor", read_daily_anchor(problems))):
+    daily, problem = read_daily_anchor()
+    problems += [problem] if problem else []
+    for label, saved in (("anchor", anchor), ("daily anchor", daily)):
         if saved is not None and (problem := services.check_anchor(saved)):
             problems.append(f"{label}: {problem}")
     return Verification(report.count, report.head_hash, tuple(problems))
 
 
 def _rows_without_entries() -> list[str]:
+    """Called only for an empty chain: audited rows without a single entry."""
     held = {label: apps.get_model(label).objects.count() for label in ALWAYS_AUDITED}
-    held = {label: count for label, count in held.items() if count}
-    if not held or AuditEntry.objects.exists():
+    listed = ", ".join(f"{count} in {label}" for label, count in held.items() if count)
+    if not listed:
         return []
-    listed = ", ".join(f"{count} in {label}" for label, count in held.items())
     return [f"the audit chain is empty while audited tables hold rows ({listed}): "
             f"the chain was emptied or replaced"]
 
@@ -76,33 +82,69 @@ def anchor_path() -> Path:
     return services.anchor_dir() / services.ANCHOR_FILE
 
 
-def read_daily_anchor(problems: list[str]) -> dict[str, Any] | None:
-    """The anchor the daily job last wrote (None before the first), noting an unreadable one.
+def read_daily_anchor() -> tuple[dict[str, Any] | None, str | None]:
+    """The anchor the daily job last wrote, and what is wrong with it (each may be None).
 
+    None and no problem only before the first daily verification: once the chain holds an
+    `audit.verified` entry an anchor was written, so a missing one means it was deleted
+    (perhaps with entries cut from the chain's end) or its place is not mounted.
     Before HOGO_AUDIT_ANCHOR_DIR was set the job wrote into HOGO_DATA_DIR: that one counts
     until the first anchor in the new place.
     """
     legacy = Path(settings.DATA_DIR) / services.ANCHOR_FILE
     path = next((p for p in (anchor_path(), legacy) if p.exists()), None)
     if path is None:
-        return None
+        verified = AuditEntry.objects.filter(action=VERIFIED).order_by("-seq").values_list(
+            "seq", flat=True).first()
+        if verified is None:
+            return None, None
+        return None, (f"daily anchor {anchor_path()} is missing, yet the daily verification "
+                      f"has run (last recorded at seq={verified}): it was deleted, perhaps "
+                      f"with entries cut from the chain's end, or HOGO_AUDIT_ANCHOR_DIR is "
+                      f"not mounted")
     try:
         saved = json.loads(path.read_text())
         int(saved["head_seq"]), str(saved["head_hash"])
     except (OSError, ValueError, KeyError, TypeError) as error:
-        problems.append(f"daily anchor {path} is unreadable: {error}")
-        return None
-    return saved
+        return None, f"daily anchor {path} is unreadable: {error}"
+    return saved, None
 
 
-def write_daily_anchor() -> Path:
-    """Keep today's head where HOGO_AUDIT_ANCHOR_DIR says, warning while it is not apart."""
+def write_daily_anchor() -> str | None:
+    """Keep today's head where HOGO_AUDIT_ANCHOR_DIR says; None, or why it was not kept.
+
+    Never creates the directory: an unmounted share would silently become a local folder
+    beside the database. The file is replaced atomically, so a crash leaves the old anchor.
+    """
     for problem in services.anchor_problems():
         log.warning("audit anchor: %s", problem)
     path = anchor_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(services.anchor()))
-    return path
+    if not path.parent.is_dir():
+        return (f"daily anchor not written: {path.parent} does not exist or is not a "
+                f"directory (is HOGO_AUDIT_ANCHOR_DIR mounted?); hogo does not create it")
+    try:
+        _replace_atomically(path, json.dumps(services.anchor()))
+    except OSError as error:
+        return f"daily anchor not written to {path}: {error}"
+    return None
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def report_failure(verification: Verification, *, source: str) -> list[Any]:

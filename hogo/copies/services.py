@@ -211,6 +211,7 @@ def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -
 def place_copy_hold(copy: Copy, reference: str, *, by: Any) -> CopyHold:
     require(by, "copies.hold", copy)
     with transaction.atomic():
+        Copy.objects.select_for_update().filter(pk=copy.pk).first()  # waits for an erasure
         hold = CopyHold.objects.create(copy=copy, reference=reference, placed_by=by,
                                        placed_at=clock.now())
         audit.record("copy.hold_placed", user=by, obj=copy, purpose=reference)
@@ -229,18 +230,24 @@ def erase_expired(today: dt.date | None = None) -> list[DeletionRecord]:
     """The daily job: crypto-shred every copy past its expiry that no legal hold keeps."""
     today = today or clock.today_jst()
     records = []
-    due = Copy.objects.filter(erased_at__isnull=True, expires_on__lte=today).select_related(
-        "stored", "request__vehicle")
+    due = Copy.objects.filter(erased_at__isnull=True, expires_on__lte=today)
     with retention.erasure_batch():
-        for copy in due:
-            if copy.holds.filter(released_at__isnull=True).exists():
-                continue
-            records.append(_erase_copy(copy))
+        for pk in list(due.values_list("pk", flat=True)):
+            record = _erase_copy(pk, today)
+            if record is not None:
+                records.append(record)
     return records
 
 
-def _erase_copy(copy: Copy) -> DeletionRecord:
+def _erase_copy(pk: int, today: dt.date) -> DeletionRecord | None:
+    """Erase one expired copy, unless a hold or an extension came meanwhile (checked with the
+    copy locked, so a hold placed while the job runs is never overtaken)."""
     with transaction.atomic():
+        copy = Copy.objects.select_for_update().select_related(
+            "request__vehicle").get(pk=pk)
+        if (copy.erased_at is not None or copy.expires_on > today
+                or copy.holds.filter(released_at__isnull=True).exists()):
+            return None
         now = clock.now()
         copy.erased_at = now
         copy.save(update_fields=["erased_at"])

@@ -15,11 +15,14 @@ import logging
 from pathlib import Path, PurePosixPath
 
 from django.db import transaction
+from django.urls import reverse
 
 from hogo import clock
+from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage.client import sha256_of
 from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
+from hogo.footage.orphans import erase_orphan
 from hogo.footage.retention import shred_object, sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
 from hogo.footage.storage import DecryptingReader, get_store
@@ -28,21 +31,20 @@ from hogo.storage import StoredObject
 from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
 from hogo.video.nmea import parse_nmea
 from hogo.video.probe import ProbeError, ProbeResult, probe
+from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
+ANY_AGE = dt.datetime.max.replace(tzinfo=dt.UTC)  # an orphan met at ingest goes at once
 
 
 def forget_orphan(object_id: str) -> None:
     """A blob whose key hogo no longer has (a crash between store and commit, a restored
-    database) can never be read again: delete it so the same content is stored afresh."""
+    database) can never be read again: delete it now, with its deletion record, so the same
+    content is stored afresh."""
     store = get_store()
-    has_key = EncryptedObject.objects.filter(object_id=object_id).exclude(wrapped_key="")
-    if not has_key.exists() and store.exists(object_id):
-        log.warning("blob %s has no key in the database; deleting the orphan", object_id)
-        store.shred(object_id)
-
-
+    if store.exists(object_id) and erase_orphan(store, object_id, clock.now(), cutoff=ANY_AGE):
+        log.warning("blob %s had no key in the database; deleted the orphan", object_id)
 
 
 def keep_object(stored: StoredObject) -> EncryptedObject:
@@ -194,9 +196,20 @@ def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Up
     log.warning("quarantined %s from %s: %s", upload.relative_path, upload.uploaded_by,
                 reason_en)
     upload.quarantine_code, upload.quarantine_reason = code, reason_ja
+    upload.quarantined_at = clock.now()
     audit.record("footage.quarantined", actor=upload.uploaded_by, obj=upload,
                  detail={"code": code, "reason": reason_en, "name": upload.relative_path})
-    return finish(upload, UploadState.QUARANTINED)
+    finish(upload, UploadState.QUARANTINED)
+    days = effective_profile(upload.recorder.vehicle.department.organisation).value(
+        "footage.quarantine_days")
+    # A person decides what becomes of it (release or erase) before the retention job does.
+    raise_alert("footage.quarantined", department=upload.recorder.vehicle.department,
+                key=f"quarantined:{upload.pk}",
+                link=reverse("footage:quarantined", args=[upload.pk]),
+                message=f"{upload.recorder} から受信したファイル「{upload.relative_path}」を"
+                        f"隔離しました（{reason_ja.rstrip('。')}）。{days}日後に消去されます。"
+                        "受信記録で内容を確認してください。")
+    return upload
 
 
 def finish(upload: Upload, state: str, segment: Segment | None = None) -> Upload:

@@ -1,7 +1,7 @@
 """What must hold between the object store and the catalogue, whatever crashed and when.
 
 `problems()` returns one English sentence per violation (empty: all well). The fault tests
-assert it after killing hogo mid-work; `hogo check` can print it on a real installation.
+assert it after killing hogo mid-work; an operator can run it on a real installation.
 
 - every blob has an EncryptedObject row with a wrapped key (else nothing can read it: an
   orphan, which `orphans.sweep_orphans` removes once older than its grace period);
@@ -11,6 +11,7 @@ assert it after killing hogo mid-work; `hogo check` can print it on a real insta
 - no original or copy was erased while a hold was open on it;
 - a DeletionRecord that says a key was destroyed is true, and no key was destroyed (no
   original erased) without a DeletionRecord;
+- no upload that has ended holds a wrapped key;
 - the audit chain verifies.
 """
 
@@ -19,18 +20,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models import F, Q, QuerySet
 
 from hogo import clock
 from hogo.audit import services as audit
-from hogo.copies.models import Copy
-from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload
+from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
 from hogo.footage.orphans import ORPHAN_GRACE, ORPHAN_RULE
-from hogo.footage.retention import CRYPTO_SHRED
+from hogo.footage.retention import CRYPTO_SHRED, still_needed
 from hogo.footage.storage import get_store
 from hogo.storage import EncryptedStore
 
 _OBJECT_ID_LENGTH = 64
+
+
+def _copies() -> QuerySet:
+    """Copies live in the app above this one: looked up by name, not imported."""
+    return apps.get_model("copies", "Copy").objects.all()
 
 
 def problems(store: EncryptedStore | None = None, *,
@@ -48,6 +54,7 @@ def problems(store: EncryptedStore | None = None, *,
         *_nothing_held_erased(),
         *_records_are_true(keyed),
         *_erasures_are_recorded(),
+        *_finished_uploads_hold_no_key(),
     ]
     report = audit.verify_chain()
     if report.first_break:
@@ -71,7 +78,7 @@ def _store_matches_keys(store: EncryptedStore, keyed: dict[str, int],
 
 def _kept_have_keys() -> list[str]:
     segments = Segment.objects.filter(erased_at__isnull=True, stored__wrapped_key="")
-    copies = Copy.objects.filter(erased_at__isnull=True, stored__wrapped_key="")
+    copies = _copies().filter(erased_at__isnull=True, stored__wrapped_key="")
     return ([f"original segment {pk}: kept, but its key is destroyed"
              for pk in segments.values_list("pk", flat=True)]
             + [f"copy {pk}: kept, but its key is destroyed"
@@ -82,15 +89,14 @@ def _stored_afresh_since(object_pk: int, since: dt.datetime) -> bool:
     """The same content arrived again at or after `since` (a re-sent file after an erasure
     gets a new key on the same row)."""
     return (Segment.objects.filter(stored_id=object_pk, uploaded_at__gte=since).exists()
-            or Copy.objects.filter(stored_id=object_pk, made_at__gte=since).exists()
+            or _copies().filter(stored_id=object_pk, made_at__gte=since).exists()
             or Upload.objects.filter(stored_id=object_pk, updated_at__gte=since).exists())
 
 
 def _in_use_since(object_pk: int, since: dt.datetime) -> bool:
-    """Something kept still uses this object (another recorder's original of the same
-    content, another copy), or it was stored afresh since."""
-    return (Segment.objects.filter(stored_id=object_pk, erased_at__isnull=True).exists()
-            or Copy.objects.filter(stored_id=object_pk, erased_at__isnull=True).exists()
+    """Something kept still uses this object (identical content kept for another entry), or
+    it was stored afresh since."""
+    return (still_needed(EncryptedObject(pk=object_pk), besides=None) is not None
             or _stored_afresh_since(object_pk, since))
 
 
@@ -98,7 +104,7 @@ def _erased_lost_keys() -> list[str]:
     found = []
     kinds: Iterable[tuple[str, QuerySet]] = (
         ("original segment", Segment.objects.filter(erased_at__isnull=False)),
-        ("copy", Copy.objects.filter(erased_at__isnull=False)))
+        ("copy", _copies().filter(erased_at__isnull=False)))
     for label, erased in kinds:
         rows = erased.exclude(stored__wrapped_key="").values_list("pk", "stored_id", "erased_at")
         found += [f"{label} {pk}: erased, but its object still has its key"
@@ -110,7 +116,7 @@ def _nothing_held_erased() -> list[str]:
     segments = Segment.objects.filter(
         erased_at__isnull=False, holds__placed_at__lt=F("erased_at")).filter(
         Q(holds__released_at__isnull=True) | Q(holds__released_at__gt=F("erased_at")))
-    copies = Copy.objects.filter(
+    copies = _copies().filter(
         erased_at__isnull=False, holds__placed_at__lt=F("erased_at")).filter(
         Q(holds__released_at__isnull=True) | Q(holds__released_at__gt=F("erased_at")))
     return ([f"original segment {pk}: erased while a hold was open on it"
@@ -141,3 +147,11 @@ def _erasures_are_recorded() -> list[str]:
              for object_id in objects.values_list("object_id", flat=True)]
             + [f"original segment {pk}: erased, but no deletion record says so"
                for pk in segments.values_list("pk", flat=True)])
+
+
+def _finished_uploads_hold_no_key() -> list[str]:
+    """Only an upload still receiving keeps a wrapped key (the one it is staged under): once
+    it ends, the stored object's row is the key's only home, so erasure reaches it."""
+    rows = Upload.objects.exclude(state=UploadState.RECEIVING).exclude(wrapped_key="")
+    return [f"upload {pk}: {state}, yet it still holds a wrapped data key"
+            for pk, state in rows.values_list("pk", "state")]

@@ -111,6 +111,7 @@ class Upload(models.Model):
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, null=True, blank=True)
     quarantine_code = models.CharField(max_length=32, blank=True)
     quarantine_reason = models.TextField(blank=True)
+    quarantined_at = models.DateTimeField(null=True, blank=True)  # counts its kept days
     # What a person (or the retention rule) decided about a quarantined file: released into
     # the footage or erased, when, by whom and why.
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -38,6 +38,8 @@ STAGING_GRACE = dt.timedelta(days=1)
 ORPHAN_RULE = "orphan_blob"
 ORPHAN_WHAT = "鍵のないデータ（孤立）"
 ORPHAN_METHOD = "blob deleted; no wrapped key existed, so nothing in it was readable"
+ORPHAN_UPLOAD_METHOD = ("blob deleted with the unfinished upload's wrapped key, its only key "
+                        "(a crash mid-finish)")
 STALE_UPLOAD_RULE = "stale_staged_upload"
 STALE_UPLOAD_METHOD = "staged encrypted upload file deleted; the upload was no longer receiving"
 _OBJECT_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -65,7 +67,7 @@ def sweep_orphans(now: dt.datetime | None = None,
         keyed = set(EncryptedObject.objects.filter(object_id__in=batch).exclude(
             wrapped_key="").values_list("object_id", flat=True))
         for name in batch:
-            if name not in keyed and (size := _erase_orphan(store, name, now, now - grace)):
+            if name not in keyed and (size := erase_orphan(store, name, now, now - grace)):
                 blobs, blob_bytes = blobs + 1, blob_bytes + size
     temporary, staged = _sweep_spool(store.backend.spool_dir, now, now - STAGING_GRACE)
     result = OrphanSweep(blobs, blob_bytes, temporary, staged)
@@ -90,10 +92,15 @@ def _batches(names: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-def _erase_orphan(store: EncryptedStore, name: str, now: dt.datetime,
-                  cutoff: dt.datetime) -> int:
-    """Delete one orphan and record it; 0 if it turned out not to be one (keyed or rewritten
-    meanwhile, already gone). Returns the blob's size in bytes otherwise."""
+def erase_orphan(store: EncryptedStore, name: str, now: dt.datetime,
+                 cutoff: dt.datetime) -> int:
+    """Delete one orphan written at or before `cutoff` and record it; 0 if it turned out not
+    to be one (keyed or rewritten meanwhile, already gone). Returns the blob's size in bytes.
+
+    A crash between the store's finish and ingest's commit leaves the blob and an upload row
+    still RECEIVING whose wrapped key is the blob's data key: that key goes too (the upload
+    becomes FAILED, to be sent again), and the record says so.
+    """
     with transaction.atomic():
         row = EncryptedObject.objects.select_for_update().filter(object_id=name).first()
         if row is not None and row.wrapped_key:
@@ -108,14 +115,29 @@ def _erase_orphan(store: EncryptedStore, name: str, now: dt.datetime,
         receipt = store.shred(name)
         if not receipt.existed:
             return 0
-        detail = {"blob_bytes": blob_size}
+        unfinished = Upload.objects.filter(state=UploadState.RECEIVING, declared_sha256=name,
+                                           spool_id__in=_gone_spool_ids(store, name))
+        with_key = list(unfinished.exclude(wrapped_key="").values_list("pk", flat=True))
+        unfinished.update(wrapped_key="", state=UploadState.FAILED, quarantine_code="spool_lost",
+                          quarantine_reason="受信途中のデータが失われました。"
+                                            "もう一度送信してください。", updated_at=now)
+        detail = {"blob_bytes": blob_size, "uploads": [str(pk) for pk in with_key]}
         if row is not None and row.shredded_at is not None:
             detail["key_destroyed_at"] = row.shredded_at.isoformat()
         DeletionRecord.objects.create(
             object_id=name, sha256=name, size=plain_size, what=ORPHAN_WHAT, rule=ORPHAN_RULE,
-            method=ORPHAN_METHOD, erased_at=now, erased_by="system", detail=detail)
+            method=ORPHAN_UPLOAD_METHOD if with_key else ORPHAN_METHOD, erased_at=now,
+            erased_by="system", detail=detail)
     log.info("deleted orphan blob %s (%s bytes): no key in the database", name, blob_size)
     return blob_size
+
+
+def _gone_spool_ids(store: EncryptedStore, name: str) -> list[str]:
+    """Spool ids of RECEIVING uploads of this content whose staged file is gone (it became
+    the blob); one still staged is a live upload that may yet finish."""
+    return [spool_id for spool_id in Upload.objects.filter(
+        state=UploadState.RECEIVING, declared_sha256=name).values_list("spool_id", flat=True)
+        if not (store.backend.spool_dir / f"upload-{spool_id}.part").exists()]
 
 
 def _plaintext_size(store: EncryptedStore, name: str, fallback: int) -> int:
@@ -159,7 +181,7 @@ def _erase_staged_upload(path: Path, spool_id: str, size: int, now: dt.datetime)
         path.unlink(missing_ok=True)
         DeletionRecord.objects.create(
             object_id="", sha256=upload.declared_sha256 if upload else "", size=size,
-            what=f"受信途中のデータ（残留） {upload.relative_path if upload else spool_id}"[:300],
+            what=f"受信途中のデータ（残留） {upload.relative_path if upload else spool_id}",
             recorder=upload.recorder if upload else None, rule=STALE_UPLOAD_RULE,
             method=STALE_UPLOAD_METHOD, erased_at=now, erased_by="system",
             detail={"upload": str(upload.pk) if upload else "", "spool_id": spool_id,

@@ -5,11 +5,10 @@ real footage) and stays decryptable while it is kept. So it is kept only for the
 profile's `footage.quarantine_days` (default 30) and then crypto-shredded by the daily job,
 with a DeletionRecord, like any original.
 
-The date: the Japanese calendar date on which the file was quarantined, plus that many days.
-The moment of quarantine is `Upload.updated_at` of a quarantined upload (ingest sets it when
-it quarantines, and nothing writes the row again until a person or this job resolves it).
-A file quarantined on 令和7年6月3日 with 30 days is erased by the first run of the daily job
-on 令和7年7月3日.
+The date: the Japanese calendar date on which the file was quarantined
+(`Upload.quarantined_at`), plus that many days. A file quarantined on 令和7年6月3日 with 30
+days is erased by the first run of the daily job on 令和7年7月3日. The department is alerted
+when a file is quarantined and again a week before its date.
 
 Before that date the department's manager or the privacy officer may
 - release it into the footage, when the only fault is that hogo could not place it (the name
@@ -20,7 +19,7 @@ A file that is not playable video (empty, text, image, truncated, corrupt, …) 
 longer than one recording can be (6 hours) can only be erased: it cannot become an original.
 
 An erased upload's object is crypto-shredded unless something kept still uses the same content
-(an original of any recorder, another quarantined upload, a GPS sidecar): then only this
+(an original of any recorder, a copy, another quarantined upload): then only this
 upload's reference is dropped, and the DeletionRecord says so.
 """
 
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -42,10 +42,16 @@ from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage import ingest
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
-from hogo.footage.retention import CRYPTO_SHRED, shred_object, still_needed, sweep_recorder
+from hogo.footage.retention import (
+    CRYPTO_SHRED,
+    erasure_batch,
+    shred_unless_needed,
+    sweep_recorder,
+)
 from hogo.footage.search import MAX_SEGMENT
 from hogo.rules.profile import PolicyProfile
 from hogo.video.probe import ProbeError, ProbeResult
+from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
 RETENTION_RULE = "quarantine_retention"  # the daily job, when the kept days are over
@@ -53,7 +59,7 @@ ERASED_RULE = "quarantine_erased"  # a person, before that
 # Codes a person may release: the file is sound video, only its place in time is unknown.
 RELEASABLE = frozenset({"unknown_name"})
 PERMISSION = "footage.resolve_quarantine"
-_WHAT_LENGTH = 300  # DeletionRecord.what
+REMIND_DAYS = 7
 
 
 class QuarantineRefused(ValueError):
@@ -72,16 +78,25 @@ class QuarantineStatus:
 
 
 def quarantined_on(upload: Upload) -> dt.date:
-    return clock.jst_date(upload.updated_at)
+    return clock.jst_date(upload.quarantined_at or upload.updated_at)
 
 
-def quarantine_expires_on(upload: Upload, profile: PolicyProfile) -> dt.date:
-    """The Japanese date on which the daily job erases this quarantined upload."""
-    return quarantined_on(upload) + dt.timedelta(days=profile.value("footage.quarantine_days"))
+def _profile_of(upload: Upload) -> PolicyProfile:
+    return effective_profile(upload.recorder.vehicle.department.organisation)
 
 
-def status_of(upload: Upload, profile: PolicyProfile,
-              today: dt.date | None = None) -> QuarantineStatus:
+def quarantine_expires_on(upload: Upload, profile: PolicyProfile | None = None) -> dt.date:
+    """The Japanese date on which the daily job erases this quarantined upload (by the
+    profile of the organisation the file came to)."""
+    days = (profile or _profile_of(upload)).value("footage.quarantine_days")
+    return quarantined_on(upload) + dt.timedelta(days=days)
+
+
+def status_of(upload: Upload, profile: PolicyProfile | None = None,
+              today: dt.date | None = None) -> QuarantineStatus | None:
+    """What the list shows for a quarantined upload; None once it is resolved."""
+    if upload.state != UploadState.QUARANTINED:
+        return None
     expires_on = quarantine_expires_on(upload, profile)
     refusal = release_refusal(upload)
     return QuarantineStatus(quarantined_on(upload), expires_on,
@@ -139,25 +154,19 @@ def erase_quarantined(upload: Upload, *, by: Any, reason: str) -> DeletionRecord
         stored = (EncryptedObject.objects.select_for_update().get(pk=upload.stored_id)
                   if upload.stored_id else None)
         facts: dict[str, Any] = {
-            "what": f"隔離ファイル {upload.relative_path}"[:_WHAT_LENGTH],
-            "rule": rule, "recorder": upload.recorder,
+            "what": f"隔離ファイル {upload.relative_path}", "rule": rule, "by": actor,
+            "now": now, "recorder": upload.recorder,
             "detail": {"upload": str(upload.pk), "name": upload.relative_path,
                        "code": upload.quarantine_code, "why": reason}}
-        live = stored is not None and bool(stored.wrapped_key)
-        kept_elsewhere = live and still_needed(stored, besides=upload) is not None
-        if live and not kept_elsewhere:
-            record = shred_object(stored, by=actor, now=now, **facts)
-            # No row that pointed at the object keeps a copy of its key (issue 10, finding 1).
-            Upload.objects.filter(stored=stored).exclude(wrapped_key="").update(wrapped_key="")
+        if stored is not None and stored.wrapped_key:
+            record = shred_unless_needed(stored, besides=upload, **facts)
         else:
             record = DeletionRecord.objects.create(
                 object_id=stored.object_id if stored else "",
                 sha256=stored.object_id if stored else upload.declared_sha256,
                 size=stored.size if stored else upload.length, erased_at=now, erased_by=actor,
-                method=("reference removed; key kept: the same content is still kept elsewhere"
-                        if kept_elsewhere else
-                        "reference removed; the object was already crypto-shredded"),
-                **facts)
+                method="reference removed; the object was already crypto-shredded",
+                **{k: v for k, v in facts.items() if k not in ("by", "now")})
         upload.stored, upload.wrapped_key, upload.spool_id = None, "", ""
         upload.state, upload.updated_at = UploadState.ERASED, now
         upload.resolved_at, upload.resolved_by, upload.resolution_note = now, actor, reason
@@ -172,27 +181,47 @@ def erase_quarantined(upload: Upload, *, by: Any, reason: str) -> DeletionRecord
 
 
 def erase_expired_quarantine(today: dt.date | None = None) -> list[DeletionRecord]:
-    """The daily job: erase every quarantined upload whose kept days are over."""
+    """The daily job: erase every quarantined upload whose kept days are over, and remind
+    the department a week ahead of those that will be."""
     today = today or clock.today_jst()
     erased = []
-    for organisation in Organisation.objects.all():
-        days = effective_profile(organisation).value("footage.quarantine_days")
-        # quarantined on or before (today - days) ⇔ before the start of the day after it
-        cutoff = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), clock.JST)
-        due = Upload.objects.filter(
-            state=UploadState.QUARANTINED, updated_at__lt=cutoff,
-            recorder__vehicle__department__organisation=organisation).values_list(
-            "pk", flat=True)
-        for pk in list(due):
-            try:
-                erased.append(erase_quarantined(
-                    Upload(pk=pk), by=None,
-                    reason=f"quarantine retention of {days} days is over"))
-            except QuarantineRefused:  # resolved by a person meanwhile
-                log.info("quarantined upload %s was resolved meanwhile", pk)
+    with erasure_batch():
+        for organisation in Organisation.objects.all():
+            days = effective_profile(organisation).value("footage.quarantine_days")
+            kept = Upload.objects.filter(
+                state=UploadState.QUARANTINED,
+                recorder__vehicle__department__organisation=organisation)
+            for pk in list(kept.filter(quarantined_at__lt=_start_of(today, days)).values_list(
+                    "pk", flat=True)):
+                try:
+                    erased.append(erase_quarantined(
+                        Upload(pk=pk), by=None,
+                        reason=_("保存期間（%(days)d日）の満了による消去") % {"days": days}))
+                except QuarantineRefused:  # resolved by a person meanwhile
+                    log.info("quarantined upload %s was resolved meanwhile", pk)
+            _remind(kept.filter(quarantined_at__lt=_start_of(today + dt.timedelta(
+                days=REMIND_DAYS), days)).select_related("recorder__vehicle__department"),
+                days)
     if erased:
         log.info("quarantine retention erased %d file(s)", len(erased))
     return erased
+
+
+def _start_of(day: dt.date, days: int) -> dt.datetime:
+    """Quarantined before this instant ⇔ its date (quarantined on + days) is `day` or
+    earlier: the start of the Japanese day after `day - days`."""
+    return dt.datetime.combine(day - dt.timedelta(days=days - 1), dt.time(), clock.JST)
+
+
+def _remind(soon: Any, days: int) -> None:
+    for upload in soon:
+        erase_on = quarantine_expires_on(upload)
+        raise_alert("footage.quarantine_expiring", department=upload.recorder.vehicle.department,
+                    key=f"quarantine-expiring:{upload.pk}",
+                    link=reverse("footage:quarantined", args=[upload.pk]),
+                    message=f"隔離中のファイル「{upload.relative_path}」は {erase_on:%Y-%m-%d} に"
+                            f"消去されます（保存期間 {days}日）。必要なら元データとして登録して"
+                            "ください。")
 
 
 @task()

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from hogo import clock
 from hogo.audit import services as audit
@@ -125,28 +125,28 @@ def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) ->
                                             original_name__startswith=prefix)
         if any(same_clip(sidecar.relative_path, s.original_name) for s in candidates):
             continue
-        shred_object(sidecar.stored, what=f"GPSデータ {sidecar.relative_path}", rule=rule,
-                     by=actor, now=now, recorder=segment.recorder,
-                     detail={"with_segment": segment.pk})
+        stored = EncryptedObject.objects.select_for_update().get(pk=sidecar.stored_id)
+        shred_unless_needed(stored, besides=sidecar, what=f"GPSデータ {sidecar.relative_path}",
+                            rule=rule, by=actor, now=now, recorder=segment.recorder,
+                            detail={"with_segment": segment.pk})
 
 
 CRYPTO_SHRED = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
 KEPT_FOR = (("segments", "catalogue entry removed; key kept: still another recorder's original"),
             ("copies", "copy erased; key kept: an identical copy is still kept"),
-            ("uploads", "entry erased; key kept: a quarantined file or GPS sidecar is the same"))
+            ("uploads", "entry erased; key kept: a quarantined file has the same content"))
 """What a DeletionRecord's method says when identical content is still needed elsewhere."""
 
 
 def still_needed(stored: EncryptedObject, *, besides: Any) -> str | None:
     """What else kept, other than `besides`, uses this object (identical content is stored
-    once): another original, a copy not erased, a quarantined file or a GPS sidecar — as the
-    deletion-record method to write — or None. Call with the object locked
+    once): another original, a copy not erased, a quarantined file — as the deletion-record
+    method to write — or None. Call with the object locked
     (select_for_update), so two erasures of sharers do not both shred it."""
     kept = {"segments": stored.segments.filter(erased_at__isnull=True),
             "copies": stored.copies.filter(erased_at__isnull=True),
-            "uploads": stored.uploads.filter(  # quarantined files, GPS sidecars in use
-                Q(state=UploadState.QUARANTINED)
-                | Q(state=UploadState.INGESTED, segment__isnull=True))}
+            # (a GPS sidecar goes with the last clip that uses it: _erase_orphaned_sidecars)
+            "uploads": stored.uploads.filter(state=UploadState.QUARANTINED)}
     for name, method in KEPT_FOR:
         users = kept[name]
         if isinstance(besides, users.model):

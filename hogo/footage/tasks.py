@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
-from django.conf import settings
-from django.db.models import Q
 from django_tasks import task
 
-from hogo import clock
 from hogo.audit import services as audit
-from hogo.footage.ingest import mark_failed
-from hogo.footage.models import DeletionRecord, Segment, Upload, UploadState
+from hogo.footage.models import Segment
 from hogo.footage.retention import sweep_recorder
 from hogo.footage.storage import get_store
+from hogo.footage.uploads import expire_uploads
 from hogo.registry.models import Recorder
 from hogo.storage import StorageError
 from hogo.web.alerts import raise_alert
@@ -47,48 +43,9 @@ def check_integrity(limit: int | None = None) -> dict:
     return {"checked": checked, "mismatches": bad}
 
 
-UPLOAD_TTL = dt.timedelta(days=7)
-
-
-def empty_upload_ttl() -> dt.timedelta:
-    """How long an upload that never kept a byte may wait: abandoned openers must not hold a
-    token's places (HOGO_UPLOAD_OPEN_PER_TOKEN) for a week."""
-    return dt.timedelta(minutes=settings.HOGO_UPLOAD_EMPTY_MINUTES)
-
-
-def expire_uploads(now: dt.datetime | None = None) -> int:
-    """Unfinished uploads left alone for a week, or for HOGO_UPLOAD_EMPTY_MINUTES when not a
-    whole chunk arrived: their staged (encrypted) data is deleted and they cannot resume."""
-    from hogo.footage import tus
-
-    now = now or clock.now()
-    stale = Q(updated_at__lt=now - UPLOAD_TTL) | Q(offset=0,
-                                                   updated_at__lt=now - empty_upload_ttl())
-    expired = 0
-    for pk in Upload.objects.filter(stale, state=UploadState.RECEIVING).values_list(
-            "pk", flat=True):
-        with tus.locks.hold(str(pk)):  # not while a request of this upload is running
-            upload = Upload.objects.filter(stale, pk=pk, state=UploadState.RECEIVING).first()
-            if upload is None:
-                continue
-            tus.forget_progress(str(pk))
-            get_store().abort_upload(upload.spool_id)
-            what = f"受信途中のデータ {upload.relative_path}"
-            DeletionRecord.objects.create(
-                object_id="", sha256=upload.declared_sha256, size=upload.offset,
-                what=what[:DeletionRecord._meta.get_field("what").max_length],
-                recorder=upload.recorder, rule="upload_expired",
-                method="staged encrypted data deleted with its data key",
-                erased_at=clock.now(), erased_by="system", detail={
-                    "upload": str(upload.pk), "name": upload.relative_path})
-            mark_failed(upload, "expired",
-                        "再開されないまま期限を過ぎたため、受信途中のデータを削除しました。")
-            expired += 1
-    return expired
-
-
 @task()
 def expire_uploads_task() -> int:
+    """Stale unfinished uploads (hourly); what "stale" means is in hogo.footage.uploads."""
     return expire_uploads()
 
 

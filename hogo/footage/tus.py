@@ -10,11 +10,14 @@ Bounded resources, because an unfinished upload may wait for days:
   the staged (encrypted) file, appends whole chunks and closes it. Bytes past the last whole
   chunk are not kept; the PATCH answers with the smaller offset and the client continues from
   there (tus allows this). `Hogo-Chunk-Size` tells clients the chunk size so they can send
-  whole chunks. What stays in memory is a checkpoint per upload (the SHA-256 state, a few
-  hundred bytes, in a bounded table), so reopening does not re-read the file.
+  whole chunks (an upload keeps the chunk size it began with). What stays in memory is a
+  checkpoint per upload (the SHA-256 state, a few hundred bytes, in a bounded table), so
+  reopening does not re-read the file.
 - Unfinished uploads are limited per token and overall (HOGO_UPLOAD_OPEN_PER_TOKEN,
   HOGO_UPLOAD_OPEN_TOTAL); beyond that a POST gets 429 with Retry-After. Uploads that never
-  kept a byte expire after HOGO_UPLOAD_EMPTY_MINUTES, so abandoned ones free their places soon.
+  kept a whole chunk stop counting after HOGO_UPLOAD_EMPTY_MINUTES, so abandoned ones free
+  their places at once; a request for a stale upload expires it (410), the hourly job the
+  rest (uploads.py).
 - A PATCH body is at most MAX_PATCH and stays in memory (see `hogo serve`).
 """
 
@@ -26,7 +29,6 @@ import contextlib
 import re
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -37,83 +39,21 @@ from hogo import clock
 from hogo.accounts import services as accounts
 from hogo.accounts.models import MachineToken
 from hogo.accounts.permissions import allows
-from hogo.footage import ingest
+from hogo.footage import ingest, uploads
 from hogo.footage.models import Upload, UploadState
 from hogo.footage.storage import get_store
+from hogo.footage.uploads import checkpoints, forget_progress, locks
 from hogo.registry.models import Recorder
 from hogo.storage import BlobNotFound, HashMismatch
 from hogo.storage import Upload as StoreUpload
-from hogo.storage.format import Checkpoint
 
 TUS_VERSION = "1.0.0"
 MAX_UPLOAD = 64 << 30
 MAX_PATCH = 64 << 20
 MAX_NAME = 500  # Upload.relative_path and Segment.original_name
 RETRY_AFTER_SECONDS = 60
-CHECKPOINTS_KEPT = 4096  # beyond this the oldest upload re-reads its file on the next request
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _admission = threading.Lock()  # counting open uploads and creating one is one step
-
-
-class _UploadLocks:
-    """One lock per upload while requests for it run (one request at a time per upload);
-    forgotten when the last one ends, so the table holds only uploads being served now."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._held: dict[str, tuple[threading.Lock, list[int]]] = {}
-
-    @contextlib.contextmanager
-    def hold(self, upload_id: str) -> Iterator[None]:
-        with self._guard:
-            lock, users = self._held.setdefault(upload_id, (threading.Lock(), [0]))
-            users[0] += 1
-        try:
-            with lock:
-                yield
-        finally:
-            with self._guard:
-                users[0] -= 1
-                if not users[0]:
-                    del self._held[upload_id]
-
-
-class _Checkpoints:
-    """Each upload's hash state at the end of its last request, least recently used first
-    out. Losing one (a restart, eviction) only costs the next request a re-read of the file."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._guard = threading.Lock()
-        self._kept: OrderedDict[str, Checkpoint] = OrderedDict()
-
-    def take(self, upload_id: str) -> Checkpoint | None:
-        with self._guard:
-            return self._kept.pop(upload_id, None)
-
-    def keep(self, upload_id: str, checkpoint: Checkpoint | None) -> None:
-        if checkpoint is None:
-            return
-        with self._guard:
-            self._kept[upload_id] = checkpoint
-            while len(self._kept) > self.limit:
-                self._kept.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._guard:
-            self._kept.clear()
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-
-locks = _UploadLocks()
-checkpoints = _Checkpoints(CHECKPOINTS_KEPT)
-
-
-def forget_progress(upload_id: str) -> None:
-    """The upload is over (finished, failed, expired): drop what is kept about it."""
-    checkpoints.take(upload_id)
 
 
 def _error(status: int, detail: str) -> JsonResponse:
@@ -122,11 +62,17 @@ def _error(status: int, detail: str) -> JsonResponse:
     return response
 
 
-def _tus(response: HttpResponse) -> HttpResponse:
+def _tus(response: HttpResponse, chunk_size: int | None = None) -> HttpResponse:
+    """A tus answer; `chunk_size` is the upload's own (from its staged file's header), else
+    the store's, which new uploads get."""
     response["Tus-Resumable"] = TUS_VERSION
     response["Cache-Control"] = "no-store"
-    response["Hogo-Chunk-Size"] = str(get_store().chunk_size)
+    response["Hogo-Chunk-Size"] = str(chunk_size or get_store().chunk_size)
     return response
+
+
+def _chunk_size(writer: StoreUpload) -> int:
+    return writer.writer.header.chunk_size
 
 
 def _token(request: HttpRequest) -> MachineToken | None:
@@ -164,21 +110,13 @@ def _uploader(token: MachineToken) -> str:
 
 def _too_many(token: MachineToken) -> JsonResponse | None:
     """429 when this token, or everyone together, has as many unfinished uploads as allowed.
-    Abandoned uploads that never kept a byte are expired first, so they do not block."""
+    Two counts and nothing else (the caller holds the admission lock): stale empty uploads
+    are left out of them rather than expired here (uploads.holding_places)."""
     per_token = settings.HOGO_UPLOAD_OPEN_PER_TOKEN
     total = settings.HOGO_UPLOAD_OPEN_TOTAL
-
-    def counts() -> tuple[int, int]:
-        receiving = Upload.objects.filter(state=UploadState.RECEIVING)
-        return receiving.filter(uploaded_by=_uploader(token)).count(), receiving.count()
-
-    mine, everyone = counts()
-    if mine < per_token and everyone < total:
-        return None
-    from hogo.footage.tasks import expire_uploads
-
-    expire_uploads()
-    mine, everyone = counts()
+    open_uploads = uploads.holding_places()
+    mine = open_uploads.filter(uploaded_by=_uploader(token)).count()
+    everyone = open_uploads.count()
     if mine >= per_token:
         detail = (f"this token already has {mine} unfinished uploads (at most {per_token}); "
                   "resume or finish them, or try again later")
@@ -209,8 +147,7 @@ def _opened(upload: Upload) -> Iterator[StoreUpload]:
     try:
         yield writer
     finally:
-        if not writer.writer.file.closed:  # finish_upload closes (and removes) it itself
-            checkpoints.keep(key, writer.close())
+        checkpoints.keep(key, writer.close())  # None once finish_upload closed it
 
 
 @csrf_exempt
@@ -253,8 +190,9 @@ def collection(request: HttpRequest) -> HttpResponse:
             recorder=recorder, relative_path=name, length=length, declared_sha256=sha256,
             spool_id=writer.upload_id, wrapped_key=writer.wrapped_key.to_text(),
             uploaded_by=_uploader(token), created_at=now, updated_at=now)
+    chunk_size = _chunk_size(writer)
     checkpoints.keep(str(upload.pk), writer.close())
-    response = _tus(HttpResponse(status=201))
+    response = _tus(HttpResponse(status=201), chunk_size)
     response["Location"] = f"/api/uploads/{upload.pk}"
     response["Upload-Offset"] = "0"
     return response
@@ -275,19 +213,21 @@ def resource(request: HttpRequest, pk: str) -> HttpResponse:
         return _error(405, "use HEAD, PATCH or GET")
     with locks.hold(str(upload.pk)):
         upload.refresh_from_db()
+        if upload.state == UploadState.RECEIVING and uploads.is_stale(upload):
+            uploads.expire(upload)  # it no longer counted against the limits: not revived
         if upload.state == UploadState.FAILED:
             return _error(410, "this upload failed; create a new one")
         if request.method == "PATCH":
             return _patch(request, upload)
-        offset = upload.length
+        offset, chunk_size = upload.length, None
         if upload.state == UploadState.RECEIVING:
             try:
                 with _opened(upload) as writer:
-                    offset = writer.durable_offset
+                    offset, chunk_size = writer.durable_offset, _chunk_size(writer)
             except BlobNotFound:
                 return _gone(upload)
             _save_offset(upload, offset)
-        response = _tus(HttpResponse(status=200))
+        response = _tus(HttpResponse(status=200), chunk_size)
         response["Upload-Length"] = str(upload.length)
         response["Upload-Offset"] = str(offset)
         return response
@@ -311,15 +251,15 @@ def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
         return _error(400, "Upload-Offset is required")
     try:
         with _opened(upload) as writer:
+            chunk = _chunk_size(writer)  # its own, though the setting may have changed since
             if offset != writer.durable_offset:
                 return _error(409, f"offset {offset} does not match the upload's "
                                    f"{writer.durable_offset}")
             if declared > MAX_PATCH or offset + declared > upload.length:
                 return _error(413, f"a PATCH carries at most {MAX_PATCH} bytes and never more "
                                    "than the declared length")
-            chunk = get_store().chunk_size
-            if declared > 0 and offset + declared < upload.length and \
-                    offset % chunk + declared < chunk:
+            # offset (the durable one) is a whole number of chunks
+            if 0 < declared < chunk and offset + declared < upload.length:
                 return _error(400, f"a PATCH must carry at least one whole chunk ({chunk} "
                                    "bytes) or the rest of the upload: bytes past the last "
                                    "whole chunk are not kept")
@@ -335,7 +275,7 @@ def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
                 _complete(upload, writer)
     except BlobNotFound:
         return _gone(upload)
-    response = _tus(HttpResponse(status=204))
+    response = _tus(HttpResponse(status=204), chunk)
     response["Upload-Offset"] = str(upload.offset if upload.state == UploadState.RECEIVING
                                     else upload.length)
     return response

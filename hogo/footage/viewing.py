@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from hogo import clock
-from hogo.accounts.permissions import allows
+from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage.models import Segment
@@ -26,9 +26,11 @@ def purpose_choices(user: Any) -> list[tuple[str, str]]:
 
 
 def start_viewing(user: Any, session: Any, segment: Segment, purpose: str, reason: str) -> None:
-    """Record the viewing with its purpose and open the grant. Raises PermissionError."""
-    if not allows(user, "footage.view", segment) or segment.erased_at is not None:
-        raise PermissionError("not allowed to view this footage")
+    """Record the viewing with its purpose and open the grant. Raises Refused (an audited
+    403) without the right, LookupError once the original is erased."""
+    require(user, "footage.view", segment)
+    if segment.erased_at is not None:
+        raise LookupError(f"segment {segment.pk} is erased")
     labels = dict(purpose_choices(user))
     if purpose not in labels:
         raise ValueError(f"{purpose!r} is not a permitted use of this organisation")

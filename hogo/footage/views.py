@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,10 +15,9 @@ from hogo.accounts.permissions import (
     quarantine_scope,
     refuse,
 )
-from hogo.accounts.policy import effective_profile
 from hogo.footage import quarantine, viewing
 from hogo.footage.forms import DayForm, EraseForm, PurposeForm, ReleaseForm, SearchForm
-from hogo.footage.models import Segment, Upload, UploadState
+from hogo.footage.models import Segment, Upload
 from hogo.footage.search import Criteria, find_segments, timeline_rows
 from hogo.footage.storage import get_store
 from hogo.registry.models import Vehicle
@@ -47,21 +46,17 @@ def search(request: HttpRequest) -> HttpResponse:
 def uploads(request: HttpRequest) -> HttpResponse:
     """Recent uploads of the department's recorders, quarantined ones with their reasons,
     the date each will be erased and what was decided about those already resolved."""
-    profile = effective_profile(request.user.organisation)
-    rows = [{"upload": u, "status": quarantine.status_of(u, profile)
-             if u.state == UploadState.QUARANTINED else None,
+    rows = [{"upload": u, "status": quarantine.status_of(u),
              "may_resolve": allows(request.user, quarantine.PERMISSION, u)}
             for u in quarantine_scope(request.user, Upload.objects.select_related(
-                "recorder__vehicle", "segment", "stored"))[:200]]
+                "recorder__vehicle__department__organisation", "segment", "stored"))[:200]]
     return render(request, "footage/uploads.html", {"rows": rows})
 
 
 def _quarantined_page(request: HttpRequest, upload: Upload, *, release_form=None,
                       erase_form=None, status: int = 200) -> HttpResponse:
     """One quarantined (or resolved) upload, with the release and erase forms if allowed."""
-    profile = effective_profile(request.user.organisation)
-    state = (quarantine.status_of(upload, profile)
-             if upload.state == UploadState.QUARANTINED else None)
+    state = quarantine.status_of(upload)
     channels = upload.recorder.channels
     return render(request, "footage/quarantined.html", {
         "upload": upload, "status": state,
@@ -71,8 +66,8 @@ def _quarantined_page(request: HttpRequest, upload: Upload, *, release_form=None
 
 
 def _upload(request: HttpRequest, pk) -> Upload:
-    upload = get_object_or_404(Upload.objects.select_related("recorder__vehicle", "stored"),
-                               pk=pk)
+    upload = get_object_or_404(Upload.objects.select_related(
+        "recorder__vehicle__department__organisation", "stored"), pk=pk)
     authorize(request, "footage.view_quarantine", upload)
     return upload
 
@@ -150,8 +145,11 @@ def watch(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request, "footage.view", segment)
     form = PurposeForm(request.POST or None, uses=viewing.purpose_choices(request.user))
     if request.method == "POST" and form.is_valid():
-        viewing.start_viewing(request.user, request.session, segment,
-                              form.cleaned_data["purpose"], form.cleaned_data["reason"])
+        try:
+            viewing.start_viewing(request.user, request.session, segment,
+                                  form.cleaned_data["purpose"], form.cleaned_data["reason"])
+        except LookupError as erased:  # erased by the ring buffer a moment ago
+            raise Http404(str(erased)) from erased
         messages.success(request, _("利用目的を記録しました。"))
         return redirect("footage:watch", pk=pk)
     granted = viewing.may_stream(request.user, request.session, segment)

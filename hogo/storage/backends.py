@@ -327,14 +327,16 @@ class S3Backend:
             raise
         return bytes(answer["Body"].read())
 
-    def size(self, name: str) -> int:
+    def _head(self, name: str) -> dict[str, Any]:
         try:
-            answer = self.client.head_object(Bucket=self.bucket, Key=self.key(name))
+            return dict(self.client.head_object(Bucket=self.bucket, Key=self.key(name)))
         except Exception as error:
             if _code(error) in ("NoSuchKey", "NotFound", "404"):
                 raise BlobNotFound(name) from error
             raise
-        return int(answer["ContentLength"])
+
+    def size(self, name: str) -> int:
+        return int(self._head(name)["ContentLength"])
 
     def exists(self, name: str) -> bool:
         try:
@@ -395,11 +397,5 @@ class S3Backend:
                     yield name, item["LastModified"].astimezone(dt.UTC)
 
     def modified_at(self, name: str) -> dt.datetime:
-        try:
-            answer = self.client.head_object(Bucket=self.bucket, Key=self.key(name))
-        except Exception as error:
-            if _code(error) in ("NoSuchKey", "NotFound", "404"):
-                raise BlobNotFound(name) from error
-            raise
-        return answer["LastModified"].astimezone(dt.UTC)
+        return self._head(name)["LastModified"].astimezone(dt.UTC)
 

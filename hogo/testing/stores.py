@@ -17,9 +17,9 @@ from hogo.testing.s3 import CREDENTIALS
 
 
 def store_settings(kind: str, directory: Path, *, endpoint: str | None = None,
-                   chunk_size: int | None = None) -> dict[str, Any]:
+                   chunk_size: int | None = None, versioned: bool = False) -> dict[str, Any]:
     """HOGO_STORAGE for a store of its own under `directory` (local) or in a new bucket on
-    the moto server at `endpoint` (s3)."""
+    the moto server at `endpoint` (s3; `versioned` turns bucket versioning on)."""
     settings: dict[str, Any] = {"keys_dir": str(directory / "keys")}
     if chunk_size:
         settings["chunk_size"] = chunk_size
@@ -28,20 +28,24 @@ def store_settings(kind: str, directory: Path, *, endpoint: str | None = None,
     if kind == "s3":
         if not endpoint:
             raise ValueError("an s3 test store needs the moto endpoint")
-        return {**settings, "backend": "s3", "bucket": new_bucket(endpoint), "prefix": "",
-                "endpoint_url": endpoint, "spool_dir": str(directory / "spool"), **CREDENTIALS}
+        return {**settings, "backend": "s3", "bucket": new_bucket(endpoint, versioned=versioned),
+                "prefix": "", "endpoint_url": endpoint, "spool_dir": str(directory / "spool"),
+                **CREDENTIALS}
     raise ValueError(f"store kind must be 'local' or 's3', got {kind!r}")
 
 
-def new_bucket(endpoint: str) -> str:
+def new_bucket(endpoint: str, *, versioned: bool = False) -> str:
     """A bucket of its own: listings (of objects, of versions) see this test's blobs only."""
     import boto3
 
     name = f"hogo-{uuid.uuid4().hex[:20]}"
-    boto3.client("s3", endpoint_url=endpoint, region_name=CREDENTIALS["region"],
-                 aws_access_key_id=CREDENTIALS["access_key_id"],
-                 aws_secret_access_key=CREDENTIALS["secret_access_key"]).create_bucket(
-        Bucket=name)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name=CREDENTIALS["region"],
+                          aws_access_key_id=CREDENTIALS["access_key_id"],
+                          aws_secret_access_key=CREDENTIALS["secret_access_key"])
+    client.create_bucket(Bucket=name)
+    if versioned:
+        client.put_bucket_versioning(Bucket=name,
+                                     VersioningConfiguration={"Status": "Enabled"})
     return name
 
 

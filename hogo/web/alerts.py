@@ -20,17 +20,24 @@ log = logging.getLogger("hogo.alerts")
 
 def raise_alert(kind: str, *, message: str, key: str, department: Department | None = None,
                 recipient: User | None = None, link: str = "") -> Alert:
-    """Create an alert unless one with the same key is still open."""
+    """Create an alert unless one with the same key is still open (then that one)."""
+    return _raise(kind, message=message, key=key, department=department,
+                  recipient=recipient, link=link)[0]
+
+
+def _raise(kind: str, *, message: str, key: str, department: Department | None,
+           recipient: User | None, link: str) -> tuple[Alert, bool]:
+    """The open alert with this key, and whether it was created now."""
     with transaction.atomic():
         existing = Alert.objects.filter(key=key, acknowledged_at__isnull=True).first()
         if existing is not None:
-            return existing
+            return existing, False
         alert = Alert.objects.create(kind=kind, key=key, message=message,
                                      department=department, recipient=recipient, link=link,
                                      created_at=clock.now())
         audit.record("alert.raised", obj=alert, detail={"kind": kind, "key": key})
     log.warning("alert %s: %s", kind, message)
-    return alert
+    return alert, True
 
 
 def alert_roles(roles: Iterable[str], kind: str, *, message: str, key: str,
@@ -42,11 +49,10 @@ def alert_roles(roles: Iterable[str], kind: str, *, message: str, key: str,
     """
     raised = []
     for person in User.objects.filter(role__in=list(roles), is_active=True).order_by("pk"):
-        person_key = f"{key}:user:{person.pk}"
-        if Alert.objects.filter(key=person_key, acknowledged_at__isnull=True).exists():
-            continue
-        raised.append(raise_alert(kind, message=message, key=person_key, recipient=person,
-                                  link=link))
+        alert, created = _raise(kind, message=message, key=f"{key}:user:{person.pk}",
+                                department=None, recipient=person, link=link)
+        if created:
+            raised.append(alert)
     return raised
 
 

@@ -2,8 +2,9 @@
 
 The SQLite database holds GPS tracks and names in plaintext, the key directory the master keys;
 neither may be readable by another local account. New files get that from the process umask
-(0o077, set by hogo.cli, hogo.wsgi and the settings); `tighten` repairs a directory made
-looser before (an older hogo, a copy with `cp -r`, an administrator's chmod) when hogo starts.
+(PRIVATE_UMASK, set by hogo.settings before anything is written); `tighten` repairs a
+directory made looser before (an older hogo, a copy with `cp -r`, an administrator's chmod)
+when hogo starts. `hogo check` looks at the same directories (`private_dirs`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 
 log = logging.getLogger("hogo.filemodes")
 
-PRIVATE_UMASK = 0o077
+PRIVATE_UMASK = 0o077  # the process umask: new files 0600, directories 0700
 OPEN_BITS = 0o077  # any permission for group or others
 LOGGED_ONE_BY_ONE = 20  # then only the count: a store may hold 100,000 objects
 

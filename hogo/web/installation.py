@@ -1,17 +1,15 @@
-"""What a production installation still lacks (`hogo check`), and the key-backup record.
+"""What a production installation still lacks (`hogo check`).
 
 Each finding is one line a system administrator can act on. Only what hogo can see from its
 own process is checked: settings, the file modes and places of the data and the keys, and
-whether someone recorded a backup of the master keys. A lost key directory makes every
-stored original undecryptable, so "no backup recorded" counts as missing like the rest.
+whether someone recorded a backup of the master keys (hogo.footage.keys keeps that record).
+A lost key directory makes every stored original undecryptable, so "no backup recorded"
+counts as missing like the rest; a backup still holding a retired key keeps erased footage
+decryptable from old database backups, so it counts too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-from hogo import clock
-from hogo.web.filemodes import loose_paths
+from hogo.footage.keys import current_key_ids, read_backup_record, retired_key_copies
+from hogo.storage.errors import StorageError
+from hogo.web.filemodes import loose_paths, private_dirs
 
-BACKUP_RECORD = "key-backup.json"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
 # Django's deployment checks that hogo's own lines already name (HTTPS, DEBUG, hosts), and the
 # two HSTS options hogo leaves off on purpose (subdomains and preload are the site's choice).
@@ -47,79 +45,34 @@ def _sqlite_file() -> Path | None:
     return Path(database["NAME"]).resolve()
 
 
-def _key_ids(directory: Path) -> list[str]:
-    return sorted(p.name[len("master-"):-len(".key")] for p in directory.glob("master-*.key"))
-
-
-def read_backup_record() -> dict[str, Any] | None:
-    path = Path(settings.DATA_DIR) / BACKUP_RECORD
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def _write_backup_record(record: dict[str, Any]) -> None:
-    from hogo.audit import services as audit
-
-    path = Path(settings.DATA_DIR) / BACKUP_RECORD
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
-    temporary.replace(path)
-    audit.record("keys.backed_up", actor="system", detail=record)
-
-
-def back_up_keys(to: Path) -> dict[str, Any]:
-    """Copy the master key files to a new folder under `to` and record it. Raises ValueError
-    for a place that would share the keys' fate (inside the data or key directory)."""
-    from hogo.footage.storage import get_store
-
-    # A new installation makes its first master key here, as it would on first use.
-    keys_dir, target = Path(get_store().keyring.directory).resolve(), to.resolve()
-    for inside in (Path(settings.DATA_DIR).resolve(), keys_dir):
-        if target.is_relative_to(inside):
-            raise ValueError(f"{target} is inside {inside}: a backup must live elsewhere")
-    key_ids = _key_ids(keys_dir)
-    if not key_ids:
-        raise ValueError(f"no master keys in {keys_dir}")
-    stamp = clock.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    destination = target / f"hogo-keys-{stamp}"
-    destination.mkdir(mode=0o700, parents=True)
-    for source in sorted(keys_dir.iterdir()):
-        if source.is_file():
-            copied = destination / source.name
-            shutil.copyfile(source, copied)
-            copied.chmod(0o600)
-            if copied.read_bytes() != source.read_bytes():
-                raise ValueError(f"{copied} does not read back as {source}")
-            with copied.open("rb") as handle:
-                os.fsync(handle.fileno())
-    record = {"at": clock.now().isoformat(), "kind": "copy", "to": str(destination),
-              "key_ids": key_ids}
-    _write_backup_record(record)
-    return record
-
-
-def confirm_key_backup(where: str) -> dict[str, Any]:
-    """Record that a person copied the key directory somewhere hogo cannot see (a safe)."""
-    if not where.strip():
-        raise ValueError("say where the copy is kept")
-    record = {"at": clock.now().isoformat(), "kind": "confirmed", "to": where.strip(),
-              "key_ids": _key_ids(_key_dir())}
-    _write_backup_record(record)
-    return record
-
-
 def _backup_findings() -> list[Finding]:
+    try:
+        live = current_key_ids()
+    except StorageError as error:
+        return [Finding(True, f"master keys: {error}")]
+    found = [Finding(True, f"master keys: the backup {record['to']} ({record.get('at', '?')}) "
+                           f"still holds retired master key(s) {', '.join(retired)}; destroy "
+                           f"it: with an old database backup it decrypts erased footage "
+                           f"({_how_to_replace(record)})")
+             for record, retired in retired_key_copies(live)]
     record = read_backup_record()
     if record is None:
-        return [Finding(True, "master keys: no backup recorded; run `hogo keys backup --to DIR` "
-                              "(or `--done WHERE` after copying the key directory yourself)")]
-    not_covered = sorted(set(_key_ids(_key_dir())) - set(record.get("key_ids", [])))
+        return [*found, Finding(True, "master keys: no backup recorded; run `hogo keys backup "
+                                      "--to DIR` (or `--done WHERE` after copying the key "
+                                      "directory yourself)")]
+    not_covered = sorted(set(live) - set(record.get("key_ids", [])))
     if not_covered:
-        return [Finding(True, f"master keys: {', '.join(not_covered)} made after the last backup "
-                              f"({record.get('at', '?')}); back the key directory up again")]
-    return []
+        found.append(Finding(True, f"master keys: {', '.join(not_covered)} made after the last "
+                                   f"backup ({record.get('at', '?')}); back the key directory "
+                                   "up again"))
+    return found
+
+
+def _how_to_replace(record: dict[str, Any]) -> str:
+    if record.get("kind") == "copy":
+        return (f"`hogo keys backup --to {Path(record['to']).parent}` makes a new copy and "
+                "deletes it")
+    return f"then record the new copy kept there with `hogo keys backup --done '{record['to']}'`"
 
 
 def _key_place_findings() -> list[Finding]:
@@ -137,8 +90,7 @@ def _key_place_findings() -> list[Finding]:
 
 
 def _mode_findings() -> list[Finding]:
-    roots = [p for p in {Path(settings.DATA_DIR).resolve(), _key_dir()} if p.exists()]
-    loose = loose_paths(sorted(roots))
+    loose = loose_paths(private_dirs())  # exactly what `tighten` repairs
     if not loose:
         return []
     return [Finding(True, f"file modes: {len(loose)} file(s) or folder(s) readable by other "
@@ -149,8 +101,7 @@ def _mode_findings() -> list[Finding]:
 def _anchor_findings() -> list[Finding]:
     from hogo.audit import services as audit
 
-    problems = getattr(audit, "anchor_problems", None)
-    return [Finding(True, f"audit anchor: {p}") for p in (problems() if problems else [])]
+    return [Finding(True, f"audit anchor: {p}") for p in audit.anchor_problems()]
 
 
 def _django_findings() -> list[Finding]:

@@ -56,12 +56,13 @@ class ContentSecurityPolicyMiddleware:
 
 
 class ServiceRefusalMiddleware:
-    """A PermissionError from a service's `require()` becomes an audited 403, in every view.
+    """A `Refused` from a service's `require()` becomes an audited 403, in every view.
 
     Views check permissions up front with `authorize`; services check again with `require`
     (the object may only be known there, e.g. another department's copy). Without this, such a
-    refusal escaped as a 500 and went unrecorded. Operating-system permission errors (they carry
-    an errno) are real faults and stay 500s.
+    refusal escaped as a 500 and went unrecorded. The entry names the permission and the object
+    as `require` saw them. Any other PermissionError (an operating-system error, a held
+    original) is not a refusal of a right and is left to the view, or stays a 500.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -71,15 +72,17 @@ class ServiceRefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, PermissionError) or exception.errno is not None:
+        from hogo.accounts.permissions import Refused
+
+        if not isinstance(exception, Refused):
             return None
         from hogo.audit import services as audit
 
-        message = str(exception)
-        permission = message.split(" ", 1)[0] if " is not allowed for " in message else ""
+        obj = exception.obj
         audit.record("access.denied", user=getattr(request, "user", None),
-                     detail={"permission": permission, "path": request.path,
-                             "reason": message[:200], "refused_by": "service"})
+                     obj=obj if hasattr(obj, "_meta") and obj.pk is not None else None,
+                     detail={"permission": exception.perm, "path": request.path,
+                             "refused_by": "service"})
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "Forbidden: not allowed"}, status=403)
         from hogo.web.views import forbidden

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from hogo.media.services import check_out
 from hogo.storage import Keyring, KeyringError, WrappedKey
 from hogo.storage.errors import IntegrityError
 from hogo.storage.format import decrypt_range, read_header
+from hogo.testing.stores import store_settings, using_store
 from hogo.video.synth import make_nmea_track
 
 WRAPPED = re.compile(rb"kw1:[0-9A-Za-z-]{1,64}:[A-Za-z0-9_-]{54}")
@@ -50,27 +50,10 @@ WHOLE = 1 << 26  # each small file in one PATCH
 @pytest.fixture(params=["local", "s3"])
 def backend(request, tmp_path):
     """A store of this test's own: a fresh directory or a fresh versioned bucket, new keys."""
-    saved = dict(settings.HOGO_STORAGE)
-    fresh = {"root": str(tmp_path / "objects"), "keys_dir": str(tmp_path / "keys")}
-    if request.param == "s3":
-        import boto3
-
-        endpoint = request.getfixturevalue("s3_endpoint")
-        bucket = f"erasure-{uuid.uuid4().hex[:12]}"
-        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
-        client.create_bucket(Bucket=bucket)
-        client.put_bucket_versioning(Bucket=bucket,
-                                     VersioningConfiguration={"Status": "Enabled"})
-        fresh.update(backend="s3", bucket=bucket, endpoint_url=endpoint, region="us-east-1",
-                     access_key_id="testing", secret_access_key="testing",
-                     spool_dir=str(tmp_path / "spool"))
-    settings.HOGO_STORAGE.update(fresh)
-    storage.reset()
-    yield request.param
-    settings.HOGO_STORAGE.clear()
-    settings.HOGO_STORAGE.update(saved)
-    storage.reset()
+    endpoint = request.getfixturevalue("s3_endpoint") if request.param == "s3" else None
+    with using_store(store_settings(request.param, tmp_path, endpoint=endpoint,
+                                    versioned=True)):
+        yield request.param
 
 
 @dataclass

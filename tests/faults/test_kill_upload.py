@@ -96,4 +96,4 @@ def test_upload_killed_mid_transfer_resumes_after_restart(hogo, catalogue, tmp_p
     assert segment.sha256 == sha256 == segment.stored.object_id
     assert Upload.objects.filter(state=UploadState.INGESTED).count() == 1
     assert get_store().check(segment.stored.object_id, segment.stored.wrapped_key) is None
-    assert_invariants(hogo)
+    assert_invariants(hogo, kills=1)

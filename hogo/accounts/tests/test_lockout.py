@@ -1,9 +1,15 @@
 """Ten wrong passwords lock the account; the lock holds against the right one (R-104)."""
 
 import datetime as dt
+import time
+
+import pyotp
+from django.test import Client
 
 from hogo import clock
 from hogo.accounts import lockout
+from hogo.accounts.models import User
+from hogo.accounts.views.auth import PENDING
 from hogo.audit.models import AuditEntry
 
 PASSWORD = "demo-staff-2026"
@@ -59,3 +65,25 @@ def test_admin_login_is_throttled_too(client, user):
     for attempt in range(10):
         client.post("/admin/login/", {"username": "staff", "password": f"wrong-{attempt}"})
     assert user("staff").is_locked
+
+
+def test_code_for_an_account_locked_meanwhile_is_refused_audited_and_said(client, user):
+    secret = pyotp.random_base32()
+    User.objects.filter(username="manager").update(totp_enabled=True, totp_secret=secret)
+    login = {"username": "manager", "password": "demo-manager-2026"}
+    assert "/totp/" in client.post("/accounts/login/", login)["Location"]
+    guesser = Client()  # someone else with the password sends wrong codes: the account locks
+    guesser.post("/accounts/login/", login)
+    totp = pyotp.TOTP(secret)
+    near = {totp.at(time.time() + 30 * step) for step in range(-2, 3)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in near)
+    for _ in range(10):
+        guesser.post("/accounts/login/totp/", {"code": wrong})
+    assert user("manager").is_locked
+
+    response = client.post("/accounts/login/totp/", {"code": totp.now()}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+    assert "ロックされています" in response.content.decode()
+    assert PENDING not in client.session and "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="login.refused_locked",
+                                     actor="user:manager").count() == 1

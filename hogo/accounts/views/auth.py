@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,9 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 "%(minutes)s分ほど待ってから、もう一度お試しください。")
                 % {"minutes": settings.HOGO_LOGIN_WINDOW_MINUTES})
         elif result.outcome == LoginOutcome.LOCKED:
-            form.add_error(None, _(
-                "ログインに続けて失敗したため、このアカウントはロックされています。"
-                "しばらく待つか、システム管理者に解除を依頼してください。"))
+            form.add_error(None, _locked_message())
         else:
             form.add_error(None, _("ログインIDまたはパスワードが正しくありません。"))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -58,13 +57,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def login_totp_view(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=request.session.get(PENDING), is_active=True).first()
-    if user is None or user.is_locked:
+    if user is None:
         return redirect("accounts:login")
+    if user.is_locked and request.method != "POST":
+        return _locked_out(request)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         attempt = lockout.begin_attempt(user)  # before checking: parallel codes count too
-        if attempt is None:
-            return redirect("accounts:login")
+        if attempt is None:  # locked, perhaps by wrong codes sent meanwhile
+            lockout.refuse_locked(user)
+            return _locked_out(request)
         if services.accept_totp(user, form.cleaned_data["code"]):
             del request.session[PENDING]
             lockout.reset(user)
@@ -73,3 +75,16 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         lockout.fail_attempt(attempt, user.username, lockout.client_address(request))
         form.add_error("code", _("確認コードが一致しません。"))
     return render(request, "accounts/login_totp.html", {"form": form, "next": _next_url(request)})
+
+
+def _locked_message() -> str:
+    return _("ログインに続けて失敗したため、このアカウントはロックされています。"
+             "しばらく待つか、システム管理者に解除を依頼してください。")
+
+
+def _locked_out(request: HttpRequest) -> HttpResponse:
+    """Back to the password step, saying why: the pending log-in is over."""
+    request.session.pop(PENDING, None)
+    messages.error(request, _locked_message())
+    query = urlencode({"next": _next_url(request)})
+    return redirect(f"{reverse('accounts:login')}?{query}")

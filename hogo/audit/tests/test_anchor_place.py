@@ -3,6 +3,8 @@ written out for someone to keep."""
 
 import json
 import logging
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -29,8 +31,9 @@ def test_daily_anchor_goes_to_the_configured_place(demo, outside, settings):
 
 
 def test_anchor_inside_the_data_dir_is_warned_about(demo, settings, caplog):
-    settings.HOGO_AUDIT_ANCHOR_DIR = str(settings.DATA_DIR / "anchors")
-    (settings.DATA_DIR / "anchors").mkdir(exist_ok=True)
+    # A folder of this run's own: the PostgreSQL run shares HOGO_DATA_DIR with SQLite's.
+    inside = Path(tempfile.mkdtemp(dir=settings.DATA_DIR, prefix="anchors-"))
+    settings.HOGO_AUDIT_ANCHOR_DIR = str(inside)
     problems = services.anchor_problems()
     assert len(problems) == 1 and "is inside HOGO_DATA_DIR" in problems[0]
     with caplog.at_level(logging.WARNING, logger="hogo.audit"):

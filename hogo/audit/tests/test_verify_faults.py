@@ -21,6 +21,7 @@ on_postgres = pytest.mark.skipif(connection.vendor != "postgresql",
 
 @pytest.fixture(autouse=True)
 def _anchor_apart(settings, tmp_path):
+    (tmp_path / "anchors").mkdir()
     settings.HOGO_AUDIT_ANCHOR_DIR = str(tmp_path / "anchors")
 
 

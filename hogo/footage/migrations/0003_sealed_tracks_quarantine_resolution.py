@@ -21,6 +21,12 @@ def seal_existing_tracks(apps, schema_editor):
         segment.save(update_fields=["gps_sealed"])
 
 
+def date_quarantined_uploads(apps, schema_editor):
+    """Files already in quarantine count their kept days from when they were put there."""
+    Upload = apps.get_model("footage", "Upload")
+    Upload.objects.filter(state="quarantined").update(quarantined_at=models.F("updated_at"))
+
+
 def forget_finished_upload_keys(apps, schema_editor):
     """Finished uploads kept their data key wrapped: erasure did not reach that copy."""
     Upload = apps.get_model("footage", "Upload")
@@ -45,6 +51,12 @@ class Migration(migrations.Migration):
             name='gps_track',
         ),
         migrations.RunPython(forget_finished_upload_keys, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='upload',
+            name='quarantined_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.RunPython(date_quarantined_uploads, migrations.RunPython.noop),
         migrations.AddField(
             model_name='upload',
             name='resolution_note',

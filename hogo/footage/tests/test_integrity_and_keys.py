@@ -63,3 +63,33 @@ def test_rotation_rewraps_keys_and_leaves_blobs_alone(recorder, clips, capsys,
     assert data == clips[1].read_bytes()
     call_command("keys", "status")
     assert "(current)" in capsys.readouterr().out
+
+
+@pytest.fixture
+def backup_record_restored_afterwards():
+    path = Path(settings.DATA_DIR) / keys.BACKUP_RECORD
+    saved = path.read_bytes() if path.exists() else None
+    yield
+    if saved is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(saved)
+
+
+@pytest.mark.django_db
+def test_a_backup_after_retiring_deletes_the_copy_holding_the_retired_keys(
+        tmp_path, keys_restored_afterwards, backup_record_restored_afterwards):
+    """Retiring a master key makes old database backups useless for erased footage only if no
+    key backup keeps it: the next backup to the same place deletes the earlier copy."""
+    first = keys.back_up_keys(tmp_path)
+    assert keys.retired_key_copies(keys.current_key_ids()) == []
+    result = keys.rotate(retire=True)
+    assert sorted(result["retired"]) == first["key_ids"]
+    (listed,) = keys.retired_key_copies(keys.current_key_ids())
+    assert listed == (keys.read_backup_record(), first["key_ids"])
+    second = keys.back_up_keys(tmp_path)
+    assert second["removed"] == [first["to"]] and not Path(first["to"]).exists()
+    assert sorted(p.name for p in Path(second["to"]).iterdir()) == [
+        "current", f"master-{result['new_key']}.key"]
+    assert keys.retired_key_copies(keys.current_key_ids()) == []
+    assert [r["to"] for r in keys.read_backup_history()] == [second["to"]]

@@ -108,3 +108,27 @@ def test_the_sweep_runs_daily():
     from hogo.web.schedule import DAY, JOBS
 
     assert (sweep_orphans_task, DAY) in JOBS
+
+
+def test_a_crash_mid_finish_loses_the_upload_rows_key_with_the_blob(store, recorder):
+    """The store sealed the staged file into a blob, then the process died before ingest
+    committed: the upload row, still receiving, holds the blob's only (wrapped) key."""
+    from hogo.footage.orphans import ORPHAN_UPLOAD_METHOD
+
+    data = os.urandom(5000)
+    writer = store.begin_upload(len(data))
+    writer.append(data)
+    finished = store.finish_upload(writer)
+    now = clock.now()
+    upload = Upload.objects.create(
+        recorder=recorder, relative_path="20250603_140000_F.mp4", length=len(data),
+        offset=len(data), declared_sha256=finished.object_id, spool_id=writer.upload_id,
+        wrapped_key=writer.wrapped_key.to_text(), uploaded_by="token:test", created_at=now,
+        updated_at=now)
+    assert store.read_all(finished.object_id, upload.wrapped_key) == data  # the key works
+
+    assert sweep_orphans(now=clock.now() + LATER).blobs == 1
+    upload.refresh_from_db()
+    assert upload.state == UploadState.FAILED and upload.wrapped_key == ""
+    record = DeletionRecord.objects.get(rule=ORPHAN_RULE, object_id=finished.object_id)
+    assert record.method == ORPHAN_UPLOAD_METHOD and record.detail["uploads"] == [str(upload.pk)]

@@ -89,6 +89,30 @@ def test_head_reports_the_offset_to_resume_from(client, token, clips):
         "ingested"
 
 
+def test_an_upload_keeps_the_chunk_size_it_began_with(client, token, clips):
+    """The chunk size setting changes while an upload is unfinished: the upload's staged file
+    keeps its own, and HEAD and PATCH go by that one (told to the client, and a whole chunk
+    of it is accepted), not by the store's new one."""
+    from django.conf import settings
+
+    from hogo.footage import storage
+
+    data = clips[1].read_bytes()
+    location = create(client, token, data, clips[1].name)["Location"]
+    settings.HOGO_STORAGE["chunk_size"] = 2 * CHUNK
+    storage.reset()
+    head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert head["Hogo-Chunk-Size"] == str(CHUNK)
+    one = patch(client, token, location, 0, data[:CHUNK])
+    assert one.status_code == 204, one.content
+    assert one["Upload-Offset"] == str(CHUNK) and one["Hogo-Chunk-Size"] == str(CHUNK)
+    assert patch(client, token, location, CHUNK, data[CHUNK:]).status_code == 204
+    assert client.get(location, HTTP_AUTHORIZATION=f"Bearer {token}").json()["state"] == \
+        "ingested"
+    new = create(client, token, clips[2].read_bytes(), clips[2].name)
+    assert new["Hogo-Chunk-Size"] == str(2 * CHUNK)  # a new upload takes the new setting
+
+
 def test_the_same_file_is_stored_once(client, token, clips):
     first = send(client, token, clips[2].read_bytes(), clips[2].name)
     again = send(client, token, clips[2].read_bytes(), "copy/" + clips[2].name)
@@ -179,7 +203,7 @@ def test_a_path_of_more_than_255_characters_is_ingested_and_expires(client, toke
     data = clips[1].read_bytes()
     location = create(client, token, data, LONG_NAME.replace("140000", "140100"))["Location"]
     assert patch(client, token, location, 0, data[:2 * CHUNK]).status_code == 204
-    from hogo.footage.tasks import expire_uploads
+    from hogo.footage.uploads import expire_uploads
 
     assert expire_uploads(clock.now() + dt.timedelta(days=8)) == 1
     record = DeletionRecord.objects.get(rule="upload_expired")

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import os
+import select
 import socket
-import subprocess
-import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench._common import clean_env, demo_installation, new_token, serving
 from hogo.footage.client import ResumeState, TusClient, upload_file
-from hogo.footage.models import Upload, UploadState
+from hogo.footage.models import DeletionRecord, Upload, UploadState
 from hogo.footage.tests.test_upload_api import create, patch
-
-HOGO = Path(sys.executable).with_name("hogo")
+from hogo.footage.uploads import expire_uploads
 
 
 def _receiving() -> int:
@@ -49,6 +47,9 @@ def test_open_uploads_are_limited_per_token_and_overall(client, demo, token, set
 
 
 def test_abandoned_empty_uploads_free_their_places_soon(client, token, settings, clips):
+    """A token blocked by uploads that never kept a whole chunk can open new ones as soon as
+    those are HOGO_UPLOAD_EMPTY_MINUTES old: they stop counting at once (the POST deletes
+    nothing itself); a request for one finds it expired; the hourly job deletes the rest."""
     settings.HOGO_UPLOAD_OPEN_PER_TOKEN = 2
     settings.HOGO_UPLOAD_EMPTY_MINUTES = 60
     data = clips[0].read_bytes()
@@ -59,67 +60,47 @@ def test_abandoned_empty_uploads_free_their_places_soon(client, token, settings,
     kept = create(client, token, big, "big.mp4")["Location"]
     assert patch(client, token, kept, 0, big[:4 << 20]).status_code == 204  # one whole chunk
     assert create(client, token, data, "refused.mp4").status_code == 429
-    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=61)
-    Upload.objects.filter(state=UploadState.RECEIVING).update(updated_at=an_hour_ago)
-    # The empty one expires when the place is needed; the one holding a chunk stays a week.
+    _backdate(61)
     assert create(client, token, data, "next.mp4").status_code == 201
-    states = dict(Upload.objects.filter(relative_path__in=["empty.mp4", "big.mp4"]).values_list(
-        "relative_path", "state"))
-    assert states == {"empty.mp4": UploadState.FAILED, "big.mp4": UploadState.RECEIVING}
+    assert _states() == {"empty.mp4": UploadState.RECEIVING, "big.mp4": UploadState.RECEIVING,
+                         "next.mp4": UploadState.RECEIVING}  # the POST expired nothing
+    # Resuming the stale empty one is refused (it no longer held a place): it expires now.
     assert client.head(empty, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 410
+    assert DeletionRecord.objects.filter(rule="upload_expired",
+                                         detail__name="empty.mp4").count() == 1
+    _backdate(61)
+    assert expire_uploads() == 1  # the hourly job: next.mp4; the one holding a chunk stays
+    assert _states() == {"empty.mp4": UploadState.FAILED, "big.mp4": UploadState.RECEIVING,
+                         "next.mp4": UploadState.FAILED}
+    assert client.head(kept, HTTP_AUTHORIZATION=f"Bearer {token}")["Upload-Offset"] == \
+        str(4 << 20)
+
+
+def _backdate(minutes: int) -> None:
+    then = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
+    Upload.objects.filter(state=UploadState.RECEIVING).update(updated_at=then)
+
+
+def _states() -> dict[str, str]:
+    return dict(Upload.objects.filter(
+        relative_path__in=["empty.mp4", "big.mp4", "next.mp4"]).values_list(
+        "relative_path", "state"))
 
 
 # -- against a real server process -------------------------------------------------------------
 
 
-def _hogo(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(HOGO), *args], env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`hogo serve` on a loopback port with its own data dir (SQLite), a demo organisation
-    without footage and a machine token; limits raised so that N abandoned uploads fit."""
-    data = tmp_path_factory.mktemp("served")
-    env = {k: v for k, v in os.environ.items()
-           if k != "DATABASE_URL" and not k.startswith("HOGO_")}
-    env.update(HOGO_DATA_DIR=str(data), HOGO_UPLOAD_OPEN_PER_TOKEN="5000",
-               HOGO_UPLOAD_OPEN_TOTAL="5000")
-    _hogo(env, "migrate", "--noinput", "-v", "0")
-    _hogo(env, "demo", "--no-footage")
-    token = _hogo(env, "token", "create", "fd-test").strip().splitlines()[-1]
-    port = _free_port()
-    with open(data / "serve.log", "wb") as log:
-        process = subprocess.Popen([str(HOGO), "serve", "--port", str(port), "--no-worker"],
-                                   env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (data / "serve.log").read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/api/health", timeout=2):  # noqa: S310
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        yield url, token, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """`hogo serve` on loopback with its own data dir (SQLite), a demo organisation without
+    footage and a machine token; limits raised so that N abandoned uploads fit."""
+    work = tmp_path_factory.mktemp("served")
+    env = clean_env(work / "data", HOGO_UPLOAD_OPEN_PER_TOKEN="5000",
+                    HOGO_UPLOAD_OPEN_TOTAL="5000")
+    demo_installation(env)
+    token = new_token(env, "fd-test")
+    with serving(env, work / "serve.log", "--no-worker") as served:
+        yield served, token
 
 
 def _open_fds(pid: int) -> int:
@@ -139,7 +120,8 @@ def _abandon(url: str, token: str, n: int) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
 def test_abandoned_uploads_hold_no_descriptors_in_the_server(server, clips, tmp_path):
-    url, token, pid = server
+    served, token = server
+    url, pid = served.url, served.pid
     for n in range(5):  # warm up: database connection, store, first imports
         _abandon(url, token, n)
     before = _open_fds(pid)
@@ -181,35 +163,79 @@ def test_the_client_waits_when_the_server_is_busy(live_server, transactional_db,
     assert outcome.state == "ingested" and waits == [RETRY_AFTER_SECONDS]
 
 
+SENT = 32 << 10  # more than the server's first read of a connection (8 KiB), less than a window
+
+
+def _queues(local_port: int, remote_port: int) -> tuple[int, int] | None:
+    """(sent but not yet acknowledged, received but not yet read) bytes of the loopback TCP
+    connection's end at `local_port`, as the kernel shows them in /proc/net/tcp."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        _, local, remote, state, queues, *_ = line.split()
+        if state == "01" and int(local.rsplit(":", 1)[1], 16) == local_port and \
+                int(remote.rsplit(":", 1)[1], 16) == remote_port:
+            tx, rx = queues.split(":")
+            return int(tx, 16), int(rx, 16)
+    return None
+
+
+def _unread(port: int, client: socket.socket) -> int | None:
+    """Bytes the client sent that the server (on `port`) has not read yet."""
+    queues = _queues(port, client.getsockname()[1])
+    return None if queues is None else queues[1]
+
+
+def _delivered(port: int, client: socket.socket) -> bool:
+    """Whether all the client sent has reached the server's end (read or not)."""
+    queues = _queues(client.getsockname()[1], port)
+    return queues is not None and queues[0] == 0
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="needs /proc/net/tcp")
 def test_request_bodies_in_memory_are_bounded_by_the_threads(server):
     """8 threads: 8 stalled PATCH bodies of 64 MiB hold the budget, so a ninth body is not
-    read (nor answered) until they go; a request without a body is answered meanwhile."""
-    url, token, _ = server
-    port = int(url.rsplit(":", 1)[1])
-    stalled = []
-    for _ in range(8):
-        connection = socket.create_connection(("127.0.0.1", port))
-        connection.sendall(b"PATCH /api/uploads/00000000-0000-0000-0000-000000000000 HTTP/1.1"
-                           b"\r\nHost: x\r\nContent-Length: 67108864\r\n\r\n" + bytes(1024))
-        stalled.append(connection)
-    time.sleep(0.5)  # let the server read their headers and reserve
-    answered: list[float] = []
+    read (nor answered) until they go; a request without a body is answered meanwhile.
 
-    def ninth() -> None:
-        connection = socket.create_connection(("127.0.0.1", port), timeout=60)
-        connection.sendall(b"POST /api/uploads/ HTTP/1.1\r\nHost: x\r\n"
-                           b"Content-Length: 10485760\r\n\r\n" + bytes(10 << 20))
-        if connection.recv(100).startswith(b"HTTP/1.1 "):
-            answered.append(time.monotonic())
-        connection.close()
+    Every step waits for what the kernel shows of the server's reading (bytes still unread on
+    each connection), never for a while: past its first read of a connection (the headers and
+    up to 8 KiB), the server reads a body only once it has reserved the body's size."""
+    served, _ = server
+    unread = functools.partial(_unread, served.port)
+    delivered = functools.partial(_delivered, served.port)
 
-    waiting = threading.Thread(target=ninth)
-    waiting.start()
-    with urllib.request.urlopen(f"{url}/api/health", timeout=30) as health:  # noqa: S310
-        assert health.status == 200
-    time.sleep(2)
-    released_at = time.monotonic()
-    for connection in stalled:
-        connection.close()
-    waiting.join(60)
-    assert answered and answered[0] > released_at
+    def read(connection: socket.socket) -> bool:  # all it sent reached the server, then was read
+        return delivered(connection) and unread(connection) == 0
+
+    connections: list[socket.socket] = []
+
+    def connect(head: bytes) -> socket.socket:
+        connection = socket.create_connection(("127.0.0.1", served.port), timeout=60)
+        connections.append(connection)
+        connection.sendall(head)
+        return connection
+
+    try:
+        stalled = [connect(b"PATCH /api/uploads/00000000-0000-0000-0000-000000000000 "
+                           b"HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 67108864\r\n\r\n"
+                           + bytes(SENT)) for _ in range(8)]
+        served.child.wait_for(lambda: all(read(c) for c in stalled),
+                              "the server reading all 8 stalled bodies' first bytes "
+                              "(each reserved its 64 MiB)")
+        ninth = connect(b"POST /api/uploads/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        b"Content-Length: 10485760\r\n\r\n")
+        served.child.wait_for(lambda: read(ninth), "the server reading the ninth's headers")
+        ninth.sendall(bytes(SENT))
+        served.child.wait_for(lambda: delivered(ninth),
+                              "the ninth body's first bytes reaching the server")
+        assert unread(ninth) == SENT
+        with urllib.request.urlopen(f"{served.url}/api/health", timeout=60) as health:  # noqa: S310
+            assert health.status == 200
+        # The server went round its loop with those bytes there, and left them unread.
+        assert unread(ninth) == SENT
+        assert not select.select([ninth], [], [], 0)[0]  # nor answered
+        for connection in stalled:
+            connection.close()
+        ninth.sendall(bytes((10 << 20) - SENT))
+        assert ninth.recv(100).startswith(b"HTTP/1.1 401 ")  # read and answered now
+    finally:
+        for connection in connections:
+            connection.close()

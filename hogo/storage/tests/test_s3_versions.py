@@ -2,24 +2,17 @@
 
 import io
 import os
-import uuid
-
-import boto3
 
 from hogo.storage import EncryptedStore, Keyring, S3Backend
-from hogo.storage.tests.conftest import CREDENTIALS
+from hogo.testing.s3 import CREDENTIALS
+from hogo.testing.stores import new_bucket
 
 
-def versioned_store(endpoint: str, tmp_path) -> tuple[EncryptedStore, str]:
-    bucket = f"versioned-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
-    client.create_bucket(Bucket=bucket)
-    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+def versioned_store(endpoint: str, tmp_path) -> EncryptedStore:
+    bucket = new_bucket(endpoint, versioned=True)
     backend = S3Backend(bucket, endpoint_url=endpoint, spool_dir=tmp_path / "spool",
                         part_size=5 * 1024 * 1024, **CREDENTIALS)
-    return EncryptedStore(backend, Keyring.load_or_create(tmp_path / "keys"), chunk_size=1024), \
-        bucket
+    return EncryptedStore(backend, Keyring.load_or_create(tmp_path / "keys"), chunk_size=1024)
 
 
 def versions(store: EncryptedStore) -> list[tuple[str, str]]:
@@ -30,7 +23,7 @@ def versions(store: EncryptedStore) -> list[tuple[str, str]]:
 
 
 def test_shred_removes_every_version_and_delete_marker(s3_endpoint, tmp_path):
-    store, _ = versioned_store(s3_endpoint, tmp_path)
+    store = versioned_store(s3_endpoint, tmp_path)
     kept = store.put(io.BytesIO(os.urandom(2000)))
     gone = store.put(io.BytesIO(os.urandom(7 * 1024 * 1024)))  # multipart
     backend = store.backend
@@ -46,7 +39,7 @@ def test_shred_removes_every_version_and_delete_marker(s3_endpoint, tmp_path):
 
 def test_shred_of_a_name_that_is_only_a_prefix_of_another_keeps_the_other(s3_endpoint,
                                                                          tmp_path):
-    store, _ = versioned_store(s3_endpoint, tmp_path)
+    store = versioned_store(s3_endpoint, tmp_path)
     backend = store.backend
     first = store.put(io.BytesIO(b"first"))
     longer = first.object_id + "-sidecar"  # a name that starts with the first one's

@@ -8,7 +8,10 @@ with the real `hogo` command started from a shell whose umask is the usual 022.
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from hogo.web.tests._hogo_process import hogo
@@ -51,3 +54,15 @@ def test_start_tightens_a_data_directory_made_looser_before(tmp_path):
     assert stat.S_IMODE((data / "hogo.sqlite3").stat().st_mode) == 0o600
     assert stat.S_IMODE((data / "spool").stat().st_mode) == 0o700
     assert f"file mode of {data / 'hogo.sqlite3'} tightened from 0644 to 0600" in done.stderr
+
+
+def test_the_wsgi_entry_point_writes_private_files(tmp_path):
+    """A WSGI server other than `hogo serve` imports hogo.wsgi: the same umask applies."""
+    written = tmp_path / "written"
+    code = "import sys, hogo.wsgi; open(sys.argv[1], 'w').close(); print(sys.argv[1])"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("HOGO_", "DJANGO"))}
+    done = subprocess.run([sys.executable, "-c", code, str(written)], capture_output=True,
+                          text=True, timeout=120, preexec_fn=lambda: os.umask(0o022),
+                          env={**environment, "HOGO_DATA_DIR": str(tmp_path / "var")})
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600

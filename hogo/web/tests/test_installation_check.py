@@ -3,7 +3,9 @@
 A deliberately weak installation (debug on, no HTTPS, loopback hosts, keys inside the data
 directory, a world-readable file, no key backup, the audit anchor beside the database) gets
 one line for each and exit 1; a well-configured one exits 0. Django's own system check is
-still there as `hogo check --django`.
+still there as `hogo check --django`. File modes are checked wherever hogo writes (a store
+kept outside the data directory too), and a key backup that still holds a retired master key
+is named until it is destroyed: `hogo keys backup --to DIR` deletes the earlier ones in DIR.
 """
 
 from __future__ import annotations
@@ -52,6 +54,57 @@ def test_keys_beside_the_sqlite_database_and_a_key_made_after_the_backup(tmp_pat
     missing = "\n".join(_missing_lines(hogo("check", **env).stdout))
     assert f"master keys: {keys} is on the same filesystem as the database" in missing
     assert "made after the last backup" in missing
+
+
+def test_a_store_outside_the_data_directory_has_its_file_modes_checked(tmp_path):
+    data, objects = tmp_path / "var", tmp_path / "objects"
+    env = {"HOGO_DATA_DIR": str(data), "HOGO_STORAGE_ROOT": str(objects)}
+    assert hogo("migrate", "-v0", **env).returncode == 0
+    objects.mkdir(mode=0o755, exist_ok=True)
+    objects.chmod(0o755)
+    missing = "\n".join(_missing_lines(hogo("check", **env).stdout))
+    assert f"file modes: 1 file(s) or folder(s) readable by other accounts, e.g. {objects}" \
+        in missing, missing
+
+
+def test_backups_holding_a_retired_key_are_named_until_destroyed(tmp_path):
+    data, keys = tmp_path / "var", tmp_path / "keys"
+    here, elsewhere = tmp_path / "backups", tmp_path / "usb"
+    env = {"HOGO_DATA_DIR": str(data), "HOGO_KEY_DIR": str(keys)}
+    assert hogo("migrate", "-v0", **env).returncode == 0
+    for target in (here, elsewhere):
+        assert hogo("keys", "backup", "--to", str(target), **env).returncode == 0
+    assert hogo("keys", "backup", "--done", "金庫A", **env).returncode == 0
+    (old_copy,) = here.glob("hogo-keys-*")
+    (other_copy,) = elsewhere.glob("hogo-keys-*")
+    foreign = here / "hogo-keys-another-installation"  # keys hogo never had: never deleted
+    foreign.mkdir()
+    (foreign / "master-20200101-deadbeef.key").write_text("not ours\n")
+
+    rotated = hogo("keys", "rotate", "--retire", **env)
+    assert rotated.returncode == 0, rotated.stderr
+    (retired,) = [p.name[len("master-"):-len(".key")] for p in old_copy.glob("master-*.key")]
+    assert f"retired: {retired}" in rotated.stdout
+    assert "back the master keys up now: `hogo keys backup --to DIR`" in rotated.stdout
+    assert f"destroy every older copy of the key directory: it still holds {retired}" \
+        in rotated.stdout
+    missing = "\n".join(_missing_lines(hogo("check", **env).stdout))
+    for place in (old_copy, other_copy, "金庫A"):
+        assert f"the backup {place} (" in missing, (place, missing)
+    assert f"still holds retired master key(s) {retired}; destroy it" in missing
+
+    backed_up = hogo("keys", "backup", "--to", str(here), **env)
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert f"deleted the earlier backup {old_copy}: it held only retired" in backed_up.stdout
+    assert f"kept the earlier backup {foreign}: holds master key 20200101-deadbeef" \
+        in backed_up.stdout
+    assert not old_copy.exists() and foreign.exists() and other_copy.exists()
+    (new_copy,) = set(here.glob("hogo-keys-*")) - {foreign}
+    assert not (new_copy / f"master-{retired}.key").exists()
+    assert hogo("keys", "backup", "--done", "金庫A", **env).returncode == 0  # replaced there
+    missing = "\n".join(_missing_lines(hogo("check", **env).stdout))
+    assert f"the backup {other_copy} (" in missing
+    assert str(old_copy) not in missing and "金庫A" not in missing and str(new_copy) not in missing
 
 
 def test_a_backup_inside_the_data_directory_is_refused(tmp_path):

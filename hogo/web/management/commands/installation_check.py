@@ -1,7 +1,8 @@
 """`hogo check`: one line for each thing a production installation still lacks; exit 1 if any.
 
-Debug, HTTPS, allowed hosts, where the master keys are, file modes, a recorded key backup,
-the audit anchor's place and Django's own deployment checks. Notes (SQLite) do not fail.
+Debug, HTTPS, allowed hosts, where the master keys are, file modes of every directory hogo
+writes to, a recorded key backup (and none left holding a retired key), the audit anchor's
+place and Django's own deployment checks. Notes (SQLite) do not fail.
 Django's system check on its own is `hogo check --django`.
 """
 
