@@ -15,13 +15,13 @@ import logging
 from pathlib import Path, PurePosixPath
 
 from django.db import transaction
-from django.urls import reverse
 
 from hogo import clock
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage.client import sha256_of
 from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
+from hogo.footage.notices import tell_department
 from hogo.footage.orphans import erase_orphan
 from hogo.footage.retention import shred_object, sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
@@ -31,7 +31,6 @@ from hogo.storage import StoredObject
 from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
 from hogo.video.nmea import parse_nmea
 from hogo.video.probe import ProbeError, ProbeResult, probe
-from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
@@ -203,12 +202,10 @@ def _quarantine(upload: Upload, code: str, reason_ja: str, reason_en: str) -> Up
     days = effective_profile(upload.recorder.vehicle.department.organisation).value(
         "footage.quarantine_days")
     # A person decides what becomes of it (release or erase) before the retention job does.
-    raise_alert("footage.quarantined", department=upload.recorder.vehicle.department,
-                key=f"quarantined:{upload.pk}",
-                link=reverse("footage:quarantined", args=[upload.pk]),
-                message=f"{upload.recorder} から受信したファイル「{upload.relative_path}」を"
-                        f"隔離しました（{reason_ja.rstrip('。')}）。{days}日後に消去されます。"
-                        "受信記録で内容を確認してください。")
+    tell_department(upload, "footage.quarantined", "quarantined",
+                    f"{upload.recorder} から受信したファイル「{upload.relative_path}」を"
+                    f"隔離しました（{reason_ja.rstrip('。')}）。{days}日後に消去されます。"
+                    "受信記録で内容を確認してください。")
     return upload
 
 

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -42,6 +41,7 @@ from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage import ingest
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
+from hogo.footage.notices import tell_department
 from hogo.footage.retention import (
     CRYPTO_SHRED,
     erasure_batch,
@@ -51,7 +51,6 @@ from hogo.footage.retention import (
 from hogo.footage.search import MAX_SEGMENT
 from hogo.rules.profile import PolicyProfile
 from hogo.video.probe import ProbeError, ProbeResult
-from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
 RETENTION_RULE = "quarantine_retention"  # the daily job, when the kept days are over
@@ -216,12 +215,10 @@ def _start_of(day: dt.date, days: int) -> dt.datetime:
 def _remind(soon: Any, days: int) -> None:
     for upload in soon:
         erase_on = quarantine_expires_on(upload)
-        raise_alert("footage.quarantine_expiring", department=upload.recorder.vehicle.department,
-                    key=f"quarantine-expiring:{upload.pk}",
-                    link=reverse("footage:quarantined", args=[upload.pk]),
-                    message=f"隔離中のファイル「{upload.relative_path}」は {erase_on:%Y-%m-%d} に"
-                            f"消去されます（保存期間 {days}日）。必要なら元データとして登録して"
-                            "ください。")
+        tell_department(upload, "footage.quarantine_expiring", "quarantine-expiring",
+                        f"隔離中のファイル「{upload.relative_path}」は {erase_on:%Y-%m-%d} に"
+                        f"消去されます（保存期間 {days}日）。必要なら元データとして登録して"
+                        "ください。")
 
 
 @task()

@@ -65,10 +65,12 @@ def _quarantined_page(request: HttpRequest, upload: Upload, *, release_form=None
         "erase_form": erase_form or EraseForm()}, status=status)
 
 
-def _upload(request: HttpRequest, pk) -> Upload:
+def _upload(request: HttpRequest, pk, perm: str = "footage.view_quarantine") -> Upload:
     upload = get_object_or_404(Upload.objects.select_related(
         "recorder__vehicle__department__organisation", "stored"), pk=pk)
     authorize(request, "footage.view_quarantine", upload)
+    if perm != "footage.view_quarantine":
+        authorize(request, perm, upload)
     return upload
 
 
@@ -80,8 +82,7 @@ def quarantined(request: HttpRequest, pk) -> HttpResponse:
 @permission_required("footage.resolve_quarantine")
 def release(request: HttpRequest, pk) -> HttpResponse:
     """POST: make a quarantined file an original at the time and camera a person gives."""
-    upload = _upload(request, pk)
-    authorize(request, quarantine.PERMISSION, upload)
+    upload = _upload(request, pk, quarantine.PERMISSION)
     if request.method != "POST":
         return redirect("footage:quarantined", pk=upload.pk)
     form = ReleaseForm(request.POST, channels=upload.recorder.channels)
@@ -103,8 +104,7 @@ def release(request: HttpRequest, pk) -> HttpResponse:
 @permission_required("footage.resolve_quarantine")
 def erase(request: HttpRequest, pk) -> HttpResponse:
     """POST: erase a quarantined file now — first the reason, then a confirmation step."""
-    upload = _upload(request, pk)
-    authorize(request, quarantine.PERMISSION, upload)
+    upload = _upload(request, pk, quarantine.PERMISSION)
     if request.method != "POST":
         return redirect("footage:quarantined", pk=upload.pk)
     form = EraseForm(request.POST)
