@@ -215,6 +215,9 @@ def erasure_batch() -> Iterator[None]:
             forget_freed_pages()
 
 
+CHECKPOINT_WAIT_MS = 1000
+
+
 def forget_freed_pages() -> None:
     """Leave no earlier version of an erased row in the database files hogo controls.
 
@@ -228,8 +231,15 @@ def forget_freed_pages() -> None:
         return  # (inside a transaction the erasure is not committed yet: nothing to tidy)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            busy, _, _ = cursor.fetchone()
+            # Wait for readers a moment only: a request must not stall behind a long read.
+            cursor.execute("PRAGMA busy_timeout")
+            (waited,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _, _ = cursor.fetchone()
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
     except Exception:  # a checkpoint is housekeeping: never let it undo an erasure
         log.exception("WAL checkpoint after an erasure failed")
         return
