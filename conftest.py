@@ -52,13 +52,13 @@ def _private_storage(tmp_path_factory):
     """Each test session stores footage in its own directories, as its database is new too."""
     from django.conf import settings
 
-    from hogo.footage import storage
+    from hogo.footage import objects
 
     root = tmp_path_factory.mktemp("storage")
     settings.HOGO_STORAGE.update(root=str(root / "objects"), keys_dir=str(root / "keys"))
-    storage.reset()
+    objects.reset()
     yield root
-    storage.reset()
+    objects.reset()
 
 
 @pytest.fixture(scope="session")

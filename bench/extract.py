@@ -1,4 +1,5 @@
-"""Benchmark 7 of issue 4: a 2-minute copy from a 10-minute 1280×720 original, against ffmpeg.
+"""Benchmark of copy extraction (R-302): a 2-minute copy from a 10-minute 1280×720 original,
+against ffmpeg.
 
 One process, the same original, measured side by side in the same run:
 

@@ -192,7 +192,7 @@ def stop(server: subprocess.Popen) -> None:
 
 def probe_again(data: Path, object_id: str) -> tuple[float, str]:
     """Time hogo's probe over the stored (encrypted) object, read as ingest reads it."""
-    from hogo.footage.storage import DecryptingReader
+    from hogo.footage.objects import DecryptingReader
     from hogo.storage import store_from_settings
     from hogo.video.probe import ProbeError, probe
 

@@ -1,4 +1,4 @@
-"""Benchmark for issue 6, item 3: licence-plate detectors that ship without run-time downloads.
+"""Benchmark of licence-plate detectors (R-607) that ship without run-time downloads.
 
 Candidates, each run the same way on the same frames:
   classical   hogo.redact.plates.detect_plates (gradient blobs verified as Japanese plates)

@@ -1,4 +1,4 @@
-"""Benchmark of issue 6, item 8: our masking pipeline against deface and a plain transcode.
+"""Benchmark of masking (R-304, R-607): our pipeline against deface and a plain transcode.
 
 One process runs, side by side on the same clips, each in a child process of its own (so its
 peak memory is its own maximum resident set size, read with os.wait4):

@@ -94,8 +94,8 @@ def real_sweep(erasures: int, kept: int, references: bool) -> None:
     from hogo.audit.models import AuditEntry
     from hogo.footage import retention
     from hogo.footage.models import DeletionRecord, Segment
+    from hogo.footage.objects import get_store
     from hogo.footage.retention import kept_segments, sweep_recorder
-    from hogo.footage.storage import get_store
     from hogo.registry.models import Recorder
     from hogo.web.demo import load_demo
 

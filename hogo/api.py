@@ -6,7 +6,7 @@ never with a person's session; a request without a valid token gets a JSON 401.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -14,10 +14,12 @@ from ninja.security import HttpBearer
 
 from hogo import __version__, clock
 from hogo.accounts import services as accounts
-from hogo.accounts.models import MachineToken
 from hogo.accounts.policy import effective_profile
 from hogo.audit.context import new_request_id, request_id
 from hogo.incidents.api import router as incidents_router
+
+if TYPE_CHECKING:  # annotations only: a view asks accounts' services
+    from hogo.accounts.models import MachineToken
 
 
 class MachineTokenAuth(HttpBearer):

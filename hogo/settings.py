@@ -70,11 +70,15 @@ INSTALLED_APPS = [
     "hogo.web",
     "hogo.accounts",
     "hogo.audit",
+    "hogo.alerts",
+    "hogo.jobs",
     "hogo.registry",
     "hogo.footage",
     "hogo.copies",
+    "hogo.processing",
     "hogo.media",
     "hogo.incidents",
+    "hogo.oversight",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +129,7 @@ else:
             # IMMEDIATE makes every write transaction take the lock at BEGIN, so appends to
             # the audit chain are serialised; WAL lets readers go on meanwhile. secure_delete
             # zeroes what a change frees inside the file (an erased object's wrapped key), and
-            # the WAL file is cut back after each erasure (retention.forget_freed_pages).
+            # the WAL file is cut back after each erasure (footage.objects.forget_freed_pages).
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -158,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed-login throttling (REQUIREMENTS R-104): this many wrong passwords lock the account
+# Failed-login throttling: this many wrong passwords lock the account
 # for this many minutes, or until an administrator unlocks it.
 HOGO_LOCKOUT_THRESHOLD = int(os.environ.get("HOGO_LOCKOUT_THRESHOLD", "10"))
 HOGO_LOCKOUT_MINUTES = int(os.environ.get("HOGO_LOCKOUT_MINUTES", "30"))

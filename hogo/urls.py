@@ -14,10 +14,11 @@ admin.site.site_title = "hogo"
 urlpatterns = [
     path("", include("hogo.web.urls")),
     path("accounts/", include("hogo.accounts.urls")),
-    path("audit/", include("hogo.audit.urls")),
+    path("audit/", include("hogo.oversight.urls")),
     path("registry/", include("hogo.registry.urls")),
     path("footage/", include("hogo.footage.urls")),
     path("copies/", include("hogo.copies.urls")),
+    path("copies/", include("hogo.processing.urls")),  # the same paths as before the split
     path("media/", include("hogo.media.urls")),
     path("incidents/", include("hogo.incidents.urls")),
     path("api/uploads/", include("hogo.footage.tus_urls")),

@@ -11,5 +11,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from hogo.accounts import policy, signals  # noqa: F401
 
-        # An invalid profile stops start-up with an error naming the field (issue 2).
+        # An invalid profile stops start-up with an error naming the field.
         policy.check_profiles_at_startup()

@@ -1,4 +1,4 @@
-"""Failed-login throttling (REQUIREMENTS R-104, 004 §7-6; issue 10).
+"""Failed-login throttling (R-104, R-1001; 004 §7-6).
 
 Per account: the threshold-th wrong password in a row locks it for HOGO_LOCKOUT_MINUTES, or
 until an administrator unlocks it; a locked account is refused even with the right password.

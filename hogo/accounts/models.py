@@ -1,4 +1,4 @@
-"""Organisation, departments and people (REQUIREMENTS §1, R-101–R-104).
+"""Organisation, departments and people (R-101–R-104).
 
 A user has one role. An operator (操作取扱者) is a staff member whom the manager of the
 user's department has designated (Ashiya rule Art. 4(3)); the designation is its own record so
@@ -7,7 +7,12 @@ its history survives revocation. People who leave are disabled, never deleted (R
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import (
+    AbstractUser,
+    UserManager,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
@@ -85,15 +90,12 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
-        """Always the one permission layer: no superuser shortcut (see permissions.py)."""
-        from hogo.accounts.permissions import allows
-
-        return allows(self, perm, obj)
+        """Always the one permission layer, asked through the authentication backend
+        (backends.RoleBackend -> permissions.allows): no superuser shortcut."""
+        return _user_has_perm(self, perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
-        from hogo.accounts.permissions import allows_admin_module
-
-        return allows_admin_module(self, app_label)
+        return _user_has_module_perms(self, app_label)
 
     def delete(self, *args, **kwargs):  # type: ignore[override]
         raise ProtectedError("users are disabled when they leave, never deleted", {self})
@@ -158,7 +160,7 @@ class MachineToken(models.Model):
 
 
 class LoginFailureTally(models.Model):
-    """Failed log-ins from one client address in one time window (issue 10).
+    """Failed log-ins from one client address in one time window (R-104).
 
     Failures for unknown names are counted here instead of one audit entry each (one entry
     per window summarises them); all failures count towards the address's throttle. Rows are

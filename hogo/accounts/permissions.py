@@ -101,7 +101,7 @@ RULES: dict[str, Rule] = {
     # (Ashiya rule Art. 4-5); auditors read records, never footage.
     "footage.search": _own_department(Role.MANAGER, operators=True),
     "footage.view": _own_department(Role.MANAGER, operators=True),
-    # Quarantined files (issue 10): listed for the department and the privacy officer (file
+    # Quarantined files: listed for the department and the privacy officer (file
     # names and reasons, never the footage); released into the footage or erased early only
     # by the department's manager or the privacy officer.
     "footage.view_quarantine": _quarantine_reader,
@@ -141,10 +141,17 @@ RULES: dict[str, Rule] = {
     "incidents.file": _role(Role.PRIVACY_OFFICER),
     "incidents.summary": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
     # An alert with a recipient is theirs alone to acknowledge.
-    "web.acknowledge_alert": lambda user, alert: (
+    "alerts.acknowledge": lambda user, alert: (
         alert.recipient_id == user.pk if alert is not None and alert.recipient_id else
         user.role == Role.PRIVACY_OFFICER or (user.role == Role.MANAGER and (
             alert is None or alert.department_id == user.department_id))),
+    # Who is told of an incident: at once (and of its report deadlines), the
+    # reporting department's manager and every privacy officer; when nobody acknowledged in
+    # time, every manager and privacy officer of the organisation.
+    "incidents.told_at_once": lambda user, incident: user.role == Role.PRIVACY_OFFICER or (
+        user.role == Role.MANAGER and (
+            incident is None or incident.department_id == user.department_id)),
+    "incidents.told_on_escalation": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

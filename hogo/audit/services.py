@@ -161,6 +161,11 @@ def filtered(form: Any) -> QuerySet[AuditEntry]:
     return entries
 
 
+def recent_by(user: Any, limit: int = 8) -> QuerySet[AuditEntry]:
+    """What this person did last (their dashboard shows it)."""
+    return AuditEntry.objects.filter(actor_user_id=user.pk).order_by("-seq")[:limit]
+
+
 def entries_about(*objects: Any) -> Any:
     """The chain's entries about exactly these objects (each by its type and id), in order."""
     from django.db.models import Q

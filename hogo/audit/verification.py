@@ -1,17 +1,16 @@
-"""Everything `hogo audit verify` and the daily job check, and who hears of a failure.
+"""Everything `hogo audit verify` and the daily job check.
 
 The hash chain proves rows were not changed, removed or reordered; it cannot show that the
 whole chain was replaced by an empty one, that the append-only triggers are gone, or that
 entries were cut from its end. So verification also counts the rows of tables whose every
 change is audited, asks the database for the triggers, and compares the head with an anchor
 kept elsewhere; once the daily job has written an anchor, a missing one is a failure too.
-Any failure is written to the chain, logged, and raised as an in-app alert with an e-mail to
-each privacy officer and system administrator.
+Who hears of a failure (an alert and a mail to each privacy officer and system
+administrator) is hogo/oversight/reporting.py: the chain sits below the people it would tell.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -23,10 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from hogo.accounts.models import Role
 from hogo.audit import services, triggers
 from hogo.audit.models import AuditEntry
 
@@ -36,8 +32,6 @@ log = logging.getLogger("hogo.audit")
 # service that records it): rows here with an empty chain mean the chain was emptied.
 ALWAYS_AUDITED = ("accounts.User", "footage.Segment", "footage.DeletionRecord", "copies.Copy",
                   "incidents.Incident")
-ALERTED_ROLES = (Role.PRIVACY_OFFICER, Role.SYSADMIN)
-ALERT_KIND = "audit.chain_broken"
 VERIFIED = "audit.verified"  # what the daily job records once it has written the anchor
 
 
@@ -145,27 +139,3 @@ def _replace_atomically(path: Path, text: str) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
-
-
-def report_failure(verification: Verification, *, source: str) -> list[Any]:
-    """Log, record in the chain, alert and mail each privacy officer and system administrator.
-
-    One alert per person per distinct failure: the same problems found again while the
-    alert is open alert (and mail) nobody twice. Returns the alerts raised now.
-    """
-    from hogo.web.alerts import alert_roles, mail_people
-
-    for problem in verification.problems:
-        log.error("audit chain BROKEN (%s): %s", source, problem)
-    services.record("audit.chain_broken", actor="system",
-                    detail={"source": source, "problems": list(verification.problems)})
-    listed = "\n".join(f"- {problem}" for problem in verification.problems)
-    digest = hashlib.sha256(listed.encode()).hexdigest()[:16]
-    message = _("監査ログの検証で異常が見つかりました。改ざん、削除または保護の解除のおそれが"
-                "あります。\n%(problems)s") % {"problems": listed}
-    raised = alert_roles(ALERTED_ROLES, ALERT_KIND, message=message,
-                         key=f"{ALERT_KIND}:{digest}", link=reverse("audit:list"))
-    mail_people([alert.recipient for alert in raised],
-                _("[hogo] 監査ログの検証に失敗しました"),
-                f"{message}\n\n`hogo audit verify` ({source})\n\n（hogo から自動送信）")
-    return raised

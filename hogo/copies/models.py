@@ -7,7 +7,10 @@ expires a year after it was made unless an extension with a listed reason says o
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.models import User
@@ -53,8 +56,17 @@ class CopyRequest(models.Model):
     def department_id(self) -> int:
         return self.vehicle.department_id
 
+    @property
+    def can_be_decided(self) -> bool:
+        """Only a pending request is approved or refused (services.approve/refuse enforce)."""
+        return self.state == RequestState.PENDING
+
 
 class Copy(models.Model):
+    # Which copies still need their stored object (footage.objects.still_needed).
+    keeps_stored: ClassVar[tuple[int, Q, str]] = (
+        2, Q(erased_at__isnull=True), "copy erased; key kept: an identical copy is still kept")
+
     request = models.ForeignKey(CopyRequest, on_delete=models.PROTECT, related_name="copies")
     channel = models.CharField(_("カメラ"), max_length=10)
     stored = models.ForeignKey(EncryptedObject, on_delete=models.PROTECT, related_name="copies")
@@ -84,6 +96,16 @@ class Copy(models.Model):
     @property
     def department_id(self) -> int:
         return self.request.vehicle.department_id
+
+    @property
+    def is_kept(self) -> bool:
+        """Not erased yet: it can be extended, exported or processed."""
+        return self.erased_at is None
+
+    @property
+    def is_processed(self) -> bool:
+        """A processed copy (加工済み複製データ) made from a parent copy."""
+        return self.parent_id is not None
 
 
 class ExtensionReason(models.TextChoices):
@@ -120,70 +142,3 @@ class CopyHold(models.Model):
 
     def __str__(self) -> str:
         return f"証拠保全 {self.reference}"
-
-
-class MaskKind(models.TextChoices):
-    BLUR = "blur", _("ぼかし")
-    MOSAIC = "mosaic", _("モザイク")
-    SOLID = "solid", _("塗りつぶし")
-
-
-class ProcessingState(models.TextChoices):
-    PENDING = "pending", _("承認待ち")
-    REFUSED = "refused", _("不承認")
-    ANALYSING = "analysing", _("検出中")
-    REVIEW = "review", _("確認待ち")
-    RENDERING = "rendering", _("加工中")
-    MADE = "made", _("作成済み")
-    COUNTED = "counted", _("計数済み")
-    FAILED = "failed", _("失敗")
-
-
-class Processing(models.Model):
-    """Masking a copy for privacy (Art. 7(3)) or only counting the people in it (R-808).
-
-    Masking needs the approval the policy profile names (the head of the organisation, for
-    whom the privacy officer acts by default); a reviewer checks the detections before the
-    processed copy is made. Counting only reads the copy and makes nothing new.
-    """
-
-    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="processings")
-    count_only = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField()
-    reason = models.TextField(_("加工が必要な理由"), blank=True)
-    mask = models.CharField(_("加工の方法"), max_length=10, choices=MaskKind.choices,
-                            default=MaskKind.BLUR)
-    faces = models.BooleanField(_("顔"), default=True)
-    plates = models.BooleanField(_("ナンバープレート"), default=True)
-    keep_audio = models.BooleanField(_("音声を残す"), default=False)
-    state = models.CharField(max_length=10, choices=ProcessingState.choices,
-                             default=ProcessingState.PENDING)
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_as = models.CharField(max_length=200, blank=True)  # "個人情報保護管理者（市長の代理）"
-    decision_note = models.TextField(blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent of the current job
-    analysis = models.JSONField(null=True, blank=True)  # hogo.redact's tracks, for review
-    removed_tracks = models.JSONField(default=list, blank=True)
-    added_boxes = models.JSONField(default=list, blank=True)  # [{"frame", "box": [x0,y0,x1,y1]}]
-    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    people_count = models.PositiveIntegerField(null=True, blank=True)
-    plate_count = models.PositiveIntegerField(null=True, blank=True)
-    record = models.JSONField(default=dict, blank=True)  # settings, model versions, reviewer
-    result = models.OneToOneField(Copy, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="made_by")
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-requested_at"]
-
-    def __str__(self) -> str:
-        return f"加工 #{self.pk}（複製データ #{self.copy_id}）"
-
-    @property
-    def department_id(self) -> int:
-        return self.copy.department_id

@@ -10,21 +10,23 @@ import io
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import translation
 
 from hogo import clock
 from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import effective_profile
+from hogo.alerts.services import raise_alert
 from hogo.audit import services as audit
-from hogo.copies.export import discard_packages
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
-from hogo.footage import retention
-from hogo.footage.ingest import forget_orphan, keep_object
+from hogo.copies.packages import discard_packages
+from hogo.footage import objects, retention
 from hogo.footage.models import DeletionRecord, EncryptedObject, HoldKind, Segment
+from hogo.footage.objects import DecryptingReader, get_store, store_stream
 from hogo.footage.search import Criteria, find_segments
-from hogo.footage.storage import DecryptingReader, get_store
-from hogo.registry.models import Vehicle
+from hogo.footage.viewing import purpose_choices
+from hogo.registry.models import Channel, Vehicle
 from hogo.rules.copies import copy_expires_on, copy_request_refusals
-from hogo.web.alerts import raise_alert
 
 REMIND_DAYS = 30
 
@@ -35,6 +37,29 @@ class CopyRefused(ValueError):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
         super().__init__(" / ".join(reasons))
+
+
+def vehicles_for(user: Any) -> QuerySet[Vehicle]:
+    """The vehicles a user may ask copies of: their own department's."""
+    return Vehicle.objects.filter(department=user.department_id)
+
+
+def request_purposes(user: Any) -> list[tuple[str, str]]:
+    """The purposes the request form offers: every permitted use, then the unlisted ones the
+    profile declares (choosing one is refused with the reason, not hidden)."""
+    unlisted = effective_profile(user.organisation).unlisted_uses
+    language = translation.get_language()
+    return purpose_choices(user) + [(use.code, use.label(language)) for use in unlisted]
+
+
+def labels(user: Any) -> dict[str, str]:
+    """Japanese names for purpose and camera codes."""
+    return {**dict(purpose_choices(user)), **dict(Channel.choices)}
+
+
+def certificates() -> QuerySet[DeletionRecord]:
+    """Deletion records of erased copies, each printable as a certificate (消去証明書)."""
+    return DeletionRecord.objects.filter(rule="copy_retention")
 
 
 def _segments(vehicle: Vehicle, start: dt.datetime, end: dt.datetime, channels: list[str]):
@@ -81,7 +106,7 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
 def _decide(manager: Any, request: CopyRequest, state: str, **fields: Any) -> None:
     """Record the manager's decision on a pending request (in the caller's transaction)."""
     require(manager, "copies.decide", request)
-    if request.state != RequestState.PENDING:
+    if not request.can_be_decided:
         raise ValueError("this request has already been decided")
     request.state, request.decided_by, request.decided_at = state, manager, clock.now()
     for name, value in fields.items():
@@ -137,7 +162,7 @@ def make_copies(request: CopyRequest) -> CopyRequest:
                                  min(request.end_at, segments[-1].end_at), sink,
                                  keep_audio=request.audio, hash_output=False)
             with transaction.atomic():
-                stored = store_bytes(store, sink)
+                stored = store_stream(sink)
                 result = dataclasses.replace(result, sha256=stored.object_id)
                 made_at = clock.now()
                 made.append(Copy.objects.create(
@@ -164,19 +189,6 @@ def make_copies(request: CopyRequest) -> CopyRequest:
     return request
 
 
-def store_bytes(store: Any, sink: io.BytesIO) -> EncryptedObject:
-    """Encrypt and keep a copy made in memory (hashed while encrypting: its SHA-256 is the
-    object id). Call inside a transaction."""
-    sink.seek(0)
-    put = store.put(sink)
-    if put.deduplicated and not EncryptedObject.objects.filter(
-            object_id=put.object_id).exclude(wrapped_key="").exists():
-        forget_orphan(put.object_id)  # a left-over blob without a key
-        sink.seek(0)
-        put = store.put(sink)
-    return keep_object(put)
-
-
 def _manifest(request: CopyRequest, result: Any, segments: list[Segment]) -> dict:
     return {
         "request": request.pk, "purpose": request.purpose,
@@ -193,7 +205,7 @@ def _manifest(request: CopyRequest, result: Any, segments: list[Segment]) -> dic
 def extend(copy: Copy, *, reason: str, asked_by: str, until: dt.date, by: Any) -> None:
     """Keep a copy longer for one of the three listed reasons (Ashiya rule Art. 7(4))."""
     require(by, "copies.extend", copy)
-    if copy.erased_at is not None:
+    if not copy.is_kept:
         raise ValueError("the copy is already erased")
     if until <= copy.expires_on:
         raise ValueError("延長後の保存期限は現在の期限より後にしてください。")
@@ -231,7 +243,7 @@ def erase_expired(today: dt.date | None = None) -> list[DeletionRecord]:
     today = today or clock.today_jst()
     records = []
     due = Copy.objects.filter(erased_at__isnull=True, expires_on__lte=today)
-    with retention.erasure_batch():
+    with objects.erasure_batch():
         for pk in list(due.values_list("pk", flat=True)):
             record = _erase_copy(pk, today)
             if record is not None:
@@ -256,7 +268,7 @@ def _erase_copy(pk: int, today: dt.date) -> DeletionRecord | None:
         stored = EncryptedObject.objects.select_for_update().get(pk=copy.stored_id)
         what = (f"複製データ #{copy.pk}（{copy.request.vehicle} {copy.channel}、"
                 f"{copy.actual_start:%Y-%m-%d %H:%M:%S}〜）")
-        record = retention.shred_unless_needed(
+        record = objects.shred_unless_needed(
             stored, besides=copy, what=what, rule="copy_retention", by="system", now=now,
             sha256=copy.sha256, size=copy.size, recorded_from=copy.actual_start,
             detail={"copy": copy.pk, "expired_on": copy.expires_on.isoformat(),

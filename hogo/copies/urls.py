@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hogo.copies import processing_views, views
+from hogo.copies import views
 
 app_name = "copies"
 urlpatterns = [
@@ -14,12 +14,4 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("copies/<int:pk>/export/", views.export, name="export"),
     path("exports/<str:token>/", views.download, name="download"),
-    path("copies/<int:pk>/processing/", processing_views.ask, name="ask_processing"),
-    path("processing/<int:pk>/", processing_views.page, name="processing"),
-    path("processing/<int:pk>/progress/", processing_views.progress,
-         name="processing_progress"),
-    path("processing/<int:pk>/decide/", processing_views.decide, name="processing_decide"),
-    path("processing/<int:pk>/review/", processing_views.review, name="processing_review"),
-    path("processing/<int:pk>/frames/<int:index>.jpg", processing_views.frame,
-         name="processing_frame"),
 ]

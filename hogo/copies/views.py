@@ -17,14 +17,10 @@ from hogo.accounts.permissions import (
     permission_required,
 )
 from hogo.copies import services
-from hogo.copies.export import export_to_medium, take_package
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
-from hogo.copies.models import Copy, CopyHold, CopyRequest, MaskKind
-from hogo.footage.models import DeletionRecord
-from hogo.footage.viewing import purpose_choices
-from hogo.media.models import Medium
+from hogo.copies.models import Copy, CopyHold, CopyRequest
+from hogo.copies.packages import export_to_medium, media, media_checked_out_by, take_package
 from hogo.media.services import MediaError
-from hogo.registry.models import Channel, Vehicle
 
 
 def _visible_requests(user):
@@ -37,20 +33,13 @@ def register(request: HttpRequest) -> HttpResponse:
     requests = _visible_requests(request.user).prefetch_related("copies__holds")[:200]
     return render(request, "copies/register.html", {
         "requests": requests, "can_request": allows(request.user, "copies.request"),
-        "labels": _labels(request.user)})
-
-
-def _labels(user) -> dict:
-    """Japanese names for purpose and camera codes."""
-    return {**dict(purpose_choices(user)), **dict(Channel.choices)}
+        "labels": services.labels(request.user)})
 
 
 @permission_required("copies.request")
 def new_request(request: HttpRequest) -> HttpResponse:
-    vehicles = Vehicle.objects.filter(department=request.user.department_id)
-    form = CopyRequestForm(request.POST or None, vehicles=vehicles,
-                           purposes=purpose_choices(request.user) + [
-                               ("training_material", _("研修・教材として使用"))])
+    form = CopyRequestForm(request.POST or None, vehicles=services.vehicles_for(request.user),
+                           purposes=services.request_purposes(request.user))
     refusals: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,18 +61,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     copy_request = get_object_or_404(_visible_requests(request.user), pk=pk)
     user = request.user
     return render(request, "copies/detail.html", {
-        "req": copy_request, "copies": copy_request.copies.prefetch_related(
-            "extensions", "holds", "processings"),
-        "can_process": allows(user, "copies.request_processing", copy_request),
-        "mask_choices": MaskKind.choices,
-        "can_decide": copy_request.state == "pending" and allows(
+        "req": copy_request,
+        "copies": copy_request.copies.prefetch_related("extensions", "holds"),
+        "can_decide": copy_request.can_be_decided and allows(
             user, "copies.decide", copy_request),
         "can_extend": allows(user, "copies.extend", copy_request),
         "can_release": allows(user, "copies.release_hold", copy_request),
         "refuse_form": RefuseForm(), "extension_form": ExtensionForm(), "hold_form": HoldForm(),
-        "labels": _labels(user),
-        "my_media": Medium.objects.filter(checkouts__taken_by=user,
-                                          checkouts__returned_at__isnull=True),
+        "labels": services.labels(user),
+        "my_media": media_checked_out_by(user),
     })
 
 
@@ -149,7 +135,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a copy as an encrypted package for a medium; the password is shown only here."""
     copy = get_object_or_404(Copy, pk=pk)
     authorize(request, "copies.request", copy)  # another department's copy: an audited 403
-    medium = get_object_or_404(Medium, pk=request.POST.get("medium") or 0)
+    medium = get_object_or_404(media(), pk=request.POST.get("medium") or 0)
     try:
         made = export_to_medium(request.user, copy, medium)
     except MediaError as refused:
@@ -172,7 +158,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 @permission_required("copies.view_register")
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable deletion certificate (消去証明書) for an erased copy."""
-    record = get_object_or_404(DeletionRecord, pk=pk, rule="copy_retention")
+    record = get_object_or_404(services.certificates(), pk=pk)
     copy = get_object_or_404(Copy, pk=record.detail.get("copy"))
     authorize(request, "copies.view_register", copy)
     return render(request, "copies/certificate.html", {

@@ -1,7 +1,7 @@
-"""Export packages: the encrypted ZIP a recipient or a registered medium receives (issue 4, item 5).
+"""Export packages: the encrypted ZIP a recipient or a registered medium receives.
 
 A copy leaves the organisation only as an AES-256 ZIP that 7-Zip opens with a generated password
-(Ashiya rule Art. 6(3), REQUIREMENTS R-303, R-405), carrying its manifest, a chain-of-custody
+(Ashiya rule Art. 6(3); R-303, R-405), carrying its manifest, a chain-of-custody
 summary and the recipient's obligations (Art. 10, R-502).
 
 Framework-free: imported by Django code, never importing it.

@@ -17,7 +17,7 @@ from hogo.clock import JST
 from hogo.rules.wareki import format_wareki
 
 # Ashiya City rule on dashcams in official vehicles (芦屋市規則第34号) Art. 10 (1)–(3), quoted
-# verbatim; the report on erasure is what REQUIREMENTS R-502 has the system track.
+# verbatim; the report on erasure is what R-502 has the system track.
 DEFAULT_OBLIGATIONS_JA = "\n".join([
     "遵守事項",
     "",

@@ -1,11 +1,11 @@
-"""Build an export package: an AES-256 encrypted ZIP that 7-Zip opens (issue 4, item 5).
+"""Build an export package: an AES-256 encrypted ZIP that 7-Zip opens (R-303, R-405).
 
 Every member is encrypted with WinZip AES-256, version AE-2 (no CRC in the clear), which
 7-Zip and the usual Windows archivers with AES support open. Inside:
 - the caller's items (the clips), streamed: footage is decrypted on the fly by the caller and
   handed over as a binary file object or an iterable of bytes, so plaintext never touches the
   disk. Each item's SHA-256 is checked as it is written; a mismatch aborts the whole package;
-- `遵守事項.txt`: the recipient's obligations (Ashiya rule Art. 10, REQUIREMENTS R-502);
+- `遵守事項.txt`: the recipient's obligations (Ashiya rule Art. 10; R-502);
 - `chain_of_custody.txt`: who did what to the data, in Japanese;
 - `manifest.json`: the caller's manifest (ranges, source originals' hashes…) plus the items'
   names, sizes and SHA-256;

@@ -20,47 +20,26 @@ from hogo import clock
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
 from hogo.footage.client import sha256_of
-from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
+from hogo.footage.models import Segment, Upload, UploadState
 from hogo.footage.notices import tell_department
-from hogo.footage.orphans import erase_orphan
-from hogo.footage.retention import shred_object, sweep_recorder
+from hogo.footage.objects import (
+    DecryptingReader,
+    forget_orphan,
+    get_store,
+    keep_object,
+    shred_object,
+)
+from hogo.footage.retention import sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
-from hogo.footage.storage import DecryptingReader, get_store
 from hogo.footage.tracks import seal_track
 from hogo.storage import StoredObject
-from hogo.video.naming import SIDECAR_SUFFIXES, parse_name
+from hogo.video.naming import SIDECAR_SUFFIXES, parse_name, same_clip, sidecar_names
 from hogo.video.nmea import parse_nmea
 from hogo.video.probe import ProbeError, ProbeResult, probe
 
 log = logging.getLogger("hogo.footage")
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
 ANY_AGE = dt.datetime.max.replace(tzinfo=dt.UTC)  # an orphan met at ingest goes at once
-
-
-def forget_orphan(object_id: str) -> None:
-    """A blob whose key hogo no longer has (a crash between store and commit, a restored
-    database) can never be read again: delete it now, with its deletion record, so the same
-    content is stored afresh."""
-    store = get_store()
-    if store.exists(object_id) and erase_orphan(store, object_id, clock.now(), cutoff=ANY_AGE):
-        log.warning("blob %s had no key in the database; deleted the orphan", object_id)
-
-
-def keep_object(stored: StoredObject) -> EncryptedObject:
-    """The database row of a stored blob; a deduplicated blob keeps its first row and key."""
-    existing = EncryptedObject.objects.select_for_update().filter(
-        object_id=stored.object_id).first()
-    if existing is not None and existing.wrapped_key:
-        return existing
-    if stored.wrapped_key is None:
-        raise RuntimeError(f"blob {stored.object_id} exists but hogo has no key for it")
-    if existing is not None:  # shredded before; the same content was stored afresh
-        existing.wrapped_key, existing.shredded_at = stored.wrapped_key.to_text(), None
-        existing.save(update_fields=["wrapped_key", "shredded_at"])
-        return existing
-    return EncryptedObject.objects.create(object_id=stored.object_id, size=stored.size,
-                                          wrapped_key=stored.wrapped_key.to_text(),
-                                          created_at=clock.now())
 
 
 def ingest(upload: Upload, stored: StoredObject) -> Upload:
@@ -157,24 +136,6 @@ def catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: s
                  detail={"sha256": segment.sha256, "size": segment.size,
                          "name": upload.relative_path, "flags": [f["code"] for f in flags]})
     return segment
-
-
-def sidecar_names(video_path: str) -> list[str]:
-    """Where a clip's GPS sidecar may be: `<stem>.nmea`, or `<stem without camera>.nmea`
-    shared by every camera of that moment (any letter case of the suffix)."""
-    video = PurePosixPath(video_path)
-    stems = {video.stem, video.stem.rsplit("_", 1)[0]}
-    return [str(video.parent / f"{stem}{suffix}") if str(video.parent) != "." else
-            f"{stem}{suffix}" for stem in stems for suffix in SIDECAR_SUFFIXES]
-
-
-def same_clip(sidecar_path: str, video_path: str) -> bool:
-    """A sidecar belongs to a clip with the same stem, or to every camera of that moment."""
-    side, video = PurePosixPath(sidecar_path), PurePosixPath(video_path)
-    if side.parent != video.parent:
-        return False
-    stem = side.stem.lower()
-    return video.stem.lower() == stem or video.stem.lower().startswith(stem + "_")
 
 
 def _ingest_sidecar(upload: Upload) -> Upload:

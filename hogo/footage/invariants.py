@@ -26,9 +26,8 @@ from django.db.models import F, Q, QuerySet
 from hogo import clock
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
-from hogo.footage.orphans import ORPHAN_GRACE, ORPHAN_RULE
-from hogo.footage.retention import CRYPTO_SHRED, still_needed
-from hogo.footage.storage import get_store
+from hogo.footage.objects import CRYPTO_SHRED, ORPHAN_RULE, get_store, still_needed
+from hogo.footage.orphans import ORPHAN_GRACE
 from hogo.storage import EncryptedStore
 
 _OBJECT_ID_LENGTH = 64

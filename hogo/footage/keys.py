@@ -28,7 +28,7 @@ from django.db import transaction
 from hogo import clock
 from hogo.audit import services as audit
 from hogo.footage.models import EncryptedObject, Upload, UploadState
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.storage import WrappedKey
 from hogo.storage.durable import fsync_dir
 

@@ -9,8 +9,10 @@ leaves a DeletionRecord (R-306).
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hogo.registry.models import Channel, Recorder
@@ -35,6 +37,11 @@ class EncryptedObject(models.Model):
 
 class Segment(models.Model):
     """One recorded file of an original (録画ファイル)."""
+
+    # Which rows still need their stored object (objects.still_needed), first asked.
+    keeps_stored: ClassVar[tuple[int, Q, str]] = (
+        1, Q(erased_at__isnull=True),
+        "catalogue entry removed; key kept: still another recorder's original")
 
     recorder = models.ForeignKey(Recorder, on_delete=models.PROTECT, related_name="segments")
     channel = models.CharField(_("カメラ"), max_length=10, choices=Channel.choices)
@@ -92,6 +99,10 @@ class UploadState(models.TextChoices):
 
 class Upload(models.Model):
     """A resumable upload (tus 1.0) of one file from a depot or vehicle."""
+
+    keeps_stored: ClassVar[tuple[int, Q, str]] = (
+        3, Q(state=UploadState.QUARANTINED),
+        "entry erased; key kept: a quarantined file has the same content")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     recorder = models.ForeignKey(Recorder, on_delete=models.PROTECT, related_name="uploads")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from hogo.alerts.services import raise_alert
 from hogo.footage.models import Upload
-from hogo.web.alerts import raise_alert
 
 
 def tell_department(upload: Upload, kind: str, key: str, message: str) -> None:

@@ -3,7 +3,7 @@
 A blob is stored before the database row that holds its wrapped key is committed. A crash in
 between (or a database restored from an older backup) leaves a blob that nothing can ever
 decrypt; until now it stayed until the same file happened to be sent again
-(`ingest.forget_orphan`). This sweep deletes every such blob once it is older than a grace
+(`objects.forget_orphan`). This sweep deletes every such blob once it is older than a grace
 period — an upload committing right now is never hit — and leaves a DeletionRecord for each
 (rule "orphan_blob") and one audit entry per run.
 
@@ -29,8 +29,8 @@ from django_tasks import task
 from hogo import clock
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord, EncryptedObject, Upload, UploadState
-from hogo.footage.storage import get_store
-from hogo.storage import BlobNotFound, EncryptedStore, StorageError
+from hogo.footage.objects import erase_orphan, get_store
+from hogo.storage import EncryptedStore
 
 log = logging.getLogger("hogo.footage")
 ORPHAN_GRACE = dt.timedelta(days=1)  # far longer than any put-to-commit (a big ingest's probe)
@@ -90,62 +90,6 @@ def _batches(names: Iterable[str]) -> Iterator[list[str]]:
     iterator = iter(names)
     while batch := list(islice(iterator, _BATCH)):
         yield batch
-
-
-def erase_orphan(store: EncryptedStore, name: str, now: dt.datetime,
-                 cutoff: dt.datetime) -> int:
-    """Delete one orphan written at or before `cutoff` and record it; 0 if it turned out not
-    to be one (keyed or rewritten meanwhile, already gone). Returns the blob's size in bytes.
-
-    A crash between the store's finish and ingest's commit leaves the blob and an upload row
-    still RECEIVING whose wrapped key is the blob's data key: that key goes too (the upload
-    becomes FAILED, to be sent again), and the record says so.
-    """
-    with transaction.atomic():
-        row = EncryptedObject.objects.select_for_update().filter(object_id=name).first()
-        if row is not None and row.wrapped_key:
-            return 0
-        try:
-            if store.backend.modified_at(name) > cutoff:  # stored afresh since the listing
-                return 0
-            blob_size = store.backend.size(name)
-            plain_size = _plaintext_size(store, name, fallback=row.size if row else 0)
-        except BlobNotFound:
-            return 0
-        receipt = store.shred(name)
-        if not receipt.existed:
-            return 0
-        unfinished = Upload.objects.filter(state=UploadState.RECEIVING, declared_sha256=name,
-                                           spool_id__in=_gone_spool_ids(store, name))
-        with_key = list(unfinished.exclude(wrapped_key="").values_list("pk", flat=True))
-        unfinished.update(wrapped_key="", state=UploadState.FAILED, quarantine_code="spool_lost",
-                          quarantine_reason="受信途中のデータが失われました。"
-                                            "もう一度送信してください。", updated_at=now)
-        detail = {"blob_bytes": blob_size, "uploads": [str(pk) for pk in with_key]}
-        if row is not None and row.shredded_at is not None:
-            detail["key_destroyed_at"] = row.shredded_at.isoformat()
-        DeletionRecord.objects.create(
-            object_id=name, sha256=name, size=plain_size, what=ORPHAN_WHAT, rule=ORPHAN_RULE,
-            method=ORPHAN_UPLOAD_METHOD if with_key else ORPHAN_METHOD, erased_at=now,
-            erased_by="system", detail=detail)
-    log.info("deleted orphan blob %s (%s bytes): no key in the database", name, blob_size)
-    return blob_size
-
-
-def _gone_spool_ids(store: EncryptedStore, name: str) -> list[str]:
-    """Spool ids of RECEIVING uploads of this content whose staged file is gone (it became
-    the blob); one still staged is a live upload that may yet finish."""
-    return [spool_id for spool_id in Upload.objects.filter(
-        state=UploadState.RECEIVING, declared_sha256=name).values_list("spool_id", flat=True)
-        if not (store.backend.spool_dir / f"upload-{spool_id}.part").exists()]
-
-
-def _plaintext_size(store: EncryptedStore, name: str, fallback: int) -> int:
-    """The size the blob's header declares (no key needed), else what the row said."""
-    try:
-        return store.object_size(name)
-    except (StorageError, ValueError):
-        return fallback
 
 
 def _sweep_spool(spool: Path, now: dt.datetime, cutoff: dt.datetime) -> tuple[int, int]:

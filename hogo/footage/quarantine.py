@@ -42,12 +42,8 @@ from hogo.audit import services as audit
 from hogo.footage import ingest
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
 from hogo.footage.notices import tell_department
-from hogo.footage.retention import (
-    CRYPTO_SHRED,
-    erasure_batch,
-    shred_unless_needed,
-    sweep_recorder,
-)
+from hogo.footage.objects import CRYPTO_SHRED, erasure_batch, shred_unless_needed
+from hogo.footage.retention import sweep_recorder
 from hogo.footage.search import MAX_SEGMENT
 from hogo.rules.profile import PolicyProfile
 from hogo.video.probe import ProbeError, ProbeResult

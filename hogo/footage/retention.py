@@ -1,4 +1,4 @@
-"""Ring-buffer retention and holds for originals (REQUIREMENTS R-204, R-306).
+"""Ring-buffer retention and holds for originals (R-204, R-306).
 
 The rule itself is pure (hogo/rules/ring_buffer.py); this module feeds it a recorder's
 originals, crypto-shreds what it selects, writes a DeletionRecord and an audit entry for
@@ -7,19 +7,16 @@ each erasure, and raises an alert when holds keep a recorder over its capacity.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import logging
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from hogo import clock
+from hogo.alerts.services import raise_alert
 from hogo.audit import services as audit
 from hogo.footage.models import (
     DeletionRecord,
@@ -28,13 +25,12 @@ from hogo.footage.models import (
     HoldKind,
     Segment,
     Upload,
-    UploadState,
 )
-from hogo.footage.storage import get_store
+from hogo.footage.objects import erasure_batch, shred_unless_needed
 from hogo.footage.tracks import FORGET_FIELDS
 from hogo.registry.models import Recorder
 from hogo.rules.ring_buffer import Kept, ring_buffer_sweep
-from hogo.web.alerts import raise_alert
+from hogo.video.naming import same_clip, sidecar_names
 
 log = logging.getLogger("hogo.footage")
 RING_BUFFER_RULE = "ring_buffer"
@@ -113,8 +109,6 @@ def erase_segment(segment: Segment, *, rule: str, by: Any, why: str) -> Deletion
 
 def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) -> None:
     """A GPS sidecar is personal data too: it goes with the last clip that used it."""
-    from hogo.footage.ingest import same_clip, sidecar_names
-
     sidecars = Upload.objects.filter(
         recorder=segment.recorder, segment__isnull=True,
         relative_path__in=sidecar_names(segment.original_name)).exclude(
@@ -132,121 +126,6 @@ def _erase_orphaned_sidecars(segment: Segment, *, actor: str, rule: str, now) ->
 
 
 CRYPTO_SHRED = "crypto-shred: wrapped AES-256 data key destroyed, blob deleted"
-KEPT_FOR = (("segments", "catalogue entry removed; key kept: still another recorder's original"),
-            ("copies", "copy erased; key kept: an identical copy is still kept"),
-            ("uploads", "entry erased; key kept: a quarantined file has the same content"))
-"""What a DeletionRecord's method says when identical content is still needed elsewhere."""
-
-
-def still_needed(stored: EncryptedObject, *, besides: Any) -> str | None:
-    """What else kept, other than `besides`, uses this object (identical content is stored
-    once): another original, a copy not erased, a quarantined file — as the deletion-record
-    method to write — or None. Call with the object locked
-    (select_for_update), so two erasures of sharers do not both shred it."""
-    kept = {"segments": stored.segments.filter(erased_at__isnull=True),
-            "copies": stored.copies.filter(erased_at__isnull=True),
-            # (a GPS sidecar goes with the last clip that uses it: _erase_orphaned_sidecars)
-            "uploads": stored.uploads.filter(state=UploadState.QUARANTINED)}
-    for name, method in KEPT_FOR:
-        users = kept[name]
-        if isinstance(besides, users.model):
-            users = users.exclude(pk=besides.pk)
-        if users.exists():
-            return method
-    return None
-
-
-def shred_unless_needed(stored: EncryptedObject, *, besides: Any, what: str, rule: str,
-                        by: str, now: dt.datetime, **record: Any) -> DeletionRecord:
-    """Erase one entry's object: crypto-shred it, or — when identical content is still kept
-    for another entry — record the entry's erasure and keep the key (the other entry needs
-    it). Either way a DeletionRecord says which."""
-    kept_for = still_needed(stored, besides=besides)
-    if kept_for is None:
-        return shred_object(stored, what=what, rule=rule, by=by, now=now, **record)
-    record.setdefault("sha256", stored.object_id)
-    record.setdefault("size", stored.size)
-    return DeletionRecord.objects.create(object_id=stored.object_id, what=what, rule=rule,
-                                         method=kept_for, erased_at=now, erased_by=by,
-                                         **record)
-
-
-def shred_object(stored: EncryptedObject, *, what: str, rule: str, by: str,
-                 now: dt.datetime, **record: Any) -> DeletionRecord:
-    """The one way an encrypted object is erased: its wrapped key is destroyed now, its blob
-    once the transaction commits, and a DeletionRecord says what, when, how and why.
-
-    `record` adds DeletionRecord fields (sha256 and size default to the object's).
-    """
-    stored.wrapped_key, stored.shredded_at = "", now
-    stored.save(update_fields=["wrapped_key", "shredded_at"])
-    record.setdefault("sha256", stored.object_id)
-    record.setdefault("size", stored.size)
-    deletion = DeletionRecord.objects.create(
-        object_id=stored.object_id, what=what, rule=rule, method=CRYPTO_SHRED,
-        erased_at=now, erased_by=by, **record)
-    object_id = stored.object_id
-    transaction.on_commit(lambda: _delete_blob(object_id))
-    return deletion
-
-
-def _delete_blob(object_id: str) -> None:
-    try:
-        get_store().shred(object_id)
-    except Exception:  # the key is gone already; a left-over blob is unreadable
-        log.exception("blob %s could not be deleted after its key was destroyed", object_id)
-    if not _in_batch.get():
-        forget_freed_pages()
-
-
-_in_batch: ContextVar[bool] = ContextVar("hogo_erasure_batch", default=False)
-
-
-@contextlib.contextmanager
-def erasure_batch() -> Iterator[None]:
-    """Many erasures in a row (a sweep, a daily job): the database files are tidied once at
-    the end instead of after each one (a checkpoint costs about as much as an erasure)."""
-    token = _in_batch.set(True)
-    try:
-        yield
-    finally:
-        _in_batch.reset(token)
-        if not _in_batch.get():
-            forget_freed_pages()
-
-
-CHECKPOINT_WAIT_MS = 1000
-
-
-def forget_freed_pages() -> None:
-    """Leave no earlier version of an erased row in the database files hogo controls.
-
-    SQLite (secure_delete on) zeroes freed space when a checkpoint writes the page back, but
-    a WAL file keeps older page images — with the wrapped key — until it is reused; a TRUNCATE
-    checkpoint moves everything into the main file and cuts the WAL to nothing. PostgreSQL
-    keeps dead row versions until VACUUM reuses them; what that means for erasure (and for
-    backups on either database) is said in the README under "What erasure guarantees".
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return  # (inside a transaction the erasure is not committed yet: nothing to tidy)
-    try:
-        with connection.cursor() as cursor:
-            # Wait for readers a moment only: a request must not stall behind a long read.
-            cursor.execute("PRAGMA busy_timeout")
-            (waited,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-            try:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy, _, _ = cursor.fetchone()
-            finally:
-                cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
-    except Exception:  # a checkpoint is housekeeping: never let it undo an erasure
-        log.exception("WAL checkpoint after an erasure failed")
-        return
-    if busy:
-        log.info("WAL checkpoint after an erasure was busy; the next one truncates it")
-
-
 def place_hold(kind: str, reference: str, segments: list[Segment], *, by: Any) -> Hold:
     if kind not in HoldKind.values:
         raise ValueError(f"unknown hold kind {kind!r}")

@@ -6,14 +6,14 @@ import logging
 
 from django_tasks import task
 
+from hogo.alerts.services import raise_alert
 from hogo.audit import services as audit
 from hogo.footage.models import Segment
+from hogo.footage.objects import get_store
 from hogo.footage.retention import sweep_recorder
-from hogo.footage.storage import get_store
 from hogo.footage.uploads import expire_uploads
 from hogo.registry.models import Recorder
 from hogo.storage import StorageError
-from hogo.web.alerts import raise_alert
 
 log = logging.getLogger("hogo.footage")
 

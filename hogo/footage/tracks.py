@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from hogo.footage.models import Segment
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.video.nmea import Track, bounding_box
 
 Point = list  # [iso time, lat, lon]

@@ -30,6 +30,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -37,15 +38,17 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hogo import clock
 from hogo.accounts import services as accounts
-from hogo.accounts.models import MachineToken
 from hogo.accounts.permissions import allows
-from hogo.footage import ingest, uploads
+from hogo.footage import ingest, objects, uploads
 from hogo.footage.models import Upload, UploadState
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.footage.uploads import checkpoints, forget_progress, locks
-from hogo.registry.models import Recorder
+from hogo.registry.services import recorder_by_serial
 from hogo.storage import BlobNotFound, HashMismatch
 from hogo.storage import Upload as StoreUpload
+
+if TYPE_CHECKING:  # annotations only: a view asks accounts' services
+    from hogo.accounts.models import MachineToken
 
 TUS_VERSION = "1.0.0"
 MAX_UPLOAD = 64 << 30
@@ -177,8 +180,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     if not SHA256.match(sha256) or not name or not 0 <= length <= MAX_UPLOAD:
         return _error(400, "metadata needs filename and a hex sha256; length up to "
                            f"{MAX_UPLOAD} bytes")
-    recorder = Recorder.objects.filter(serial=serial).select_related(
-        "vehicle__department").first()
+    recorder = recorder_by_serial(serial)
     if recorder is None or not allows(token, "footage.upload", recorder):
         return _error(403, f"this token may not upload for recorder {serial!r}")
     with _admission:
@@ -283,7 +285,7 @@ def _patch(request: HttpRequest, upload: Upload) -> HttpResponse:
 
 def _complete(upload: Upload, writer: StoreUpload) -> None:
     forget_progress(str(upload.pk))
-    ingest.forget_orphan(upload.declared_sha256)
+    objects.forget_orphan(upload.declared_sha256)
     try:
         stored = get_store().finish_upload(writer, expected_sha256=upload.declared_sha256)
     except HashMismatch as error:
@@ -313,7 +315,7 @@ def known(request: HttpRequest) -> HttpResponse:
     serial = request.GET.get("recorder", "")
     if not SHA256.match(sha256) or text_problem(serial, "recorder", 100):
         return _error(400, "sha256 must be a hex SHA-256 and recorder a serial number")
-    recorder = Recorder.objects.filter(serial=serial).first()
+    recorder = recorder_by_serial(serial)
     if recorder is None or not allows(token, "footage.upload", recorder):
         return _error(403, "this token may not upload for that recorder")
     return JsonResponse(ingest.already_received(recorder, sha256))

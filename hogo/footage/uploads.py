@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from hogo import clock
 from hogo.footage import ingest
 from hogo.footage.models import DeletionRecord, Upload, UploadState
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.storage.format import Checkpoint
 
 UPLOAD_TTL = dt.timedelta(days=7)

@@ -18,13 +18,13 @@ from hogo.accounts.permissions import (
 from hogo.footage import quarantine, viewing
 from hogo.footage.forms import DayForm, EraseForm, PurposeForm, ReleaseForm, SearchForm
 from hogo.footage.models import Segment, Upload
+from hogo.footage.objects import get_store
 from hogo.footage.search import Criteria, find_segments, timeline_rows
-from hogo.footage.storage import get_store
-from hogo.registry.models import Vehicle
+from hogo.registry import services as registry
 
 
 def _vehicles(request: HttpRequest):
-    return Vehicle.objects.filter(department=request.user.department_id)
+    return registry.vehicles_of(request.user.department_id)
 
 
 @permission_required("footage.search")
@@ -125,7 +125,9 @@ def erase(request: HttpRequest, pk) -> HttpResponse:
 
 @permission_required("footage.search")
 def timeline(request: HttpRequest, vehicle_id: int) -> HttpResponse:
-    vehicle = get_object_or_404(Vehicle, pk=vehicle_id)
+    vehicle = registry.vehicle(vehicle_id)
+    if vehicle is None:
+        raise Http404
     authorize(request, "footage.search", vehicle)
     form = DayForm(request.GET or {"day": clock.today_jst()})
     rows = []

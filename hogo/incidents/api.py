@@ -8,19 +8,54 @@ organisation may ask; its organisation's policy profile supplies the threshold a
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from hogo.accounts.models import MachineToken
 from hogo.accounts.permissions import allows
 from hogo.accounts.policy import effective_profile
-from hogo.incidents.assessment import AssessOptions, PolicyDefaults, assessment_json, evaluate
+from hogo.incidents.assessment import PolicyDefaults, assessment_json, evaluate
 
 router = Router(tags=["incidents"])
+log = logging.getLogger("hogo.incidents")
+
+# Field names accepted for one more release, and what replaced them (knew_on: one name for the
+# day the organisation knew, from the form to the rule).
+RENAMED_ASSESS = {"knew_from": "knew_on", "knew_to": "knew_on_latest"}
+RENAMED_REPORT = {"noticed_on": "knew_on"}
+
+
+def _accept_old_names(data: Any, renamed: dict[str, str]) -> Any:
+    """Before validation: an old field name is read as its new one (never both). ninja hands
+    the body over as a dict, or wrapped in its DjangoGetter (`_obj`)."""
+    data = getattr(data, "_obj", data)
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for old, new in renamed.items():
+        if old in data:
+            if new in data:
+                raise ValueError(f"give {new} only ({old} is its deprecated name)")
+            data[new] = data.pop(old)
+    return data
+
+
+def deprecations(request: HttpRequest, renamed: dict[str, str]) -> list[str]:
+    """A message for each deprecated field name the body used (logged, and returned)."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return []
+    found = [f"{old} is deprecated and will be removed in the next release; use {new}"
+             for old, new in renamed.items() if isinstance(body, dict) and old in body]
+    for message in found:
+        log.warning("deprecated API field: %s", message)
+    return found
 
 
 class AssessIn(Schema):
@@ -32,10 +67,13 @@ class AssessIn(Schema):
 
     organisation_type: Literal["public_body", "private_business"] | None = Field(
         None, description="default: the token organisation's policy profile")
-    knew_from: dt.date = Field(description="the day anyone in the organisation first knew "
-                                           "(day 1); the first day of a range")
-    knew_to: dt.date | None = Field(None, description="the last day, if the day of knowing is "
-                                                      "known only approximately")
+    knew_on: dt.date = Field(description="the day anyone in the organisation first knew "
+                                         "(day 1); the earliest day of a range. Deprecated "
+                                         "name, accepted for one release: knew_from")
+    knew_on_latest: dt.date | None = Field(
+        None, description="the latest day it may have been, if the day of knowing is known "
+                          "only approximately. Deprecated name, accepted for one release: "
+                          "knew_to")
     people: int | None = Field(None, ge=0, description="people involved (or possibly)")
     sensitive: bool = False
     financial: bool = False
@@ -43,6 +81,11 @@ class AssessIn(Schema):
     encrypted: bool = Field(False, description="strongly encrypted, the key not lost with it")
     filed_preliminary: dt.date | None = None
     filed_final: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        return _accept_old_names(data, RENAMED_ASSESS)
 
 
 class CriterionOut(Schema):
@@ -70,7 +113,8 @@ class AssessOut(Schema):
     exempt_ja: str | None
     exempt_en: str | None
     knew_on: dt.date
-    knew_to: dt.date | None
+    knew_on_latest: dt.date | None
+    knew_to: dt.date | None = Field(description="deprecated: the same as knew_on_latest")
     preliminary_days: int
     preliminary_target: dt.date
     final_days: int
@@ -81,6 +125,8 @@ class AssessOut(Schema):
     latest_final_due: dt.date | None
     notes_ja: list[str]
     filings: list[FilingOut]
+    deprecations: list[str] = Field(default_factory=list,
+                                    description="deprecated field names the request used")
 
 
 class ErrorOut(Schema):
@@ -94,17 +140,19 @@ def assess(request: HttpRequest, payload: AssessIn) -> Status[dict[str, Any]]:
     whether that report was late and by how many days.
 
     A body that does not fit the schema gets ninja's 422 listing each field at fault; facts
-    that contradict each other (knew_to before knew_from) get a 422 whose `detail` says why.
+    that contradict each other (knew_on_latest before knew_on) get a 422 whose `detail` says
+    why.
     """
-    token: MachineToken = request.auth
+    token = request.auth
     if not allows(token, "incidents.assess"):
         return Status(403, {"detail": "this token may not assess incidents"})
     defaults = PolicyDefaults.from_profile(effective_profile(token.organisation))
     try:
-        assessment, filings = evaluate(AssessOptions(**payload.dict()), defaults)
+        assessment, filings = evaluate(defaults, **payload.dict())
     except ValueError as error:
         return Status(422, {"detail": str(error)})
-    return Status(200, assessment_json(assessment, filings))
+    return Status(200, assessment_json(assessment, filings)
+                  | {"deprecations": deprecations(request, RENAMED_ASSESS)})
 
 
 class ReportIn(Schema):
@@ -116,13 +164,20 @@ class ReportIn(Schema):
     kind: Literal["loss", "theft", "misdelivery", "intrusion", "insider", "disclosure",
                   "damage", "other"]
     what_happened: str = Field(min_length=1, max_length=5000)
-    noticed_on: dt.date = Field(description="the day the reporter noticed")
+    knew_on: dt.date = Field(description="the day the reporter knew of it (their awareness); "
+                                         "deprecated name, accepted for one release: "
+                                         "noticed_on")
     noticed_how: str = ""
     occurred_on: dt.date | None = None
     data_items: str = ""
     people: int | None = Field(None, ge=0)
     unauthorised: bool = False
     media: list[str] = Field(default_factory=list, description="labels of media involved")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        return _accept_old_names(data, RENAMED_REPORT)
 
 
 class ReportOut(Schema):
@@ -131,6 +186,8 @@ class ReportOut(Schema):
     url: str
     reportable: bool
     notified: list[str]
+    deprecations: list[str] = Field(default_factory=list,
+                                    description="deprecated field names the request used")
 
 
 @router.post("/", auth=django_auth, response={201: ReportOut, 422: ErrorOut})
@@ -138,18 +195,15 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     """Report an incident as the logged-in person (session cookie and CSRF token, as the
     browser has them); the section head and the privacy officer are notified at once."""
     from hogo.incidents import services
-    from hogo.media.models import Medium
 
     user = request.auth
-    media = list(Medium.objects.filter(department__organisation=user.organisation_id,
-                                       label__in=payload.media))
-    unknown = sorted(set(payload.media) - {m.label for m in media})
+    media, unknown = services.media_by_labels(user, payload.media)
     if unknown:
         return Status(422, {"detail": f"unknown media labels: {', '.join(unknown)}"})
     try:
         incident = services.report(
             user, title=payload.title, kind=payload.kind, what_happened=payload.what_happened,
-            noticed_on=payload.noticed_on, noticed_how=payload.noticed_how,
+            knew_on=payload.knew_on, noticed_how=payload.noticed_how,
             occurred_from=payload.occurred_on, data_items=payload.data_items,
             people=payload.people, people_basis="報告者の申告" if payload.people is not None
             else "", unauthorised=payload.unauthorised, media=media)
@@ -158,11 +212,11 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     notified = [str(alert.recipient) for alert in incident_alerts(incident)]
     return Status(201, {"id": incident.pk, "number": incident.number,
                         "url": services.url_of(incident), "reportable": incident.reportable,
-                        "notified": notified})
+                        "notified": notified,
+                        "deprecations": deprecations(request, RENAMED_REPORT)})
 
 
 def incident_alerts(incident: Any) -> list[Any]:
-    from hogo.web.models import Alert
+    from hogo.incidents import services
 
-    return list(Alert.objects.filter(key__startswith=f"incident:{incident.pk}:notify:")
-                .select_related("recipient"))
+    return list(services.notification_alerts(incident))

@@ -10,4 +10,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = "漏えい等事案"
 
     def ready(self) -> None:
-        from hogo.incidents import services  # noqa: F401 - registers the alert hooks
+        from hogo.incidents import receivers, services  # noqa: F401 - registers the alert hooks
+        from hogo.media.signals import medium_missing
+
+        medium_missing.connect(receivers.open_incident_for_missing_medium,
+                               dispatch_uid="incidents.open_for_missing_medium")

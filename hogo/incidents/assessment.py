@@ -1,11 +1,13 @@
-"""A what-if assessment from facts alone, shared by `POST /api/incidents/assess` and
-`hogo incidents assess`.
+"""The organisation's numbers for an assessment, and the what-if shared by
+`POST /api/incidents/assess` and `hogo incidents assess`.
 
-Both front ends take the same options (the facts, optional filing dates) and must answer the
-same thing, so the conversion lives here once: options plus the organisation's policy defaults
-→ `Facts` → `assess` → a JSON-ready dict. The front ends only parse their input and print or
-return the dict. Framework-free: the caller reads the policy profile and passes its numbers in
-as `PolicyDefaults`, so this module needs no database.
+Two layers, no field renamed between them: `PolicyDefaults` (the organisation's policy
+numbers) fills in what the caller left to the policy and yields `hogo.rules.incidents.Facts`,
+the one facts shape the rule takes; the incident service, the API and the console all build
+their `Facts` through `PolicyDefaults.facts`, with the same keyword names as `Facts` (`knew_on`,
+`knew_on_latest`, `people`, ...). `evaluate` adds the filing dates of a what-if and
+`assessment_json` the words (`hogo.incidents.wording`). Framework-free apart from the wording:
+the caller reads the policy profile and passes its numbers in, so no database is needed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from hogo.incidents import wording
 from hogo.rules.incidents import (
     DEFAULT_THRESHOLDS,
     FINAL,
@@ -24,15 +27,6 @@ from hogo.rules.incidents import (
     assess,
 )
 from hogo.rules.profile import PolicyProfile
-
-# `Assessment.moved_because` is Japanese (it goes into documents); integrations and the
-# English console output need the same reason in English.
-MOVED_BECAUSE_EN = {
-    "土曜日": "Saturday",
-    "日曜日": "Sunday",
-    "祝日": "national holiday",
-    "年末年始": "year-end break (29 Dec-3 Jan)",
-}
 
 
 @dataclass(frozen=True)
@@ -56,62 +50,52 @@ class PolicyDefaults:
                    profile.value("incidents.final_report_days"),
                    profile.value("incidents.final_report_days_unauthorised"))
 
+    def facts(self, *, knew_on: dt.date, knew_on_latest: dt.date | None = None,
+              organisation_type: str | None = None, people: int | None = None,
+              sensitive: bool = False, financial: bool = False, unauthorised: bool = False,
+              encrypted: bool = False) -> Facts:
+        """The facts under this policy; raises ValueError (in English) on bad input.
 
-@dataclass(frozen=True)
-class AssessOptions:
-    """What a caller asks: the facts as given, None where the policy (or law) decides."""
+        The organisation's own threshold applies only to its own organisation type: asking
+        "what if we were a private business" with a city's threshold of 100 would give a wrong
+        answer, so another type gets the law's threshold for that type. The day counts stay
+        the organisation's: the law's counts are the same for both types, and a profile may
+        only set them shorter (its own, stricter targets).
+        """
+        organisation_type = organisation_type or self.organisation_type
+        if organisation_type not in DEFAULT_THRESHOLDS:
+            raise ValueError(f"organisation_type must be one of {sorted(DEFAULT_THRESHOLDS)}, "
+                             f"got {organisation_type!r}")
+        threshold = self.threshold if organisation_type == self.organisation_type else None
+        return Facts(organisation_type=organisation_type, knew_on=knew_on,
+                     knew_on_latest=knew_on_latest, people=people, sensitive=sensitive,
+                     financial=financial, unauthorised=unauthorised, encrypted=encrypted,
+                     threshold=threshold, preliminary_days=self.preliminary_days,
+                     final_days=self.final_days,
+                     final_days_unauthorised=self.final_days_unauthorised)
 
-    knew_from: dt.date
-    knew_to: dt.date | None = None
-    organisation_type: str | None = None
-    people: int | None = None
-    sensitive: bool = False
-    financial: bool = False
-    unauthorised: bool = False
-    encrypted: bool = False
-    filed_preliminary: dt.date | None = None
-    filed_final: dt.date | None = None
 
-
-def facts_from_options(options: AssessOptions, defaults: PolicyDefaults | None) -> Facts:
-    """The facts to assess; raises ValueError (with an English message) on bad input.
-
-    The organisation's own threshold applies only to its own organisation type: asking "what if
-    we were a private business" with a city's threshold of 100 would give a wrong answer, so
-    another type gets the law's threshold for that type. The day counts stay the
-    organisation's: the law's counts are the same for both types, and a profile may only set
-    them shorter (its own, stricter targets).
-    """
-    organisation_type = options.organisation_type
-    if organisation_type is None:
-        if defaults is None:
+def evaluate(defaults: PolicyDefaults | None, *, filed_preliminary: dt.date | None = None,
+             filed_final: dt.date | None = None,
+             **known: Any) -> tuple[Assessment, tuple[Filing, ...]]:
+    """A what-if: assess the facts (`PolicyDefaults.facts`' keywords) and judge each filing
+    date given; raises ValueError on bad input. Without an organisation (`defaults` None) the
+    law's numbers apply and `organisation_type` must be given."""
+    if defaults is None:
+        if known.get("organisation_type") is None:
             raise ValueError("organisation_type is required: there is no organisation profile "
                              "to take it from")
-        organisation_type = defaults.organisation_type
-    if organisation_type not in DEFAULT_THRESHOLDS:
-        raise ValueError(f"organisation_type must be one of {sorted(DEFAULT_THRESHOLDS)}, "
-                         f"got {organisation_type!r}")
-    if defaults is None:
-        defaults = PolicyDefaults(organisation_type)
-    threshold = defaults.threshold if organisation_type == defaults.organisation_type else None
-    return Facts(organisation_type=organisation_type, knew_from=options.knew_from,
-                 knew_to=options.knew_to, people=options.people, sensitive=options.sensitive,
-                 financial=options.financial, unauthorised=options.unauthorised,
-                 encrypted=options.encrypted, threshold=threshold,
-                 preliminary_days=defaults.preliminary_days, final_days=defaults.final_days,
-                 final_days_unauthorised=defaults.final_days_unauthorised)
-
-
-def evaluate(options: AssessOptions,
-             defaults: PolicyDefaults | None) -> tuple[Assessment, tuple[Filing, ...]]:
-    """Assess the facts and judge each filing date given; raises ValueError on bad input."""
-    facts = facts_from_options(options, defaults)
+        if known["organisation_type"] not in DEFAULT_THRESHOLDS:
+            raise ValueError(f"organisation_type must be one of {sorted(DEFAULT_THRESHOLDS)}, "
+                             f"got {known['organisation_type']!r}")
+        defaults = PolicyDefaults(known["organisation_type"])
+    facts = defaults.facts(**known)
     try:
         assessment = assess(facts)
     except OverflowError as error:  # a deadline past 9999-12-31
-        raise ValueError("knew_from is too late in the calendar to count a deadline "
+        raise ValueError("knew_on is too late in the calendar to count a deadline "
                          "from") from error
-    filed = ((PRELIMINARY, options.filed_preliminary), (FINAL, options.filed_final))
+    filed = ((PRELIMINARY, filed_preliminary), (FINAL, filed_final))
     filings = tuple(assessment.filing(kind, day) for kind, day in filed if day is not None)
     return assessment, filings
 
@@ -121,30 +105,35 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def assessment_json(assessment: Assessment, filings: tuple[Filing, ...] = ()) -> dict[str, Any]:
-    """The assessment as plain JSON values (dates as ISO strings), for the API and `--json`."""
+    """The assessment as plain JSON values (dates as ISO strings), for the API and `--json`.
+
+    `knew_to` repeats `knew_on_latest` under its old name for one release (deprecated).
+    """
     facts = assessment.facts
     moved = assessment.moved_because
     return {
         "reportable": assessment.reportable,
-        "summary_ja": assessment.summary_ja,
-        "summary_en": assessment.summary_en,
+        "summary_ja": wording.summary_ja(assessment),
+        "summary_en": wording.summary_en(assessment),
         "organisation_type": facts.organisation_type,
         "threshold": facts.people_threshold,
-        "criteria": [{"number": c.number, "code": c.code, "label_ja": c.label_ja,
-                      "label_en": c.label_en} for c in assessment.criteria],
-        "exempt_ja": assessment.exempt_ja,
-        "exempt_en": assessment.exempt_en,
+        "criteria": [{"number": c.number, "code": str(c.code),
+                      "label_ja": wording.criterion_label_ja(c),
+                      "label_en": wording.criterion_label_en(c)} for c in assessment.criteria],
+        "exempt_ja": wording.exempt_ja(assessment),
+        "exempt_en": wording.exempt_en(assessment),
         "knew_on": _iso(assessment.knew_on),
-        "knew_to": _iso(facts.knew_to),
+        "knew_on_latest": _iso(facts.knew_on_latest),
+        "knew_to": _iso(facts.knew_on_latest),
         "preliminary_days": facts.preliminary_days,
         "preliminary_target": _iso(assessment.preliminary_target),
         "final_days": assessment.final_days,
         "final_day": _iso(assessment.final_day),
         "final_due": _iso(assessment.final_due),
-        "moved_because": moved,
-        "moved_because_en": MOVED_BECAUSE_EN.get(moved, moved) if moved else None,
+        "moved_because": wording.moved_because_ja(assessment),
+        "moved_because_en": wording.CLOSED_EN[moved] if moved else None,
         "latest_final_due": _iso(assessment.latest_final_due),
-        "notes_ja": list(assessment.notes_ja),
+        "notes_ja": wording.notes_ja(assessment),
         "filings": [{"kind": f.kind, "filed_on": _iso(f.filed_on), "due": _iso(f.due),
                      "late": f.late, "days_late": f.days_late} for f in filings],
     }

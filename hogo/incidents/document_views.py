@@ -1,4 +1,4 @@
-"""The incident's Japanese documents: edit before issue, issue, print (issue 5, item 5).
+"""The incident's Japanese documents: edit before issue, issue, print (R-805, R-806).
 
 Nothing is stored by looking: until someone saves, regenerates or issues, the page shows the
 document generated from the facts as they stand. Every rule lives in hogo.incidents.documents.

@@ -1,4 +1,4 @@
-"""The four Japanese documents of an incident (issue 5, item 5; R-805, R-806, R-807).
+"""The four Japanese documents of an incident (R-805, R-806, R-807).
 
 - 個人情報保護委員会への報告 (PPC report): a header (報告者, 速報/確報 with its due date, the
   criterion that applies in words) and the PPC form's nine numbered items, in its order.
@@ -27,7 +27,7 @@ from hogo.accounts.models import User
 from hogo.accounts.permissions import require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
-from hogo.incidents import services
+from hogo.incidents import services, wording
 from hogo.incidents.models import (
     Awareness,
     Document,
@@ -174,7 +174,7 @@ class _Facts:
 
     @property
     def first(self) -> Awareness | None:
-        return min(self.awareness, key=lambda a: (a.aware_from, a.recorded_at), default=None)
+        return min(self.awareness, key=lambda a: (a.knew_on, a.recorded_at), default=None)
 
     def occurred(self) -> str:
         return _span(self.incident.occurred_from, self.incident.occurred_to)
@@ -182,8 +182,8 @@ class _Facts:
     def knew(self) -> str:
         first = self.first
         text = f"{format_wareki(self.knew_on)}（事態を知った日）"
-        if first and first.aware_to and first.aware_to != first.aware_from:
-            text = (f"{_span(first.aware_from, first.aware_to)}（事態を知った日。期限は最も早い"
+        if first and first.knew_on_latest and first.knew_on_latest != first.knew_on:
+            text = (f"{_span(first.knew_on, first.knew_on_latest)}（事態を知った日。期限は最も早い"
                     f"日である{format_wareki(self.knew_on)}から計算）")
         return text
 
@@ -258,9 +258,9 @@ class _Facts:
         for aware in self.awareness:
             who = (aware.person_section + "の" if aware.person_section else "") + (
                 aware.get_source_display() if public else aware.person_name)
-            day = aware.aware_from
-            range_note = (f"（{format_wareki(aware.aware_to)}までの間）"
-                          if aware.aware_to and aware.aware_to != day else "")
+            day = aware.knew_on
+            range_note = (f"（{format_wareki(aware.knew_on_latest)}までの間）"
+                          if aware.knew_on_latest and aware.knew_on_latest != day else "")
             lines.append((day, f"{who}が覚知{range_note}（{aware.how}）"))
         for event in self.events:
             day = _day(event.at)
@@ -306,8 +306,8 @@ def _ppc_report(f: _Facts) -> list[tuple[str, str, str]]:
         preliminary = f.filings[ReportKind.PRELIMINARY]
         kind += f"\n速報の提出日：{format_wareki(preliminary.filed_on)}"
     if a.moved_because:
-        kind += f"\n（{a.final_days}日目が{a.moved_because}のため翌開庁日）"
-    criteria = a.summary_ja
+        kind += f"\n（{a.final_days}日目が{wording.moved_because_ja(a)}のため翌開庁日）"
+    criteria = wording.summary_ja(a)
     if not a.reportable and incident.voluntary_report:
         criteria += "\n報告義務はないが任意に報告する"
     reporter = f.organisation + (f"\n（担当：{f.section}）" if f.section else "")
@@ -328,7 +328,7 @@ def _ppc_report(f: _Facts) -> list[tuple[str, str, str]]:
         "item6": f.with_status(incident.persons_response, StepKind.NOTIFY),
         "item7": f.with_status(incident.publication, StepKind.PUBLISH),
         "item8": f.prevention(),
-        "item9": "\n".join([_or(incident.other), *a.notes_ja]),
+        "item9": "\n".join([_or(incident.other), *wording.notes_ja(a)]),
     }
     return [
         ("reporter", "報告者", reporter),

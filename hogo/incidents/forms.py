@@ -19,7 +19,7 @@ class ReportForm(forms.Form):
     what_happened = forms.CharField(label=_("状況"), max_length=5000,
                                     widget=forms.Textarea(attrs={"rows": 4}))
     occurred_on = forms.DateField(label=_("起きた日（分かれば）"), required=False, widget=DATE)
-    noticed_on = forms.DateField(label=_("あなたが気付いた日"), widget=DATE)
+    knew_on = forms.DateField(label=_("あなたが気付いた日"), widget=DATE)
     noticed_how = forms.CharField(label=_("どのように気付いたか"), max_length=300,
                                   required=False)
     data_items = forms.CharField(label=_("関係するデータ（映像、氏名、住所など）"),
@@ -68,15 +68,16 @@ class AwarenessForm(forms.Form):
     person_name = forms.CharField(label=_("氏名"), max_length=100)
     person_section = forms.CharField(label=_("所属（当時）"), max_length=200, required=False)
     source = forms.ChoiceField(label=_("覚知の経緯"), choices=AwarenessSource.choices)
-    aware_from = forms.DateField(label=_("知った日（推定の場合は最も早い日）"), widget=DATE)
-    aware_to = forms.DateField(label=_("推定の場合の最も遅い日"), required=False, widget=DATE)
+    knew_on = forms.DateField(label=_("知った日（推定の場合は最も早い日）"), widget=DATE)
+    knew_on_latest = forms.DateField(label=_("推定の場合の最も遅い日"), required=False,
+                                     widget=DATE)
     how = forms.CharField(label=_("どのように知ったか"), max_length=300)
 
     def clean(self) -> dict:
         data = super().clean()
-        start, end = data.get("aware_from"), data.get("aware_to")
+        start, end = data.get("knew_on"), data.get("knew_on_latest")
         if start and end and end < start:
-            self.add_error("aware_to", _("最も早い日より前の日付は指定できません。"))
+            self.add_error("knew_on_latest", _("最も早い日より前の日付は指定できません。"))
         return data
 
 

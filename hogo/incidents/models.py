@@ -10,6 +10,7 @@ steps and the Japanese documents hang off the incident.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.models import Department, Organisation, User
@@ -81,6 +82,25 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == IncidentState.OPEN
+
+    @property
+    def can_be_changed(self) -> bool:
+        """Facts, awareness, links, steps and filings change only while the incident is open;
+        a closed one is a record (R-807)."""
+        return self.is_open
+
+    @property
+    def can_be_closed(self) -> bool:
+        """Closing is offered while open; whether every step and report is done is the
+        service's check (`services.close`), which says what is missing."""
+        return self.is_open
+
 
 class AwarenessSource(models.TextChoices):
     STAFF = "staff", _("職員")
@@ -100,17 +120,19 @@ class Awareness(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+")
     source = models.CharField(_("覚知の経緯"), max_length=20, choices=AwarenessSource.choices)
-    aware_from = models.DateField(_("知った日（から）"))
-    aware_to = models.DateField(_("知った日（まで・推定の場合）"), null=True, blank=True)
+    # knew_on: the day this person knew (the earliest day, if known only as a range);
+    # knew_on_latest: the latest day it may have been, for a range (see rules Facts).
+    knew_on = models.DateField(_("知った日（から）"))
+    knew_on_latest = models.DateField(_("知った日（まで・推定の場合）"), null=True, blank=True)
     how = models.CharField(_("どのように知ったか"), max_length=300)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["aware_from", "recorded_at"]
+        ordering = ["knew_on", "recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.person_name} {self.aware_from}"
+        return f"{self.person_name} {self.knew_on}"
 
 
 class Link(models.Model):
@@ -165,6 +187,11 @@ class StepKind(models.TextChoices):
     ASSOCIATION = "association", _("全指連への報告")
 
 
+# Steps that may be decided unnecessary, with a reason (notice impossible, so published
+# instead; 003 Art. 41's two exemptions for the association report).
+WAIVABLE_STEPS = frozenset({StepKind.NOTIFY, StepKind.PUBLISH, StepKind.ASSOCIATION})
+
+
 class Step(models.Model):
     """A follow-through step (R-807); mandatory open steps keep the incident open."""
 
@@ -185,6 +212,15 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def can_be_completed(self) -> bool:
+        """A step is recorded done (or waived) once; after that it is a record."""
+        return self.done_at is None
+
+    @property
+    def can_be_waived(self) -> bool:
+        return self.can_be_completed and self.kind in WAIVABLE_STEPS
 
 
 class Event(models.Model):

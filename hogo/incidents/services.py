@@ -14,16 +14,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 
 from hogo import clock
-from hogo.accounts.models import Role, User
-from hogo.accounts.permissions import incident_scope, require
+from hogo.accounts.models import User
+from hogo.accounts.permissions import allows, incident_scope, require
 from hogo.accounts.policy import effective_profile
+from hogo.alerts.models import Alert
+from hogo.alerts.services import ACKNOWLEDGED_HOOKS, mail_people, raise_alert
 from hogo.audit import services as audit
-from hogo.incidents.assessment import AssessOptions, PolicyDefaults, facts_from_options
+from hogo.incidents import wording
+from hogo.incidents.assessment import PolicyDefaults
 from hogo.incidents.models import (
+    WAIVABLE_STEPS,
     Awareness,
     AwarenessSource,
     Event,
@@ -36,18 +38,16 @@ from hogo.incidents.models import (
     Step,
     StepKind,
 )
+from hogo.media import services as media_services
 from hogo.rules import incidents as rules
 from hogo.rules.office_calendar import add_office_hours
 from hogo.rules.wareki import format_wareki
-from hogo.web.alerts import ACKNOWLEDGED_HOOKS, mail_people, raise_alert
-from hogo.web.models import Alert
 
 log = logging.getLogger("hogo.incidents")
 
 REPORTED = "incident.reported"
 ESCALATED = "incident.escalated"
 DEADLINE = "incident.deadline"
-WAIVABLE = {StepKind.NOTIFY, StepKind.PUBLISH, StepKind.ASSOCIATION}
 REMIND_DAYS = (7, 3, 1, 0)
 
 
@@ -58,24 +58,25 @@ class IncidentError(Exception):
 # --- reading ------------------------------------------------------------------------------
 
 
-def knew_range(incident: Incident) -> tuple[dt.date, dt.date | None]:
-    """The organisation's 事態を知った日: the earliest awareness, whoever it was (R-802)."""
+def organisation_knew_on(incident: Incident) -> tuple[dt.date, dt.date | None]:
+    """The organisation's 事態を知った日 (R-802): the earliest awareness, whoever it was, as
+    (`knew_on`, `knew_on_latest`); the second is set when that awareness is known only as a
+    range (see `hogo.rules.incidents.Facts`)."""
     events = list(incident.awareness.all())
     if not events:
         day = clock.jst_date(incident.reported_at)
         return day, None
-    first = min(events, key=lambda a: a.aware_from)
-    return first.aware_from, first.aware_to
+    first = min(events, key=lambda a: a.knew_on)
+    return first.knew_on, first.knew_on_latest
 
 
 def facts_of(incident: Incident) -> rules.Facts:
-    """The incident's facts under its organisation's policy, as the what-if API reads them."""
-    knew_from, knew_to = knew_range(incident)
-    options = AssessOptions(knew_from=knew_from, knew_to=knew_to, people=incident.people,
-                            sensitive=incident.sensitive, financial=incident.financial,
-                            unauthorised=incident.unauthorised, encrypted=incident.encrypted)
+    """The incident's facts under its organisation's policy: the shape the rule takes."""
+    first, latest = organisation_knew_on(incident)
     defaults = PolicyDefaults.from_profile(effective_profile(incident.organisation))
-    return facts_from_options(options, defaults)
+    return defaults.facts(knew_on=first, knew_on_latest=latest, people=incident.people,
+                          sensitive=incident.sensitive, financial=incident.financial,
+                          unauthorised=incident.unauthorised, encrypted=incident.encrypted)
 
 
 def assessment(incident: Incident) -> rules.Assessment:
@@ -113,10 +114,38 @@ def visible_incidents(user: User) -> Any:
     return incident_scope(user, Incident.objects.filter(organisation=user.organisation_id))
 
 
+def people_of(incident: Incident) -> Any:
+    """The organisation's active people: whom a step can be given to."""
+    return User.objects.filter(organisation=incident.organisation_id, is_active=True)
+
+
+def reportable_media(user: User) -> Any:
+    """The media a report may name: every medium of the reporter's organisation."""
+    return media_services.organisation_media(user.organisation_id)
+
+
+def media_by_labels(user: User, labels: Iterable[str]) -> tuple[list[Any], list[str]]:
+    """The reporter's organisation's media with these labels, and the labels not found."""
+    wanted = set(labels)
+    found = list(reportable_media(user).filter(label__in=wanted))
+    return found, sorted(wanted - {m.label for m in found})
+
+
+def medium_by_label(label: str) -> Any:
+    return media_services.medium_by_label(label)
+
+
+def copy_by_number(number: str) -> Any:
+    """The copy with this number (its id as shown on its page), or None."""
+    from hogo.copies.models import Copy
+
+    return Copy.objects.filter(pk=int(number)).first() if number.isdigit() else None
+
+
 # --- reporting and escalation ---------------------------------------------------------------
 
 
-def report(user: User, *, title: str, kind: str, what_happened: str, noticed_on: dt.date,
+def report(user: User, *, title: str, kind: str, what_happened: str, knew_on: dt.date,
            noticed_how: str = "", occurred_from: dt.date | None = None,
            occurred_to: dt.date | None = None, data_items: str = "",
            people: int | None = None, people_basis: str = "", sensitive: bool = False,
@@ -124,12 +153,12 @@ def report(user: User, *, title: str, kind: str, what_happened: str, noticed_on:
            media: Iterable[Any] = (), copies: Iterable[Any] = (),
            source: str = AwarenessSource.STAFF) -> Incident:
     """Record a report from anyone (R-801) and notify at once; the reporter's own noticing
-    is the first awareness."""
+    is the first awareness, `knew_on` the day they knew."""
     require(user, "incidents.report")
     if kind not in IncidentKind.values:
         raise IncidentError("事案の種類が正しくありません。")
     today = clock.today_jst()
-    if noticed_on > today:
+    if knew_on > today:
         raise IncidentError("気付いた日に未来の日付は指定できません。")
     if occurred_from and occurred_to and occurred_to < occurred_from:
         raise IncidentError("発生日の範囲が逆になっています。")
@@ -149,7 +178,7 @@ def report(user: User, *, title: str, kind: str, what_happened: str, noticed_on:
             encrypted=encrypted)
         Awareness.objects.create(
             incident=incident, person_name=str(user), user=user,
-            person_section=str(user.department or ""), source=source, aware_from=noticed_on,
+            person_section=str(user.department or ""), source=source, knew_on=knew_on,
             how=noticed_how.strip() or "報告者本人が気付いた", recorded_by=user,
             recorded_at=now)
         for medium in media:
@@ -184,11 +213,17 @@ def _create_steps(incident: Incident) -> None:
         Step.objects.create(incident=incident, kind=kind, mandatory=True)
 
 
+def _people_allowed(incident: Incident, perm: str) -> list[User]:
+    """The organisation's active people whom the permission layer gives `perm` on the
+    incident; who is told is a rule there, not a role filter here."""
+    people = User.objects.filter(organisation=incident.organisation_id, is_active=True)
+    return [person for person in people if allows(person, perm, incident)]
+
+
 def first_recipients(incident: Incident) -> list[User]:
-    """The reporter's section head(s) and every privacy officer (000: tell the section head)."""
-    people = User.objects.filter(organisation=incident.organisation_id, is_active=True).filter(
-        Q(role=Role.PRIVACY_OFFICER) | Q(role=Role.MANAGER, department=incident.department_id))
-    return list(people)
+    """The reporter's section head(s) and every privacy officer (000: tell the section head;
+    R-801): the "incidents.told_at_once" rule."""
+    return _people_allowed(incident, "incidents.told_at_once")
 
 
 def notify_reported(incident_pk: int) -> None:
@@ -235,6 +270,12 @@ ACKNOWLEDGED_HOOKS[REPORTED] = _alert_acknowledged
 ACKNOWLEDGED_HOOKS[ESCALATED] = _alert_acknowledged
 
 
+def notification_alerts(incident: Incident) -> Any:
+    """The alerts the report raised at once, one per person told (R-801)."""
+    return Alert.objects.filter(key__startswith=f"incident:{incident.pk}:notify:"
+                                ).select_related("recipient")
+
+
 def unacknowledged_by(incident: Incident, user: User) -> Any:
     """This person's open alerts about the incident (reported, escalated, deadlines)."""
     return Alert.objects.filter(key__startswith=f"incident:{incident.pk}:", recipient=user,
@@ -243,7 +284,7 @@ def unacknowledged_by(incident: Incident, user: User) -> Any:
 
 def acknowledge(incident: Incident, user: User) -> None:
     """The person's own open alerts for this incident, acknowledged from its page."""
-    from hogo.web.alerts import acknowledge as acknowledge_alert
+    from hogo.alerts.services import acknowledge as acknowledge_alert
 
     for alert in unacknowledged_by(incident, user):
         acknowledge_alert(alert, by=user)
@@ -251,7 +292,7 @@ def acknowledge(incident: Incident, user: User) -> None:
 
 def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
     """Reports someone first told has not acknowledged in time go to every manager and
-    privacy officer, and to the profile's escalation address (issue 5, item 1)."""
+    privacy officer, and to the profile's escalation address (R-801)."""
     now = now or clock.now()
     count = 0
     for incident in Incident.objects.filter(state=IncidentState.OPEN, escalated_at__isnull=True):
@@ -269,8 +310,7 @@ def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
 
 def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
     profile = effective_profile(incident.organisation)
-    everyone = list(User.objects.filter(organisation=incident.organisation_id, is_active=True,
-                                        role__in=(Role.PRIVACY_OFFICER, Role.MANAGER)))
+    everyone = _people_allowed(incident, "incidents.told_on_escalation")
     names = "、".join(str(p) for p in silent)
     text = (f"【至急・未確認】漏えい等事案 {incident.number} {incident.title} の報告を、"
             f"{names}が確認期限までに確認していません。直ちに確認してください。")
@@ -297,7 +337,7 @@ def _mail(incident: Incident, people: Iterable[User], subject: str, text: str, *
 
 
 def url_of(incident: Incident) -> str:
-    return reverse("incidents:detail", args=[incident.pk])
+    return incident.get_absolute_url()
 
 
 # --- facts, awareness, links ----------------------------------------------------------------
@@ -349,45 +389,44 @@ def _shown(value: Any) -> str:
 
 
 def add_awareness(incident: Incident, by: User, *, person_name: str, source: str,
-                  aware_from: dt.date, how: str, aware_to: dt.date | None = None,
+                  knew_on: dt.date, how: str, knew_on_latest: dt.date | None = None,
                   person_section: str = "", user: User | None = None) -> Awareness:
     """Record someone's knowing; an earlier one moves every deadline forward (R-802)."""
     require(by, "incidents.manage", incident)
     ensure_open(incident)
     if source not in AwarenessSource.values:
         raise IncidentError("覚知の経緯が正しくありません。")
-    if aware_to is not None and aware_to < aware_from:
+    if knew_on_latest is not None and knew_on_latest < knew_on:
         raise IncidentError("知った日の範囲が逆になっています。")
-    if aware_from > clock.today_jst():
+    if knew_on > clock.today_jst():
         raise IncidentError("知った日に未来の日付は指定できません。")
-    before = knew_range(incident)[0]
+    before = organisation_knew_on(incident)[0]
     with transaction.atomic():
         awareness = Awareness.objects.create(
             incident=incident, person_name=person_name.strip(), user=user, source=source,
-            person_section=person_section.strip(), aware_from=aware_from, aware_to=aware_to,
+            person_section=person_section.strip(), knew_on=knew_on,
+            knew_on_latest=knew_on_latest,
             how=how.strip(), recorded_by=by, recorded_at=clock.now())
-        span = f"{_d(aware_from)}〜{_d(aware_to)}" if aware_to else _d(aware_from)
+        span = f"{_d(knew_on)}〜{_d(knew_on_latest)}" if knew_on_latest else _d(knew_on)
         text = (f"覚知の追加：{awareness.person_name}（{awareness.get_source_display()}"
                 f"{'、' + awareness.person_section if awareness.person_section else ''}）"
                 f"が{span}に知った（{awareness.how}）")
-        after = knew_range(incident)[0]
+        after = organisation_knew_on(incident)[0]
         if after != before:
             text += f"。事態を知った日を{_d(before)}から{_d(after)}に変更"
         _event(incident, "awareness", text, by)
         audit.record("incident.awareness", user=by, obj=incident,
-                     detail={"aware_from": aware_from.isoformat(), "source": source})
+                     detail={"knew_on": knew_on.isoformat(), "source": source})
         _reassess(incident, by)
     return awareness
 
 
 def link_medium(incident: Incident, medium: Any, *, by: User, event: bool = True) -> Link:
     """Link a medium with what it holds now: copies, data items, the people they count."""
-    from hogo.media.services import holdings
-
     contents = list(medium.contents.filter(removed_at__isnull=True))
     counted = [c.people for c in contents if c.people is not None]
     link = Link.objects.create(incident=incident, medium=medium,
-                               description=f"記録媒体 {medium}：{holdings(medium)}",
+                               description=f"記録媒体 {medium}：{media_services.holdings(medium)}",
                                people=sum(counted) if counted else None)
     for content in contents:
         if content.copy_id:
@@ -447,17 +486,18 @@ def _people_from_links(incident: Incident) -> None:
 
 def _reassess(incident: Incident, by: User | None, *, announce: bool = True) -> None:
     result = assessment(incident)
-    criteria = [c.code for c in result.criteria]
+    criteria = [str(c.code) for c in result.criteria]
     reportable = result.reportable
     if (reportable, criteria) == (incident.reportable, incident.criteria) and announce:
         return
     was = incident.reportable
     incident.reportable, incident.criteria = reportable, criteria
     incident.save(update_fields=["reportable", "criteria"])
-    text = f"報告要否の判定：{result.summary_ja}。確報期限 {_d(result.final_due)}"
+    summary = wording.summary_ja(result)
+    text = f"報告要否の判定：{summary}。確報期限 {_d(result.final_due)}"
     if announce and was != reportable:
         text = ("報告要否が変わりました（" + ("報告対象" if reportable else "報告対象外")
-                + f"）：{result.summary_ja}。確報期限 {_d(result.final_due)}")
+                + f"）：{summary}。確報期限 {_d(result.final_due)}")
     _event(incident, "assessment", text, by)
     audit.record("incident.assessed", user=by, obj=incident,
                  detail={"reportable": reportable, "criteria": criteria,
@@ -465,7 +505,8 @@ def _reassess(incident: Incident, by: User | None, *, announce: bool = True) -> 
 
 
 def ensure_open(incident: Incident) -> None:
-    if incident.state == IncidentState.CLOSED:
+    """Every change goes through here: the model's predicate is the one gate (R-807)."""
+    if not incident.can_be_changed:
         raise IncidentError("完了した事案は変更できません。")
 
 
@@ -525,7 +566,7 @@ def complete_step(step: Step, by: User, *, evidence: str) -> None:
     ensure_open(step.incident)
     if not evidence.strip():
         raise IncidentError("実施内容・根拠を入力してください。")
-    if step.done_at is not None:
+    if not step.can_be_completed:
         raise IncidentError("この対応は完了済みです。")
     with transaction.atomic():
         _finish_step(step, by, evidence.strip())
@@ -544,7 +585,7 @@ def waive_step(step: Step, by: User, *, reason: str) -> None:
     (e.g. notice impossible, so published instead; 003 Art. 41's two exemptions)."""
     require(by, "incidents.file", step.incident)
     ensure_open(step.incident)
-    if step.kind not in WAIVABLE:
+    if step.kind not in WAIVABLE_STEPS:
         raise IncidentError("この対応は省略できません。")
     if not reason.strip():
         raise IncidentError("不要とした理由を入力してください。")
@@ -614,10 +655,8 @@ def remind_deadlines(today: dt.date | None = None) -> int:
 
 def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
     """A medium not found in an inventory opens an incident, pre-filled from what it holds,
-    with the person who could not find it as the first awareness (issue 5, item 7)."""
-    from hogo.media.services import holdings, open_checkout
-
-    loan = open_checkout(medium)
+    with the person who could not find it as the first awareness (R-801, R-802)."""
+    loan = media_services.open_checkout(medium)
     context = (f"持出し中（{loan.taken_by}、{loan.purpose}、返却予定日 {_d(loan.due_on)}）"
                if loan else "保管庫に保管中のはず")
     contents = list(medium.contents.filter(removed_at__isnull=True))
@@ -625,8 +664,8 @@ def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
     return report(
         by, title=f"記録媒体 {medium} の所在不明", kind=IncidentKind.LOSS,
         what_happened=(f"棚卸しで記録媒体 {medium}（{medium.get_kind_display()}）が見つかりません"
-                       f"でした（{why}）。状態：{context}。内容：{holdings(medium)}。"),
-        noticed_on=clock.today_jst(), noticed_how="棚卸しで所在を確認できなかった",
+                       f"でした（{why}）。状態：{context}。内容：{media_services.holdings(medium)}。"),
+        knew_on=clock.today_jst(), noticed_how="棚卸しで所在を確認できなかった",
         data_items=items or "（記録なし）", encrypted=False, media=[medium])
 
 
@@ -652,7 +691,7 @@ def yearly_summary(organisation: Any, fiscal_year: int) -> dict[str, Any]:
     return {
         "fiscal_year": fiscal_year, "start": start, "end": end, "total": len(incidents),
         "reportable": sum(1 for i in incidents if i.reportable),
-        "open": sum(1 for i in incidents if i.state == IncidentState.OPEN),
+        "open": sum(1 for i in incidents if i.is_open),
         "people": sum(i.people or 0 for i in incidents),
         "by_kind": sorted(by_kind.items(), key=lambda item: -item[1]),
         "late": late, "causes": [(i, i.cause) for i in incidents if i.cause],

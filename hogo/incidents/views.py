@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hogo import clock
-from hogo.accounts.models import User
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.audit import services as audit
-from hogo.incidents import documents, services
+from hogo.incidents import documents, services, wording
 from hogo.incidents.forms import AwarenessForm, FactsForm, FilingForm, ReportForm, StepForm
-from hogo.incidents.models import DocumentKind, Incident, IncidentState, Step
-from hogo.media.models import Medium
-from hogo.web.feedback import run_service
+from hogo.incidents.models import DocumentKind, Incident, Step
+from hogo.kit.feedback import run_service
 
 
 def _incident(request: HttpRequest, pk: int, perm: str = "incidents.view") -> Incident:
@@ -34,15 +32,15 @@ def _incident(request: HttpRequest, pk: int, perm: str = "incidents.view") -> In
 @permission_required("incidents.report")
 def new_incident(request: HttpRequest) -> HttpResponse:
     """The 「事故を報告」 form: anyone, in a minute (R-801)."""
-    media = Medium.objects.filter(department__organisation=request.user.organisation_id)
+    media = services.reportable_media(request.user)
     form = ReportForm(request.POST or None, media=media,
-                      initial={"noticed_on": clock.today_jst()})
+                      initial={"knew_on": clock.today_jst()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             incident = services.report(
                 request.user, title=data["title"], kind=data["kind"],
-                what_happened=data["what_happened"], noticed_on=data["noticed_on"],
+                what_happened=data["what_happened"], knew_on=data["knew_on"],
                 noticed_how=data["noticed_how"], occurred_from=data["occurred_on"],
                 data_items=data["data_items"], people=data["people"],
                 people_basis=_("報告者の申告") if data["people"] is not None else "",
@@ -72,24 +70,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     audit.record("incident.viewed", user=user, obj=incident)
     result = services.assessment(incident)
-    can_manage = (incident.state == IncidentState.OPEN
-                  and allows(user, "incidents.manage", incident))
-    people = User.objects.filter(organisation=incident.organisation_id, is_active=True)
+    can_manage = incident.can_be_changed and allows(user, "incidents.manage", incident)
+    people = services.people_of(incident)
     steps = [(step, StepForm(people=people, initial={"owner": step.owner_id,
                                                      "due_on": step.due_on}))
              for step in incident.steps.select_related("owner", "done_by")]
     return render(request, "incidents/detail.html", {
         "incident": incident, "assessment": result,
         "deadlines": services.deadlines(incident),
-        "knew": services.knew_range(incident),
+        "knew": services.organisation_knew_on(incident),
+        "summary": wording.summary(result), "notes": wording.notes(result),
         "awareness": incident.awareness.select_related("user"),
         "links": incident.links.select_related("medium", "copy"),
         "events": incident.events.select_related("user"),
         "filings": incident.filings.all(), "steps": steps,
         "my_alerts": services.unacknowledged_by(incident, user).exists(),
         "can_manage": can_manage,
-        "can_file": incident.state == IncidentState.OPEN and allows(
-            user, "incidents.file", incident),
+        "can_file": incident.can_be_changed and allows(user, "incidents.file", incident),
+        "can_close": incident.can_be_closed and allows(user, "incidents.file", incident),
         "facts_form": FactsForm(initial={name: getattr(incident, name)
                                          for name in FactsForm.base_fields}),
         "awareness_form": AwarenessForm(), "filing_form": FilingForm(
@@ -97,8 +95,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": [(kind, DocumentKind(kind).label) for kind in
                       documents.kinds_for(incident)],
         "open_steps": services.open_steps(incident),
-        "media_labels": Medium.objects.filter(
-            department__organisation=incident.organisation_id).values_list("label", flat=True),
+        "media_labels": services.reportable_media(user).values_list("label", flat=True),
     })
 
 
@@ -151,12 +148,10 @@ def awareness(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link a medium (by its label) or a copy (by its number) to the incident."""
-    from hogo.copies.models import Copy
-
     incident = _incident(request, pk, "incidents.manage")
     label, number = request.POST.get("medium", "").strip(), request.POST.get("copy", "").strip()
-    medium = Medium.objects.filter(label=label).first() if label else None
-    copy = Copy.objects.filter(pk=int(number)).first() if number.isdigit() else None
+    medium = services.medium_by_label(label)
+    copy = services.copy_by_number(number)
     if medium is None and copy is None:
         messages.error(request, _("該当する記録媒体の管理番号又は複製データの番号がありません。"))
         return redirect("incidents:detail", pk)
@@ -186,8 +181,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Step.objects.select_related("incident"), pk=pk,
                              incident__organisation=request.user.organisation_id)
     authorize(request, "incidents.manage", item.incident)
-    people = User.objects.filter(organisation=item.incident.organisation_id, is_active=True)
-    data = _valid(request, StepForm(request.POST, people=people))
+    data = _valid(request, StepForm(request.POST, people=services.people_of(item.incident)))
     if data is None:
         return redirect("incidents:detail", item.incident_id)
     if data["action"] == "waive":  # deciding a step is unnecessary is the privacy officer's

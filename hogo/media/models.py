@@ -54,6 +54,22 @@ class Medium(models.Model):
     def __str__(self) -> str:
         return f"{self.label}（{self.get_kind_display()}）"
 
+    @property
+    def can_be_checked_out(self) -> bool:
+        """Only a medium in its cabinet can be taken out."""
+        return self.state == MediumState.IN_CABINET
+
+    @property
+    def can_be_checked_in(self) -> bool:
+        """Only a medium out on loan can be brought back."""
+        return self.state == MediumState.OUT
+
+    @property
+    def can_be_wiped(self) -> bool:
+        """Erased or destroyed only once it is back in its cabinet (R-306): never while out,
+        missing or already destroyed."""
+        return self.state == MediumState.IN_CABINET
+
 
 class Content(models.Model):
     """What a medium holds: a copy or other data, and how many people it concerns."""

@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 
 from hogo import clock
 from hogo.accounts.permissions import require
+from hogo.alerts.services import raise_alert
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord
 from hogo.media.models import (
@@ -26,7 +26,7 @@ from hogo.media.models import (
     Medium,
     MediumState,
 )
-from hogo.web.alerts import raise_alert
+from hogo.media.signals import medium_missing
 
 ESCALATE_AFTER_DAYS = 3
 
@@ -41,7 +41,7 @@ def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Ch
         raise MediaError("返却予定日は今日以降にしてください。")
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
-        if medium.state != MediumState.IN_CABINET:
+        if not medium.can_be_checked_out:
             raise MediaError(f"この記録媒体は{medium.get_state_display()}のため持ち出せません。")
         checkout = Checkout.objects.create(medium=medium, taken_by=user, taken_at=clock.now(),
                                            purpose=purpose, due_on=due_on)
@@ -50,6 +50,16 @@ def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Ch
         audit.record("medium.checked_out", user=user, obj=medium, purpose=purpose,
                      detail={"due_on": due_on.isoformat()})
     return checkout
+
+
+def organisation_media(organisation_id: int | None) -> Any:
+    """Every medium of an organisation (for choosing the ones an incident involves)."""
+    return Medium.objects.filter(department__organisation=organisation_id)
+
+
+def medium_by_label(label: str) -> Medium | None:
+    """The medium with this 管理番号 (labels are unique), or None."""
+    return Medium.objects.filter(label=label).first() if label else None
 
 
 def open_checkout(medium: Medium) -> Checkout | None:
@@ -153,23 +163,27 @@ def confirm(user: Any, item: InventoryItem, *, found: bool) -> InventoryItem:
 
 
 def mark_missing(user: Any, medium: Medium, *, why: str) -> Any:
-    """A medium not found: alerts to the manager and the privacy officer at once, and an
-    incident opened, pre-filled from what the medium holds (issue 5, item 7)."""
-    from hogo.incidents.services import open_for_missing_medium
-
+    """A medium not found: alerts to the manager and the privacy officer at once, and
+    `medium_missing` announced so the incident is opened, pre-filled from what the medium
+    holds (R-801). Returns what a receiver opened (the incident), or None if nobody did."""
     with transaction.atomic():
         medium.state = MediumState.MISSING
         medium.save(update_fields=["state"])
         audit.record("medium.missing", user=user, obj=medium, purpose=why)
-        incident = open_for_missing_medium(medium, user, why=why)
-        message = (f"記録媒体 {medium} が所在不明です（{why}）。内容: {holdings(medium)}。"
-                   f"漏えい等事案 {incident.number} として直ちに確認してください。")
-        link = reverse("incidents:detail", args=[incident.pk])
+        opened = [record for _, record in medium_missing.send(Medium, medium=medium,
+                                                               user=user, why=why)
+                  if record is not None]
+        record = opened[0] if opened else None
+        message = f"記録媒体 {medium} が所在不明です（{why}）。内容: {holdings(medium)}。"
+        link = ""
+        if record is not None:
+            message += f"漏えい等事案 {record.number} として直ちに確認してください。"
+            link = record.get_absolute_url()
         raise_alert("media.missing", department=medium.department, message=message,
                     key=f"missing:{medium.pk}", link=link)
         raise_alert("media.missing", department=None, message=message,
                     key=f"missing-po:{medium.pk}", link=link)
-    return incident
+    return record
 
 
 def finish_inventory(user: Any, inventory: Inventory) -> None:
@@ -190,7 +204,7 @@ def wipe(user: Any, medium: Medium, *, method: str, destroy: bool = False) -> De
     Only the department's manager decides; the medium must be back in its cabinet.
     """
     require(user, "media.manage", medium)
-    if medium.state not in (MediumState.IN_CABINET,):
+    if not medium.can_be_wiped:
         raise MediaError("消去・破砕できるのは保管庫に返却済みの記録媒体だけです。")
     with transaction.atomic():
         now = clock.now()

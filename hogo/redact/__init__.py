@@ -1,5 +1,5 @@
 """Privacy masking of footage: faces (and plates, when a detector is installed) found, tracked,
-counted and masked, on a CPU, keeping the source's frames and timing (issue 6).
+counted and masked, on a CPU, keeping the source's frames and timing (R-304, R-607, R-808).
 
 Stages, one module each: `faces` (CenterFace through onnxruntime), `tracking` (detections to
 tracks: interpolation, backward fill, persistence, counting, following a reviewer's box),

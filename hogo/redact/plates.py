@@ -1,4 +1,4 @@
-"""Licence-plate detection for masking (issue 6, item 3): a classical detector, no model file.
+"""Licence-plate detection for masking (R-607): a classical detector, no model file.
 
 Method. A plate is a small flat rectangle, about 2:1 (Japanese standard plates are 330x165 mm),
 of one background colour with a row of high-contrast characters on it. Japanese plates come in

@@ -1,4 +1,4 @@
-"""Vehicles of a department and their recorders (REQUIREMENTS R-201, Ashiya rule Art. 3).
+"""Vehicles of a department and their recorders (R-201; Ashiya rule Art. 3).
 
 A recorder knows its cameras, whether it records sound, its storage capacity (what the ring
 buffer imitates, R-204) and when the 「ドライブレコーダー搭載車」 notice on the vehicle was last

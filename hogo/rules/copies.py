@@ -1,4 +1,4 @@
-"""Rules for copies (複製データ) of footage — Ashiya rule Arts. 6-8, REQUIREMENTS R-301-R-305.
+"""Rules for copies (複製データ) of footage — Ashiya rule Arts. 6-8; R-301-R-305.
 
 A copy may be made only for a permitted use, only of the part needed, and is kept one year
 (the profile's period) from the day it was made, unless one of the three listed reasons

@@ -2,80 +2,82 @@
 
 Kawasaki's two reports to the PPC came late because nobody counted the days from the first
 moment anyone in the organisation knew. `assess` answers, from the facts alone, whether the PPC
-must be told (which criterion of APPI Enforcement Rules Art. 7 applies, in words), the
-preliminary-report target and the final-report due date; `Assessment.filing` says whether a
-report filed on a given day was late, and by how many days.
+must be told (which reportable situation applies), the preliminary-report target and the
+final-report due date; `Assessment.filing` says whether a report filed on a given day was late,
+and by how many days. Each legal rule is one function below, its source in its docstring.
 
-Rules, as REQUIREMENTS §8 states them:
-- reportable if any of: (1) sensitive data (要配慮個人情報); (2) data whose misuse may cause
-  financial damage; (3) possibly caused by an act with an unauthorised purpose (theft,
-  intrusion, insider); (4) more than the threshold of people (1,000 for a private business,
-  100 for a public body). A possibility (おそれ) counts as the fact itself.
-- not reportable if the data was strongly encrypted (and the key did not go with it).
-- the day of knowing is day 1; the final report is due on day 30, or day 60 when criterion (3)
-  applies; a final day that is a Saturday, Sunday, national holiday or 29 Dec–3 Jan moves to
-  the next day that is none of these. The preliminary report is a target ("promptly", about
-  3–5 days), day 1 being the day of knowing; it is not moved.
-- a date known only approximately is a range; deadlines count from its earliest day, and the
-  uncertainty (the dates the range's last day would give) is reported next to them.
-
-Framework-free: the incident service, `POST /api/incidents/assess` and `hogo incidents assess`
-all call this module.
+Only codes and dates come out of here: the words for people (Japanese, and the English of the
+API and console) live in the incidents app (`hogo.incidents.wording`). Framework-free: the
+incident service, `POST /api/incidents/assess` and `hogo incidents assess` all call this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 
-from hogo.rules.office_calendar import closed_reason, next_open_day
+from hogo.rules.office_calendar import ClosedReason, closed_reason, next_open_day
 
 PUBLIC_BODY = "public_body"
 PRIVATE_BUSINESS = "private_business"
+# Rules Art. 7 item 4 (a business: more than 1,000 people); Art. 43 item 4 (a public body:
+# more than 100).
 DEFAULT_THRESHOLDS = {PUBLIC_BODY: 100, PRIVATE_BUSINESS: 1000}
 
 PRELIMINARY = "preliminary"
 FINAL = "final"
 
 
+class CriterionCode(StrEnum):
+    """The reportable situations (報告対象事態), by the item number they carry in PPC
+    Enforcement Rules Art. 7 (businesses) and Art. 43 (public bodies)."""
+
+    SENSITIVE = "sensitive"  # item 1: sensitive personal data (要配慮個人情報)
+    FINANCIAL = "financial"  # item 2: misuse may cause financial damage
+    UNAUTHORISED = "unauthorised"  # item 3: an act with an unauthorised purpose
+    PEOPLE = "people"  # item 4: more than the threshold of people
+
+
 @dataclass(frozen=True)
 class Criterion:
-    """One reportable situation of APPI Enforcement Rules Art. 7 (public bodies: Art. 43)."""
+    """One reportable situation that applies; `threshold` is set for the people count."""
 
     number: int
-    code: str
-    label_ja: str
-    label_en: str
+    code: CriterionCode
+    threshold: int | None = None
 
 
-SENSITIVE = Criterion(1, "sensitive", "要配慮個人情報が含まれる（おそれを含む）",
-                      "sensitive personal data is involved (or may be)")
-FINANCIAL = Criterion(2, "financial", "不正に利用されることにより財産的被害が生じるおそれがある",
-                      "misuse may cause financial damage")
-UNAUTHORISED = Criterion(3, "unauthorised",
-                         "不正の目的をもって行われたおそれがある行為による（盗難・不正アクセス・内部不正等）",
-                         "possibly caused by an act with an unauthorised purpose "
-                         "(theft, intrusion, insider)")
+SENSITIVE = Criterion(1, CriterionCode.SENSITIVE)
+FINANCIAL = Criterion(2, CriterionCode.FINANCIAL)
+UNAUTHORISED = Criterion(3, CriterionCode.UNAUTHORISED)
 
 
 def people_criterion(threshold: int) -> Criterion:
-    return Criterion(4, "people", f"本人の数が{threshold:,}人を超える（おそれを含む）",
-                     f"more than {threshold:,} people are involved (or may be)")
+    return Criterion(4, CriterionCode.PEOPLE, threshold)
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What is known about an incident; every flag means "is or may be" (おそれを含む)."""
+    """What is known about an incident, and the organisation's numbers for it: the one shape
+    the service, the API and the console hand to `assess`.
+
+    Every flag means "is or may be" (おそれを含む). `knew_on` is the day the organisation knew
+    (事態を知った日, day 1 of every deadline). When that day is known only approximately
+    ("some day in March"), `knew_on` is the earliest day it can have been and `knew_on_latest`
+    the latest: deadlines count from `knew_on` (the safe side), and `knew_on_latest` only shows
+    how late they would be if it were the day. `knew_on_latest` is None for an exact day.
+    """
 
     organisation_type: str
-    knew_from: dt.date
-    knew_to: dt.date | None = None  # the last day of an approximate date ("during March")
+    knew_on: dt.date
+    knew_on_latest: dt.date | None = None
     people: int | None = None
     sensitive: bool = False
     financial: bool = False
     unauthorised: bool = False
-    encrypted: bool = False  # strongly encrypted, the key not lost with it
-    threshold: int | None = None  # None: the default for the organisation type
+    encrypted: bool = False  # high-level encryption, the key not lost with it
+    threshold: int | None = None  # None: the law's threshold for the organisation type
     preliminary_days: int = 3
     final_days: int = 30
     final_days_unauthorised: int = 60
@@ -83,8 +85,8 @@ class Facts:
     def __post_init__(self) -> None:
         if self.organisation_type not in DEFAULT_THRESHOLDS:
             raise ValueError(f"organisation_type must be one of {sorted(DEFAULT_THRESHOLDS)}")
-        if self.knew_to is not None and self.knew_to < self.knew_from:
-            raise ValueError("knew_to must not be before knew_from")
+        if self.knew_on_latest is not None and self.knew_on_latest < self.knew_on:
+            raise ValueError("knew_on_latest must not be before knew_on")
         if self.people is not None and self.people < 0:
             raise ValueError("people must not be negative")
         for name in ("preliminary_days", "final_days", "final_days_unauthorised"):
@@ -111,34 +113,15 @@ class Filing:
 class Assessment:
     facts: Facts
     criteria: tuple[Criterion, ...]
-    exempt_ja: str | None
-    exempt_en: str | None
+    exempt: bool  # reportable situations apply, but the encryption exemption lifts them
     reportable: bool
     knew_on: dt.date
     preliminary_target: dt.date
     final_days: int
     final_day: dt.date  # day N, before moving off closed days
     final_due: dt.date
-    moved_because: str | None  # why final_day was moved, in Japanese
-    latest_final_due: dt.date | None = None  # if the awareness range's last day counted
-    notes_ja: tuple[str, ...] = field(default=())
-
-    @property
-    def summary_ja(self) -> str:
-        if self.exempt_ja:
-            return f"報告対象外：{self.exempt_ja}"
-        if not self.reportable:
-            return "報告対象外：規則第7条各号のいずれにも該当しない（任意の報告は可能）"
-        return "報告対象：" + "／".join(f"第{c.number}号 {c.label_ja}" for c in self.criteria)
-
-    @property
-    def summary_en(self) -> str:
-        if self.exempt_en:
-            return f"not reportable: {self.exempt_en}"
-        if not self.reportable:
-            return ("not reportable: no criterion of Rules Art. 7 applies "
-                    "(may be reported voluntarily)")
-        return "reportable: " + "; ".join(f"({c.number}) {c.label_en}" for c in self.criteria)
+    moved_because: ClosedReason | None  # why final_day was moved to final_due
+    latest_final_due: dt.date | None = None  # the due date if knew_on_latest were the day
 
     def due(self, kind: str) -> dt.date:
         if kind == PRELIMINARY:
@@ -157,17 +140,20 @@ class Assessment:
         return (self.due(kind) - today).days
 
 
-def day_n(knew_on: dt.date, n: int) -> dt.date:
-    """Day `n` counting the day of knowing as day 1."""
-    return knew_on + dt.timedelta(days=n - 1)
-
-
-def final_due(knew_on: dt.date, days: int) -> dt.date:
-    """Day `days` from knowing, moved to the next office day if the office is closed then."""
-    return next_open_day(day_n(knew_on, days))
+# --- the rules, one function each ----------------------------------------------------------
 
 
 def criteria_met(facts: Facts) -> tuple[Criterion, ...]:
+    """The reportable situations that apply (R-803).
+
+    Businesses: APPI Art. 26(1) with PPC Enforcement Rules Art. 7 items 1-4. Public bodies:
+    APPI Art. 68(1) with Rules Art. 43 items 1-4. Items 1-3 are the same for both (sensitive
+    data; possible financial damage from misuse; an act with an unauthorised purpose); item 4
+    is "more than 1,000 people" (Art. 7) or "more than 100" (Art. 43), unless the
+    organisation's policy sets a lower threshold. A possibility (おそれ) counts as the fact.
+    Rules Art. 43 item 5 (data a local government's ordinance defines as sensitive,
+    条例要配慮個人情報) is not modelled: record it as `sensitive`.
+    """
     met = []
     if facts.sensitive:
         met.append(SENSITIVE)
@@ -180,27 +166,63 @@ def criteria_met(facts: Facts) -> tuple[Criterion, ...]:
     return tuple(met)
 
 
+def encryption_exempt(facts: Facts, criteria: tuple[Criterion, ...]) -> bool:
+    """No report when the data had high-level encryption (高度な暗号化その他の個人の権利利益を
+    保護するために必要な措置) and the key did not go with it (R-803).
+
+    PPC Enforcement Rules Art. 7 item 1 excludes such data in a parenthesis that applies to the
+    whole article; Art. 43 item 1 does the same for public bodies. Whichever situations apply,
+    none makes the incident reportable then.
+    """
+    return facts.encrypted and bool(criteria)
+
+
+def final_report_days(facts: Facts, criteria: tuple[Criterion, ...]) -> int:
+    """The final report (確報) is due within 30 days of knowing, 60 days when the situation is
+    item 3 (an act with an unauthorised purpose): PPC Enforcement Rules Art. 8(2) for
+    businesses, Art. 44(2) for public bodies (R-804). A policy may set shorter counts."""
+    return facts.final_days_unauthorised if UNAUTHORISED in criteria else facts.final_days
+
+
+def day_n(knew_on: dt.date, n: int) -> dt.date:
+    """Day `n` counting the day of knowing as day 1 (R-804: "the day of knowing is day 1;
+    weekends and holidays count")."""
+    return knew_on + dt.timedelta(days=n - 1)
+
+
+def final_due(knew_on: dt.date, days: int) -> dt.date:
+    """Day `days` from knowing; when that day is a closed day, the next day that is not.
+
+    What the code does: day N (`day_n`) is moved forward one day at a time while it is a
+    Saturday, a Sunday, a national holiday (substitute and citizens' holidays included) or
+    29 December-3 January, so a run of closed days is skipped as a whole (`next_open_day`).
+    Basis: these are the 行政機関の休日 of the Act on Holidays of Administrative Organs
+    (行政機関の休日に関する法律) Art. 1(1), and its Art. 2 makes a filing deadline that falls on
+    one the following day; R-804 states the same move. Only the final report moves: the
+    preliminary report's target is not a statutory period (`preliminary_target`).
+    """
+    return next_open_day(day_n(knew_on, days))
+
+
+def preliminary_target(facts: Facts) -> dt.date:
+    """The preliminary report (速報) is due "promptly" (速やかに) after knowing: PPC Enforcement
+    Rules Art. 8(1) for businesses, Art. 44(1) for public bodies. The law sets no day count, so
+    this is a target of `preliminary_days` (default 3; R-804: 3-5 days), day 1 being the day of
+    knowing, and it is not moved off closed days."""
+    return day_n(facts.knew_on, facts.preliminary_days)
+
+
 def assess(facts: Facts) -> Assessment:
     """Reportability and deadlines from the facts."""
     criteria = criteria_met(facts)
-    exempt_ja = exempt_en = None
-    if facts.encrypted and criteria:
-        exempt_ja = "高度な暗号化等の秘匿化がされており、報告対象となる個人データに当たらない"
-        exempt_en = "the data was strongly encrypted (the key was not lost with it)"
+    exempt = encryption_exempt(facts, criteria)
     reportable = bool(criteria) and not facts.encrypted
-    days = facts.final_days_unauthorised if UNAUTHORISED in criteria else facts.final_days
-    knew_on = facts.knew_from
-    last = day_n(knew_on, days)
-    due = next_open_day(last)
-    notes = []
+    days = final_report_days(facts, criteria)
+    last = day_n(facts.knew_on, days)
+    due = final_due(facts.knew_on, days)
     latest = None
-    if facts.knew_to is not None and facts.knew_to != facts.knew_from:
-        latest = final_due(facts.knew_to, days)
-        notes.append(f"事態を知った日は{facts.knew_from.isoformat()}から{facts.knew_to.isoformat()}"
-                     f"の間と推定。期限は最も早い日から計算（最も遅い日なら{latest.isoformat()}）")
+    if facts.knew_on_latest is not None and facts.knew_on_latest != facts.knew_on:
+        latest = final_due(facts.knew_on_latest, days)
     moved = closed_reason(last) if due != last else None
-    if moved:
-        notes.append(f"{days}日目（{last.isoformat()}）が{moved}のため、期限を翌開庁日に繰り下げ")
-    return Assessment(facts, criteria, exempt_ja, exempt_en, reportable, knew_on,
-                      day_n(knew_on, facts.preliminary_days), days, last, due, moved, latest,
-                      tuple(notes))
+    return Assessment(facts, criteria, exempt, reportable, facts.knew_on,
+                      preliminary_target(facts), days, last, due, moved, latest)

@@ -2,7 +2,7 @@
 
 Deadlines to the PPC move off closed days (R-804: Saturday, Sunday, a national holiday, or the
 year-end break 29 December – 3 January), and an incident report must be acknowledged within a
-number of *office* hours (issue 5): a report made on Friday evening is not "late" on Saturday
+number of *office* hours (R-801): a report made on Friday evening is not "late" on Saturday
 morning. National holidays come from the `holidays` package (JP), which includes substitute
 holidays (振替休日) and citizens' holidays (国民の休日). Framework-free.
 """
@@ -10,6 +10,7 @@ holidays (振替休日) and citizens' holidays (国民の休日). Framework-free
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from functools import cache
 
 import holidays
@@ -37,16 +38,27 @@ def is_closed(day: dt.date) -> bool:
     return day.weekday() >= 5 or holiday_name(day) is not None or is_year_end_break(day)
 
 
-def closed_reason(day: dt.date) -> str | None:
-    """Why `day` is closed, in Japanese, or None if it is an office day."""
+class ClosedReason(StrEnum):
+    """Why an office is closed on a day (行政機関の休日, Act on Holidays of Administrative
+    Organs Art. 1(1)); the words for people live in the apps."""
+
+    YEAR_END = "year_end"  # 29 December - 3 January
+    HOLIDAY = "national_holiday"  # including substitute and citizens' holidays
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+
+def closed_reason(day: dt.date) -> ClosedReason | None:
+    """Why `day` is closed, or None if it is an office day (the year-end break first, then a
+    holiday, then the weekday)."""
     if is_year_end_break(day):
-        return "年末年始"
+        return ClosedReason.YEAR_END
     if holiday_name(day) is not None:
-        return "祝日"
+        return ClosedReason.HOLIDAY
     if day.weekday() == 5:
-        return "土曜日"
+        return ClosedReason.SATURDAY
     if day.weekday() == 6:
-        return "日曜日"
+        return ClosedReason.SUNDAY
     return None
 
 

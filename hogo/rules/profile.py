@@ -1,9 +1,10 @@
-"""Policy profiles: the rule set an organisation's type and kind select (REQUIREMENTS R-101).
+"""Policy profiles: the rule set an organisation's type and kind select (R-101).
 
 A profile is a versioned TOML file in `profiles/`. Later features read their defaults from it
 (reporting threshold, report deadlines, copy retention, quarantine retention, permitted copy
-uses, request fees and deadlines, whether driving-school incidents also go to the association)
-instead of branching on the organisation kind. The privacy officer may override scalar values;
+uses and the unlisted ones the request form still offers, request fees and deadlines, whether
+driving-school incidents also go to the association) instead of branching on the
+organisation kind. The privacy officer may override scalar values;
 the overrides are validated by the same rules, so an invalid value is refused naming the field.
 
 Framework-free: imported by Django code, never importing it.
@@ -25,8 +26,8 @@ KINDS = {
     "bus_taxi_operator": "private_business",
     "driving_school": "private_business",
 }
-# APPI Art. 33(1): fees may be charged only for purpose notification and disclosure; a
-# correction or a stop request is free (R-606).
+# APPI Art. 38(1) [33] for businesses, Art. 89 for public bodies: fees may be charged only
+# for purpose notification and disclosure; a correction or a stop request is free (R-606).
 FREE_REQUESTS = ("correction", "suspension")
 
 
@@ -49,6 +50,19 @@ class PermittedUse:
     label_ja: str
     label_en: str
     source: str
+
+
+@dataclass(frozen=True)
+class UnlistedUse:
+    """A use people ask for that the rule does not list (e.g. training material). The copy
+    request form offers it so that choosing it is refused with the reason, not hidden."""
+
+    code: str
+    label_ja: str
+    label_en: str
+
+    def label(self, language: str | None) -> str:
+        return self.label_en if language == "en" else self.label_ja
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,9 @@ def _text(value: Any) -> str | None:
 
 def _free(value: Any) -> str | None:
     problem = _int_between(0, 0)(value)
-    return "must be 0: APPI Art. 33 allows no fee for this request" if problem else None
+    if problem:
+        return "must be 0: APPI Art. 38 (Art. 89 for public bodies) allows no fee for this request"
+    return None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -120,7 +136,7 @@ FIELDS: tuple[Field, ...] = (
     Field("copies.max_range_minutes", "複製できる範囲の上限（分）",
           "Longest copy range without a reason (minutes)", _int_between(1, 24 * 60)),
     # A quarantined file is real footage that never became an original: kept this many
-    # days for a person to release or erase it, then crypto-shredded (issue 10).
+    # days for a person to release or erase it, then crypto-shredded (R-306).
     Field("footage.quarantine_days", "隔離ファイルの保存期間（日）",
           "Keep quarantined files for (days)", _int_between(1, 365)),
     Field("requests.answer_days", "開示等の請求への回答期限（日）",
@@ -154,6 +170,7 @@ class PolicyProfile:
     kind: str
     values: Mapping[str, Any]
     permitted_uses: tuple[PermittedUse, ...]
+    unlisted_uses: tuple[UnlistedUse, ...] = ()
 
     def value(self, path: str) -> Any:
         return self.values[path]
@@ -169,7 +186,8 @@ class PolicyProfile:
             values[path] = _checked(path, value, "override")
         _check_relations(values, "override")
         return PolicyProfile(self.key, self.version, self.label_ja, self.label_en,
-                             self.organisation_type, self.kind, values, self.permitted_uses)
+                             self.organisation_type, self.kind, values, self.permitted_uses,
+                             self.unlisted_uses)
 
 
 def _checked(path: str, value: Any, source: str) -> Any:
@@ -220,11 +238,43 @@ def _permitted_uses(raw: Any, source: str) -> tuple[PermittedUse, ...]:
     return tuple(uses)
 
 
+UNLISTED_KEYS = ("code", "label_ja", "label_en")
+
+
+def _unlisted_uses(raw: Any, permitted: tuple[PermittedUse, ...],
+                   source: str) -> tuple[UnlistedUse, ...]:
+    """The optional `[[copies.unlisted_uses]]`: none is fine; each must not be a permitted use
+    (it would then be both allowed and refused)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ProfileError("copies.unlisted_uses", "must be a list of tables", source)
+    uses = []
+    for index, item in enumerate(raw):
+        where = f"copies.unlisted_uses[{index}]"
+        if not isinstance(item, dict):
+            raise ProfileError(where, "must be a table", source)
+        for name in UNLISTED_KEYS:
+            if _text(item.get(name)):
+                raise ProfileError(f"{where}.{name}", "must be non-empty text", source)
+        extra = set(item) - set(UNLISTED_KEYS)
+        if extra:
+            raise ProfileError(f"{where}.{sorted(extra)[0]}", "is not a known key", source)
+        if item["code"] in {u.code for u in permitted}:
+            raise ProfileError(f"{where}.code", f"{item['code']!r} is a permitted use", source)
+        uses.append(UnlistedUse(item["code"], item["label_ja"], item["label_en"]))
+    codes = [u.code for u in uses]
+    if len(set(codes)) != len(codes):
+        raise ProfileError("copies.unlisted_uses", "codes must be unique", source)
+    return tuple(uses)
+
+
 def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
     """Validate a profile's parsed TOML; raise ProfileError naming the first bad field."""
     data = dict(data)
     copies = dict(data.get("copies", {})) if isinstance(data.get("copies"), dict) else {}
     uses = _permitted_uses(copies.pop("permitted_uses", None), source)
+    unlisted = _unlisted_uses(copies.pop("unlisted_uses", None), uses, source)
     data["copies"] = copies
     flat = _flatten(data)
     for path, check in IDENTITY.items():
@@ -243,7 +293,7 @@ def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
         raise ProfileError("kind", f"{kind!r} is not a kind of {org_type}", source)
     _check_relations(values, source)
     return PolicyProfile(data["key"], data["version"], data["label_ja"], data["label_en"],
-                         org_type, kind, values, uses)
+                         org_type, kind, values, uses, unlisted)
 
 
 def load_profile(path: Path) -> PolicyProfile:

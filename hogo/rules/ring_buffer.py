@@ -1,4 +1,4 @@
-"""Which originals the recorder itself would have overwritten by now (REQUIREMENTS R-204).
+"""Which originals the recorder itself would have overwritten by now (R-204).
 
 Ashiya rule Art. 7(1): originals are kept until the recorder's storage would overwrite them.
 hogo imitates that per recorder: while the originals kept exceed the recorder's capacity (in

@@ -1,4 +1,4 @@
-"""Encrypted, content-addressed storage of originals (issue 3, item 4). Imports no Django.
+"""Encrypted, content-addressed storage of originals (R-203, R-1001). Imports no Django.
 
 `keys` holds the master keys outside the database, `format` the chunked AES-256-GCM blob
 layout, `backends` where blobs live (local directory or S3), and `store` ties them together

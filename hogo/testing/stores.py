@@ -54,13 +54,13 @@ def using_store(configured: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Make `get_store()` the store of `configured` for the block, then restore the old one."""
     from django.conf import settings
 
-    from hogo.footage import storage
+    from hogo.footage import objects
 
     saved = settings.HOGO_STORAGE
     settings.HOGO_STORAGE = configured
-    storage.reset()
+    objects.reset()
     try:
         yield configured
     finally:
         settings.HOGO_STORAGE = saved
-        storage.reset()
+        objects.reset()

@@ -1,6 +1,6 @@
 """Extraction: the copy (複製データ) of only the part of the originals that a purpose needs.
 
-Ashiya rule Art. 6(2) allows a copy of "only the needed part" (issue 4, item 2). The copy is cut
+Ashiya rule Art. 6(2) allows a copy of "only the needed part" (R-302). The copy is cut
 without re-encoding: packets are demuxed from the originals, their timestamps rebased, and
 muxed into one new MP4, so every picture is bit-for-bit the recorder's own and the cut costs
 one sequential read of the needed bytes, never a decode.

@@ -1,7 +1,7 @@
 """A small JPEG of one picture with boxes drawn on it, for review screens.
 
 A reviewer of a masking job looks at a strip of frames with the detections drawn on them
-(issue 6, item 4); `hogo.redact.frame_at` fetches the picture. The JPEG is made in memory, so
+(R-304); `hogo.redact.frame_at` fetches the picture. The JPEG is made in memory, so
 no plaintext picture touches the disk. Framework-free.
 """
 

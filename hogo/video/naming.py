@@ -147,3 +147,21 @@ PROFILES = {
         "A folder per day (e.g. 2025-06-03/141500_front.mp4 or 20250603/F/141500.MP4)",
         ("2025-06-03/141500_front.mp4", "20250603/F/141500.MP4"), _parse_date_folders),
 }
+
+
+def sidecar_names(video_path: str) -> list[str]:
+    """Where a clip's GPS sidecar may be: `<stem>.nmea`, or `<stem without camera>.nmea`
+    shared by every camera of that moment (any letter case of the suffix)."""
+    video = PurePosixPath(video_path)
+    stems = {video.stem, video.stem.rsplit("_", 1)[0]}
+    return [str(video.parent / f"{stem}{suffix}") if str(video.parent) != "." else
+            f"{stem}{suffix}" for stem in stems for suffix in SIDECAR_SUFFIXES]
+
+
+def same_clip(sidecar_path: str, video_path: str) -> bool:
+    """A sidecar belongs to a clip with the same stem, or to every camera of that moment."""
+    side, video = PurePosixPath(sidecar_path), PurePosixPath(video_path)
+    if side.parent != video.parent:
+        return False
+    stem = side.stem.lower()
+    return video.stem.lower() == stem or video.stem.lower().startswith(stem + "_")

@@ -1,6 +1,6 @@
 """NMEA 0183 sidecars: the GPS track a dashcam writes next to a clip (`<clip>.nmea`).
 
-The track lets footage be found by map area (issue 3, item 7). Cards are written by recorders
+The track lets footage be found by map area (R-206). Cards are written by recorders
 that lose power, so a sidecar often ends in half a sentence or holds damaged lines: every
 sentence's checksum is verified, and bad ones are skipped and counted rather than failing the
 whole track. Positions come from RMC (date, time, position, speed) and GGA (time, position);

@@ -1,4 +1,4 @@
-"""Synthetic dashcam footage, so a new user sees the timeline and playback work (issue 3, item 9).
+"""Synthetic dashcam footage, so a new user sees the timeline and playback work.
 
 Each clip is H.264 in MP4 with a burned-in Japanese-time clock that advances every frame, a
 moving road-like scene (so players and thumbnails show it is not a still), the plate and

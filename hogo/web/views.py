@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,18 +14,17 @@ from django.views.decorators.http import require_POST
 from hogo import clock
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.policy import effective_profile
-from hogo.audit.models import AuditEntry
+from hogo.alerts import services as alerts
+from hogo.audit import services as audit
 from hogo.incidents.services import incident_countdown
 from hogo.registry.services import overdue_notices
-from hogo.web import alerts
-from hogo.web.models import Alert
 
 
 @permission_required("web.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile = effective_profile(user.organisation) if user.organisation else None
-    recent = AuditEntry.objects.filter(actor_user_id=user.pk).order_by("-seq")[:8]
+    recent = audit.recent_by(user)
     overdue = overdue_notices(user.department_id) if allows(
         user, "registry.view_vehicles") else []
     return render(request, "web/dashboard.html", {
@@ -39,8 +38,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=pk, acknowledged_at__isnull=True)
-    authorize(request, "web.acknowledge_alert", alert)
+    alert = alerts.open_alert(pk)
+    if alert is None:
+        raise Http404
+    authorize(request, "alerts.acknowledge", alert)
     alerts.acknowledge(alert, by=request.user)
     if request.htmx:
         return HttpResponse("")

@@ -1,4 +1,4 @@
-"""Issue 10, finding 5, in Chromium: the Content-Security-Policy refuses nothing hogo itself
+"""Hardening (R-1001) in Chromium: the Content-Security-Policy refuses nothing hogo itself
 sends, on the key pages of several roles, and htmx still works under it.
 
 Chromium reports each refusal on the console ("Refused to execute inline script because it

@@ -1,5 +1,6 @@
-"""Issue 5 in a real browser: a staff member reports a lost USB stick, the section head and the
-privacy officer see it at once, silence escalates, and the privacy officer issues the PPC report.
+"""Incidents (R-801-R-805) in a real browser: a staff member reports a lost USB stick, the
+section head and the privacy officer see it at once, silence escalates, and the privacy
+officer issues the PPC report.
 """
 
 import datetime as dt

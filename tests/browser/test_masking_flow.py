@@ -1,4 +1,4 @@
-"""Issue 6 in a real browser: request a masked copy, approve it as the privacy officer acting
+"""Masking (R-304) in Chromium: request a masked copy, approve it as the privacy officer acting
 for the mayor, review the frame strip (drag a box around something missed), make it."""
 
 import datetime as dt
@@ -20,7 +20,7 @@ def test_request_approve_review_and_make_a_masked_copy(session_for, live_server,
     from hogo import clock
     from hogo.accounts.models import User
     from hogo.copies import services
-    from hogo.copies.models import Processing, ProcessingState
+    from hogo.processing.models import Processing, ProcessingState
     from hogo.registry.models import Vehicle
     from hogo.web.demo import load_demo
 

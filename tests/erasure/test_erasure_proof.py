@@ -26,17 +26,18 @@ from django.core.management import call_command
 from django.db import connection
 
 from hogo import clock
-from hogo.copies import processing
-from hogo.copies.export import export_dir, export_to_medium
-from hogo.copies.models import Copy, ProcessingState
+from hogo.copies.models import Copy
+from hogo.copies.packages import export_dir, export_to_medium
 from hogo.copies.services import erase_expired
 from hogo.copies.tests.test_copy_workflow import ask
-from hogo.footage import retention, storage
+from hogo.footage import objects, retention
 from hogo.footage.models import EncryptedObject, Segment, Upload, UploadState
 from hogo.footage.quarantine import erase_quarantined
 from hogo.footage.tests.test_upload_api import send
 from hogo.media.models import Medium
 from hogo.media.services import check_out
+from hogo.processing import services as processing
+from hogo.processing.models import ProcessingState
 from hogo.storage import Keyring, KeyringError, WrappedKey
 from hogo.storage.errors import IntegrityError
 from hogo.storage.format import decrypt_range, read_header
@@ -77,7 +78,7 @@ class Backup:
 
 def every_blob() -> dict[str, bytes]:
     """Each stored blob — each version of it, in a versioned bucket — by name."""
-    backend = storage.get_store().backend
+    backend = objects.get_store().backend
     if hasattr(backend, "root"):
         return {str(p): p.read_bytes() for p in Path(backend.root).rglob("*") if p.is_file()}
     found = {}
@@ -107,7 +108,7 @@ def files_under(*directories: Path) -> dict[str, bytes]:
 
 def backup() -> Backup:
     config = settings.HOGO_STORAGE
-    places = [Path(config["keys_dir"]), export_dir(), storage.get_store().backend.spool_dir]
+    places = [Path(config["keys_dir"]), export_dir(), objects.get_store().backend.spool_dir]
     if connection.vendor == "sqlite":  # the raw files hold more than the rows: free pages, WAL
         database = Path(connection.settings_dict["NAME"])
         places_files = {str(p): p.read_bytes() for p in database.parent.glob(
@@ -210,7 +211,7 @@ def test_nothing_erased_can_be_decrypted_from_a_backup(
     left = data_keys(after, keys_dir)
     still_open = [name for name, blob in blobs.items() if any(opens(blob, k) for k in left)]
     assert still_open == [], f"erased blobs still decrypt with what is left: {still_open}"
-    store = storage.get_store()
+    store = objects.get_store()
     tracks = {pk: v for pk, v in before.sealed.items() if pk in {s.pk for s in originals}}
     assert tracks
     for pk, (text, _) in tracks.items():  # GPS tracks sealed under the original's key

@@ -16,7 +16,7 @@ T0 = dt.datetime(2025, 6, 3, 8, 0, tzinfo=JST)
 def tiny_objects(count: int, label: str) -> list:
     """`count` stored EncryptedObject rows, each a blob of its own (32 bytes of plaintext)."""
     from hogo.footage.models import EncryptedObject
-    from hogo.footage.storage import get_store
+    from hogo.footage.objects import get_store
 
     store = get_store()
 

@@ -17,8 +17,8 @@ def test_each_kind_of_damage_is_named(catalogue, fault_store):
     from hogo import clock
     from hogo.footage.invariants import problems
     from hogo.footage.models import DeletionRecord, HoldKind
-    from hogo.footage.retention import CRYPTO_SHRED, place_hold
-    from hogo.footage.storage import get_store
+    from hogo.footage.objects import CRYPTO_SHRED, get_store
+    from hogo.footage.retention import place_hold
     from hogo.registry.models import Recorder
 
     store = get_store()

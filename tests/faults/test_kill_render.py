@@ -17,7 +17,7 @@ KILL_AT = 5  # percent rendered
 
 
 def _plaintext_sha256(copy) -> str:
-    from hogo.footage.storage import get_store
+    from hogo.footage.objects import get_store
 
     store = get_store()
     return hashlib.sha256(store.read_all(copy.stored.object_id,
@@ -26,10 +26,12 @@ def _plaintext_sha256(copy) -> str:
 
 def test_render_killed_part_way_then_run_again(hogo, continuous_clips):
     from hogo.accounts.models import User
-    from hogo.copies import processing as service
     from hogo.copies import services as copies
-    from hogo.copies.models import Copy, Processing, ProcessingState
+    from hogo.copies.models import Copy
     from hogo.footage.ingest import ingest_file
+    from hogo.processing import services as service
+    from hogo.processing import work
+    from hogo.processing.models import Processing, ProcessingState
     from hogo.registry.models import Recorder
 
     recorder = Recorder.objects.get(serial="DEMO-0001")
@@ -42,7 +44,7 @@ def test_render_killed_part_way_then_run_again(hogo, continuous_clips):
     parent_key, parent_sha256 = parent.stored.wrapped_key, _plaintext_sha256(parent)
     item = service.request(manager, parent, reason="fault matrix")
     service.approve(officer, item)
-    service.run_analysis(item.pk)  # in this process: only the render is killed
+    work.run_analysis(item.pk)  # in this process: only the render is killed
     item.refresh_from_db()
     service.review(manager, item, removed=[], added=[])
     service.make(manager, item)  # queues the render job for a worker
@@ -56,7 +58,7 @@ def test_render_killed_part_way_then_run_again(hogo, continuous_clips):
     assert item.state == ProcessingState.RENDERING and item.progress < 100, "killed part-way"
     assert Copy.objects.count() == 1 and item.result_id is None
 
-    service.run_render(item.pk)  # the job again, as a worker picking it up would
+    work.run_render(item.pk)  # the job again, as a worker picking it up would
     item.refresh_from_db()
     assert item.state == ProcessingState.MADE, item.error
     made = Copy.objects.exclude(pk=parent.pk).get()  # made once

@@ -57,7 +57,7 @@ def test_upload_killed_mid_transfer_resumes_after_restart(hogo, catalogue, tmp_p
     from hogo.accounts import services as accounts
     from hogo.footage.client import ResumeState, TusClient, sha256_of, upload_file
     from hogo.footage.models import Segment, Upload, UploadState
-    from hogo.footage.storage import get_store
+    from hogo.footage.objects import get_store
     from hogo.video.synth import make_clip
 
     card = tmp_path / "card"

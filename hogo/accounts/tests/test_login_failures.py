@@ -1,4 +1,4 @@
-"""Issue 10, finding 8: parallel wrong passwords, and failed log-ins for unknown names."""
+"""Lock-out under load (R-104): parallel wrong passwords, and failed log-ins for unknown names."""
 
 import datetime as dt
 import json
@@ -127,7 +127,8 @@ def test_right_password_with_totp_pending_is_not_a_failure(user, failed_before):
 
 
 def test_the_jobs_summarise_a_window_nobody_fails_in_after(client, demo, settings, tmp_path):
-    from hogo.audit.tasks import summarise_login_failures_task, verify_chain_task
+    from hogo.accounts.tasks import summarise_login_failures_task
+    from hogo.oversight.tasks import verify_chain_task
 
     settings.HOGO_AUDIT_ANCHOR_DIR = str(tmp_path)
     with clock.frozen(T0):

@@ -1,4 +1,4 @@
-"""Review of issue 10: a deleted daily anchor, or an unmounted anchor place, must not pass."""
+"""Audit anchors (R-903): a deleted daily anchor, or an unmounted anchor place, must not pass."""
 
 import json
 import logging
@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from hogo.alerts.models import Alert
 from hogo.audit import services, triggers
 from hogo.audit.models import AuditEntry
-from hogo.audit.tasks import verify_chain_task
-from hogo.web.models import Alert
+from hogo.oversight.tasks import verify_chain_task
 
 
 @pytest.fixture

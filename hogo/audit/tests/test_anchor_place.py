@@ -1,4 +1,4 @@
-"""Issue 10, finding 7: the daily anchor goes outside HOGO_DATA_DIR, and can be mailed or
+"""The daily anchor (R-903) goes outside HOGO_DATA_DIR, and can be mailed or
 written out for someone to keep."""
 
 import json
@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from hogo.audit import services, triggers
-from hogo.audit.tasks import verify_chain_task
+from hogo.oversight.tasks import verify_chain_task
 
 
 @pytest.fixture

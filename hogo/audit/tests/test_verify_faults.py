@@ -1,4 +1,4 @@
-"""Issue 10, finding 7: what `verify` missed — triggers, an emptied chain, malformed rows —
+"""What `verify` must catch (R-903): triggers, an emptied chain, malformed rows —
 and that a failure reaches the privacy officers and system administrators."""
 
 import datetime as dt
@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from hogo.accounts.models import Role, User
+from hogo.alerts.models import Alert
 from hogo.audit import chain, services, triggers
 from hogo.audit.models import AuditEntry
-from hogo.audit.tasks import verify_chain_task
-from hogo.web.models import Alert
+from hogo.oversight.tasks import verify_chain_task
 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite",
                                reason="only SQLite stores any text in a time column")

@@ -5,13 +5,13 @@ import datetime as dt
 
 import pytest
 
+from hogo.alerts.models import Alert
 from hogo.copies import services
 from hogo.copies.models import Copy
 from hogo.copies.tests.test_copy_workflow import ask
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import DeletionRecord
-from hogo.footage.storage import get_store
-from hogo.web.models import Alert
+from hogo.footage.objects import get_store
 
 
 @pytest.fixture

@@ -62,3 +62,10 @@ def test_the_operator_cannot_approve(client_for, footage, user):
     assert client_for("operator").post(f"/copies/requests/{request.pk}/decide/",
                                        {"decision": "approve"}).status_code == 403
     assert client_for("staff").get("/copies/").status_code == 403
+
+
+def test_the_form_offers_the_profiles_unlisted_use(client_for, footage):
+    """training_material comes from the policy profile (copies.unlisted_uses), so choosing it
+    is refused with the reason instead of being hidden."""
+    page = client_for("operator").get("/copies/new/").content.decode()
+    assert 'value="training_material"' in page and "研修・教材として使用" in page

@@ -12,7 +12,7 @@ from hogo.copies import services
 from hogo.copies.models import Copy, RequestState
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import Hold, Segment
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.rules.copies import copy_expires_on
 from hogo.video.probe import probe
 

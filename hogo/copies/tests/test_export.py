@@ -71,7 +71,7 @@ def test_packages_nobody_downloaded_are_removed_after_two_hours(demo):
 
     from hogo import clock
     from hogo.audit.models import AuditEntry
-    from hogo.copies.export import expire_exports, export_dir
+    from hogo.copies.packages import expire_exports, export_dir
 
     old, fresh = export_dir() / "old-token.zip", export_dir() / "fresh-token.zip"
     for package in (old, fresh):

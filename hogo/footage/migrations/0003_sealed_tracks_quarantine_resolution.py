@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def seal_existing_tracks(apps, schema_editor):
-    from hogo.footage.storage import get_store
+    from hogo.footage.objects import get_store
 
     Segment = apps.get_model("footage", "Segment")
     kept = Segment.objects.exclude(gps_track=[]).filter(erased_at__isnull=True)

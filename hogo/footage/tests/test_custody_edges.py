@@ -9,7 +9,7 @@ from hogo import clock
 from hogo.footage import retention, tus, viewing
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.footage.tasks import expire_uploads
 from hogo.footage.tests.test_upload_api import create, patch
 from hogo.footage.tracks import track_of

@@ -8,12 +8,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from hogo.footage import keys, storage
+from hogo.alerts.models import Alert
+from hogo.footage import keys, objects
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import EncryptedObject
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.footage.tasks import check_integrity
-from hogo.web.models import Alert
 
 
 def blob_file(object_id: str) -> Path:
@@ -46,7 +46,7 @@ def keys_restored_afterwards(tmp_path):
     yield
     shutil.rmtree(directory)
     shutil.copytree(tmp_path / "keys", directory)
-    storage.reset()
+    objects.reset()
 
 
 def test_rotation_rewraps_keys_and_leaves_blobs_alone(recorder, clips, capsys,

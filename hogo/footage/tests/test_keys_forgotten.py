@@ -13,7 +13,7 @@ from django.db import connection
 from hogo import clock
 from hogo.footage import retention
 from hogo.footage.models import Segment, Upload, UploadState
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.footage.tests.test_upload_api import create, patch
 from hogo.footage.tracks import track_of
 from hogo.video.synth import make_nmea_track

@@ -13,17 +13,13 @@ import pytest
 
 from hogo import clock
 from hogo.audit.models import AuditEntry
-from hogo.footage.ingest import keep_object
 from hogo.footage.models import DeletionRecord, EncryptedObject, Upload, UploadState
+from hogo.footage.objects import ORPHAN_METHOD, ORPHAN_RULE, ORPHAN_WHAT, get_store, keep_object
 from hogo.footage.orphans import (
-    ORPHAN_METHOD,
-    ORPHAN_RULE,
-    ORPHAN_WHAT,
     STALE_UPLOAD_RULE,
     sweep_orphans,
     sweep_orphans_task,
 )
-from hogo.footage.storage import get_store
 from hogo.testing.stores import store_settings, using_store
 
 LATER = dt.timedelta(days=2)
@@ -105,15 +101,16 @@ def test_stale_staging_files_go_but_never_a_receiving_upload(store, recorder):
 
 
 def test_the_sweep_runs_daily():
-    from hogo.web.schedule import DAY, JOBS
+    from hogo.jobs import find
 
-    assert (sweep_orphans_task, DAY) in JOBS
+    job = find("footage.orphans")
+    assert job.task is sweep_orphans_task and job.every == dt.timedelta(days=1)
 
 
 def test_a_crash_mid_finish_loses_the_upload_rows_key_with_the_blob(store, recorder):
     """The store sealed the staged file into a blob, then the process died before ingest
     committed: the upload row, still receiving, holds the blob's only (wrapped) key."""
-    from hogo.footage.orphans import ORPHAN_UPLOAD_METHOD
+    from hogo.footage.objects import ORPHAN_UPLOAD_METHOD
 
     data = os.urandom(5000)
     writer = store.begin_upload(len(data))

@@ -1,4 +1,4 @@
-"""Quarantine retention (issue 10, finding 3): quarantined files are erased after the profile's
+"""Quarantine retention (R-306): quarantined files are erased after the profile's
 days with a deletion record, or earlier by a person; a file hogo could not place can be
 released into the footage at the time and camera a person gives."""
 
@@ -14,7 +14,7 @@ from hogo.clock import JST
 from hogo.footage import quarantine
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import DeletionRecord, EncryptedObject, Segment, Upload, UploadState
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 from hogo.registry.models import Recorder
 from hogo.rules.profile import ProfileError, parse_profile
 from hogo.rules.tests.test_profile import city_data
@@ -168,9 +168,11 @@ def test_the_job_erases_only_what_is_past_its_date(demo, recorder, tmp_path):
 
 
 def test_the_job_is_scheduled_daily():
-    from hogo.web.schedule import DAY, JOBS
+    from hogo.jobs import find
 
-    assert (quarantine.erase_expired_quarantine_task, DAY) in JOBS
+    job = find("footage.quarantine")
+    assert job.task is quarantine.erase_expired_quarantine_task
+    assert job.every == dt.timedelta(days=1)
 
 
 # -- shared content --------------------------------------------------------------------
@@ -314,7 +316,7 @@ def test_a_file_quarantined_through_tus_keeps_no_key_anywhere_after_the_job(
 
 def test_the_department_is_told_at_quarantine_and_a_week_before_erasure(demo, recorder,
                                                                         tmp_path):
-    from hogo.web.models import Alert
+    from hogo.alerts.models import Alert
 
     upload = quarantined_text(recorder, tmp_path)
     told = Alert.objects.filter(key=f"quarantined:{upload.pk}")

@@ -3,12 +3,12 @@ deletion records; pinned ones survive, and pins that exceed capacity raise an al
 
 import pytest
 
+from hogo.alerts.models import Alert
 from hogo.audit.models import AuditEntry
 from hogo.footage import retention
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import DeletionRecord, HoldKind, Segment
-from hogo.footage.storage import get_store
-from hogo.web.models import Alert
+from hogo.footage.objects import get_store
 
 
 @pytest.fixture

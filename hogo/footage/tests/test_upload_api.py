@@ -16,13 +16,13 @@ CHUNK = 16 * 1024  # small chunks here, so that small clips take several PATCHes
 def small_chunks():
     from django.conf import settings
 
-    from hogo.footage import storage
+    from hogo.footage import objects
 
     settings.HOGO_STORAGE["chunk_size"] = CHUNK
-    storage.reset()
+    objects.reset()
     yield
     del settings.HOGO_STORAGE["chunk_size"]
-    storage.reset()
+    objects.reset()
 
 
 def sha256(path) -> str:
@@ -95,12 +95,12 @@ def test_an_upload_keeps_the_chunk_size_it_began_with(client, token, clips):
     of it is accepted), not by the store's new one."""
     from django.conf import settings
 
-    from hogo.footage import storage
+    from hogo.footage import objects
 
     data = clips[1].read_bytes()
     location = create(client, token, data, clips[1].name)["Location"]
     settings.HOGO_STORAGE["chunk_size"] = 2 * CHUNK
-    storage.reset()
+    objects.reset()
     head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert head["Hogo-Chunk-Size"] == str(CHUNK)
     one = patch(client, token, location, 0, data[:CHUNK])

@@ -42,9 +42,9 @@ def test_json_private_business_and_theft_deadline(demo):
 
 
 def test_json_late_filing_and_range(demo):
-    result = run_json("--knew-from", "2025-10-05", "--knew-to", "2025-10-10", "--sensitive",
-                      "--filed-final", "2025-11-20")
-    assert result["knew_to"] == "2025-10-10"
+    result = run_json("--knew-on", "2025-10-05", "--knew-on-latest", "2025-10-10",
+                      "--sensitive", "--filed-final", "2025-11-20")
+    assert result["knew_on_latest"] == "2025-10-10"
     assert result["latest_final_due"] == "2025-11-10"  # day 30 = 8 Nov, a Saturday
     assert result["filings"] == [{"kind": "final", "filed_on": "2025-11-20",
                                   "due": "2025-11-04", "late": True, "days_late": 16}]
@@ -74,7 +74,7 @@ def test_human_summary_when_encryption_exempts(demo):
     (("--knew-on", "2025-06-02", "--filed-final", "soon"), "'soon' is not a date"),
     (("--people", "3"), "one of the arguments --knew-on --knew-from is required"),
     (("--knew-from", "2025-03-31", "--knew-to", "2025-03-01"),
-     "knew_to must not be before knew_from"),
+     "knew_on_latest must not be before knew_on"),
     (("--knew-on", "2025-03-01", "--knew-to", "2025-03-31"), "--knew-to goes with --knew-from"),
     (("--knew-on", "2025-06-02", "--people", "-1"), "people must not be negative"),
     (("--knew-on", "2025-06-02", "--organisation-type", "ngo"), "invalid choice: 'ngo'"),
@@ -95,10 +95,24 @@ def test_without_an_organisation_the_type_must_be_given(db, monkeypatch):
 
 
 def test_json_is_the_same_as_the_apis(demo, client, token):
-    args = ("--knew-from", "2025-03-01", "--knew-to", "2025-03-31", "--people", "220",
+    args = ("--knew-on", "2025-03-01", "--knew-on-latest", "2025-03-31", "--people", "220",
             "--unauthorised", "--filed-preliminary", "2025-03-05", "--filed-final", "2025-05-20")
-    body = {"knew_from": "2025-03-01", "knew_to": "2025-03-31", "people": 220,
+    body = {"knew_on": "2025-03-01", "knew_on_latest": "2025-03-31", "people": 220,
             "unauthorised": True, "filed_preliminary": "2025-03-05", "filed_final": "2025-05-20"}
     response = client.post("/api/incidents/assess", body, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {token}")
     assert run_json(*args) == response.json()
+
+
+def test_the_old_options_knew_from_and_knew_to_still_work_for_one_release(demo):
+    err = io.StringIO()
+    out = io.StringIO()
+    call_command("incidents", "assess", "--json", "--knew-from", "2025-10-05", "--knew-to",
+                 "2025-10-10", "--sensitive", stdout=out, stderr=err)
+    old = json.loads(out.getvalue())
+    new = run_json("--knew-on", "2025-10-05", "--knew-on-latest", "2025-10-10", "--sensitive")
+    assert old | {"deprecations": []} == new
+    assert "--knew-from is deprecated" in err.getvalue() and "use --knew-on" in err.getvalue()
+    assert "--knew-to is deprecated" in err.getvalue()
+    with pytest.raises(CommandError, match="--knew-on-latest goes with --knew-on"):
+        run("--knew-from", "2025-10-05", "--knew-on-latest", "2025-10-10")

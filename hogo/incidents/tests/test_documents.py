@@ -1,5 +1,5 @@
 """The four Japanese documents of an incident: generated from the facts, edited, issued
-(frozen), printed (issue 5, item 5; R-805, R-806, R-807)."""
+(frozen), printed (R-805, R-806, R-807)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def _report(by, **facts):
         return services.report(
             by, title="ドライブレコーダー映像を保存したUSBメモリの所在不明", kind="loss",
             what_happened="ドライブレコーダー映像を保存したUSBメモリ1点の所在が不明となった。",
-            noticed_on=dt.date(2025, 5, 14), noticed_how="映像を視聴しようとして気付いた",
+            knew_on=dt.date(2025, 5, 14), noticed_how="映像を視聴しようとして気付いた",
             occurred_from=dt.date(2025, 3, 6), occurred_to=dt.date(2025, 3, 31),
             data_items="ドライブレコーダー映像（歩行者等の容姿）", **facts)
 
@@ -57,7 +57,7 @@ def incident(user):
         # R-802: former staff knew in March; the organisation knew then.
         services.add_awareness(made, privacy, person_name="旧担当職員",
                                source=AwarenessSource.FORMER_STAFF,
-                               aware_from=dt.date(2025, 3, 10), how="保管場所にないことに気付いた",
+                               knew_on=dt.date(2025, 3, 10), how="保管場所にないことに気付いた",
                                person_section="総務部 管財課（当時）")
     made.refresh_from_db()
     return made

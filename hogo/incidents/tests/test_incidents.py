@@ -1,4 +1,5 @@
-"""Issue 5: report → notify at once → escalate; awareness, reassessment, filings, follow-through."""
+"""R-801-R-807: report → notify at once → escalate; awareness, reassessment, filings,
+follow-through."""
 
 import datetime as dt
 
@@ -7,13 +8,13 @@ from django.core import mail
 
 from hogo import clock
 from hogo.accounts.models import Role
+from hogo.alerts.models import Alert
+from hogo.alerts.services import acknowledge as acknowledge_alert
+from hogo.alerts.services import open_alerts_for
 from hogo.incidents import services
 from hogo.incidents.models import AwarenessSource, Incident, IncidentKind, ReportKind, StepKind
 from hogo.media import services as media
 from hogo.media.models import Content, Medium
-from hogo.web.alerts import acknowledge as acknowledge_alert
-from hogo.web.alerts import open_alerts_for
-from hogo.web.models import Alert
 
 JST = clock.JST
 MONDAY_10 = dt.datetime(2026, 11, 16, 10, 0, tzinfo=JST)  # an office day
@@ -22,7 +23,7 @@ MONDAY_10 = dt.datetime(2026, 11, 16, 10, 0, tzinfo=JST)  # an office day
 def lost_usb(user, **extra):
     facts = dict(title="USBメモリの紛失", kind=IncidentKind.LOSS,
                  what_happened="バス車内映像を保存したUSBメモリが見つからない",
-                 noticed_on=clock.today_jst(), data_items="ドライブレコーダー映像")
+                 knew_on=clock.today_jst(), data_items="ドライブレコーダー映像")
     return services.report(user, **(facts | extra))
 
 
@@ -49,7 +50,7 @@ def test_a_staff_report_reaches_the_section_head_and_the_privacy_officer_at_once
 
 def test_unacknowledged_reports_escalate_after_two_office_hours(user):
     with clock.frozen(MONDAY_10):
-        incident = lost_usb(user("staff"), noticed_on=MONDAY_10.date())
+        incident = lost_usb(user("staff"), knew_on=MONDAY_10.date())
     assert services.acknowledge_by(incident) == dt.datetime(2026, 11, 16, 12, 0, tzinfo=JST)
     assert services.escalate_unacknowledged(MONDAY_10 + dt.timedelta(minutes=119)) == 0
     mail.outbox.clear()
@@ -65,7 +66,7 @@ def test_unacknowledged_reports_escalate_after_two_office_hours(user):
 
 def test_acknowledged_reports_do_not_escalate(user):
     with clock.frozen(MONDAY_10):
-        incident = lost_usb(user("staff"), noticed_on=MONDAY_10.date())
+        incident = lost_usb(user("staff"), knew_on=MONDAY_10.date())
     for login in ("manager", "privacy"):
         services.acknowledge(incident, user(login))
     assert services.escalate_unacknowledged(MONDAY_10 + dt.timedelta(hours=3)) == 0
@@ -79,7 +80,7 @@ def test_acknowledging_on_the_dashboard_is_recorded_on_the_incident(user):
     alert = incident_alerts(incident).get(recipient=user("manager"))
     with pytest.raises(Exception):  # noqa: B017 - somebody else's alert
         from hogo.accounts.permissions import require
-        require(user("privacy"), "web.acknowledge_alert", alert)
+        require(user("privacy"), "alerts.acknowledge", alert)
     acknowledge_alert(alert, by=user("manager"))
     assert incident.events.filter(kind="acknowledged", user=user("manager")).exists()
 
@@ -87,17 +88,17 @@ def test_acknowledging_on_the_dashboard_is_recorded_on_the_incident(user):
 def test_a_report_on_friday_evening_is_due_on_monday_morning(user):
     friday_evening = dt.datetime(2026, 11, 20, 18, 30, tzinfo=JST)
     with clock.frozen(friday_evening):
-        incident = lost_usb(user("staff"), noticed_on=friday_evening.date())
+        incident = lost_usb(user("staff"), knew_on=friday_evening.date())
     # Monday 23 Nov 2026 is Labour Thanksgiving Day: the two hours run on Tuesday.
     assert services.acknowledge_by(incident) == dt.datetime(2026, 11, 24, 10, 30, tzinfo=JST)
 
 
 def test_an_earlier_awareness_by_a_former_employee_moves_the_deadlines(user):
-    incident = lost_usb(user("staff"), people=220, noticed_on=dt.date(2025, 4, 20))
+    incident = lost_usb(user("staff"), people=220, knew_on=dt.date(2025, 4, 20))
     assert services.assessment(incident).final_due == dt.date(2025, 5, 19)
     services.add_awareness(incident, user("privacy"), person_name="旧 職員",
                            person_section="（旧）運輸課", source=AwarenessSource.FORMER_STAFF,
-                           aware_from=dt.date(2025, 3, 1), aware_to=dt.date(2025, 3, 31),
+                           knew_on=dt.date(2025, 3, 1), knew_on_latest=dt.date(2025, 3, 31),
                            how="3月中に紛失に気付いていたと聴取で判明")
     result = services.assessment(incident)
     assert result.knew_on == dt.date(2025, 3, 1)
@@ -155,7 +156,7 @@ def test_the_incident_cannot_close_with_open_steps_or_unfiled_reports(user):
 
 
 def test_reminders_at_seven_three_one_and_on_the_day_then_overdue(user):
-    incident = lost_usb(user("staff"), sensitive=True, noticed_on=dt.date(2025, 6, 2))
+    incident = lost_usb(user("staff"), sensitive=True, knew_on=dt.date(2025, 6, 2))
     due = services.assessment(incident).final_due  # 2025-07-01
     sent = {}
     for days_before in range(10, -3, -1):
@@ -210,19 +211,19 @@ def test_report_form_end_to_end(client_for, user):
     usb = Medium.objects.get(label="KANZAI-USB-02")
     response = staff.post("/incidents/new/", {
         "title": "USBメモリ紛失", "kind": "loss", "what_happened": "鞄に入れていたが見当たらない",
-        "noticed_on": clock.today_jst().isoformat(), "media": [usb.pk]}, follow=True)
+        "knew_on": clock.today_jst().isoformat(), "media": [usb.pk]}, follow=True)
     body = response.content.decode()
     assert "直ちに通知しました" in body
     incident = Incident.objects.get(title="USBメモリ紛失")
     assert incident.links.filter(medium=usb).exists()
     bad = staff.post("/incidents/new/", {"title": "x", "kind": "loss", "what_happened": "y",
-                                         "noticed_on": "2999-01-01"})
+                                         "knew_on": "2999-01-01"})
     assert "未来の日付" in bad.content.decode()
     assert Incident.objects.filter(title="x").count() == 0
 
 
 def test_incident_page_and_list_show_deadlines_red_when_overdue(client_for, user):
-    incident = lost_usb(user("staff"), sensitive=True, noticed_on=dt.date(2025, 6, 2))
+    incident = lost_usb(user("staff"), sensitive=True, knew_on=dt.date(2025, 6, 2))
     page = client_for("privacy").get(f"/incidents/{incident.pk}/").content.decode()
     assert "deadline overdue" in page and "第1号" in page and "令和7年7月1日" in page
     listing = client_for("privacy").get("/incidents/").content.decode()
@@ -232,7 +233,7 @@ def test_incident_page_and_list_show_deadlines_red_when_overdue(client_for, user
 
 
 def test_yearly_summary_counts_late_reports(client_for, user):
-    incident = lost_usb(user("staff"), sensitive=True, noticed_on=dt.date(2025, 6, 2))
+    incident = lost_usb(user("staff"), sensitive=True, knew_on=dt.date(2025, 6, 2))
     services.record_filing(incident, user("privacy"), kind=ReportKind.FINAL,
                            filed_on=dt.date(2025, 7, 11))
     year = services.fiscal_year_of(clock.today_jst())
@@ -278,3 +279,23 @@ def test_media_and_copies_are_linked_from_the_incident_page(client_for, user, re
     assert copy.manifest["sources"][0]["name"] in described
     assert client_for("staff").post(f"/incidents/{incident.pk}/links/",
                                     {"medium": "KANZAI-USB-01"}).status_code == 403
+
+
+def test_the_missing_medium_receiver_is_connected_by_the_app():
+    """Connected in IncidentsConfig.ready, so every process (tests, worker, server) has it."""
+    from hogo.media.models import Medium
+    from hogo.media.signals import medium_missing
+
+    assert any(key[0] == "incidents.open_for_missing_medium"
+               for key, *_ in medium_missing.receivers)
+    assert medium_missing.has_listeners(Medium)
+
+
+def test_who_is_told_comes_from_the_permission_layer(user):
+    from hogo.accounts.permissions import allows
+
+    incident = lost_usb(user("staff"))
+    told = services.first_recipients(incident)
+    assert {p.username for p in told} == {"manager", "privacy"}
+    assert all(allows(p, "incidents.told_at_once", incident) for p in told)
+    assert not allows(user("staff"), "incidents.told_on_escalation", incident)

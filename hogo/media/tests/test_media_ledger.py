@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from hogo import clock
+from hogo.alerts.models import Alert
 from hogo.audit.models import AuditEntry
 from hogo.media import services
 from hogo.media.models import Cabinet, Medium, MediumState
-from hogo.web.models import Alert
 
 
 @pytest.fixture
@@ -96,3 +96,41 @@ def test_wiping_leaves_a_record_and_empties_the_medium(client_for, usb, user):
     record = DeletionRecord.objects.get(rule="medium_wiped")
     assert "複製データ #9" in record.what and record.erased_by == "user:manager"
     assert services.holdings(usb) == "記録なし"
+
+
+def test_a_missing_medium_is_announced_and_alerts_even_with_nobody_listening(usb, user):
+    """Media tells the apps above it by `medium_missing`; it does not call them."""
+    from hogo.media.signals import medium_missing
+
+    heard = []
+
+    def listener(sender, *, medium, user, why, **kwargs):
+        heard.append((medium.pk, user.pk, why, medium.state))
+
+    receivers = medium_missing.receivers
+    medium_missing.receivers = []  # as if no app above media were installed
+    medium_missing.sender_receivers_cache.clear()
+    try:
+        medium_missing.connect(listener, weak=False)
+        assert services.mark_missing(user("staff"), usb, why="棚卸しで見つかりません") is None
+    finally:
+        medium_missing.receivers = receivers
+        medium_missing.sender_receivers_cache.clear()
+    assert heard == [(usb.pk, user("staff").pk, "棚卸しで見つかりません", MediumState.MISSING)]
+    alert = Alert.objects.get(key=f"missing:{usb.pk}")
+    assert "所在不明" in alert.message and "漏えい等事案" not in alert.message
+
+
+def test_the_wipe_gate_is_the_models_and_the_service_enforces_it(client_for, usb, user):
+    services.check_out(user("staff"), usb, purpose="a", due_on=clock.today_jst())
+    usb.refresh_from_db()
+    assert not usb.can_be_wiped and usb.can_be_checked_in and not usb.can_be_checked_out
+    with pytest.raises(services.MediaError):
+        services.wipe(user("manager"), usb, method="上書き")
+    page = client_for("manager").get(f"/media/{usb.pk}/").content.decode()
+    assert 'data-testid="wipe"' not in page
+    services.check_in(user("staff"), usb, condition="返却")
+    usb.refresh_from_db()
+    assert usb.can_be_wiped
+    page = client_for("manager").get(f"/media/{usb.pk}/").content.decode()
+    assert 'data-testid="wipe"' in page

@@ -1,5 +1,5 @@
 """A reviewer's added box: followed both ways from its frame, reached without decoding the
-clip's start (issue 6, review)."""
+clip's start (R-304)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Licence-plate detection (issue 6, item 3): hogo.redact.plates.detect_plates.
+"""Licence-plate detection (R-607): hogo.redact.plates.detect_plates.
 
 Synthetic 1280x720 scenes with drawn Japanese-style plates (the four background colours, several
 sizes, on cluttered backgrounds) must be found; plate-free clutter must give few detections; the

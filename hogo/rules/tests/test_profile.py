@@ -46,6 +46,26 @@ def test_city_permitted_uses_are_ashiya_article_8():
                                                          "accident_evidence"]
 
 
+@pytest.mark.parametrize("key", ["city", "transport_bureau", "bus_taxi_operator",
+                                 "driving_school"])
+def test_training_material_is_declared_as_an_unlisted_use(key):
+    """The request form offers it (to refuse it with the reason); it is never permitted."""
+    profile = load_profile(PROFILES / f"{key}.toml")
+    assert [u.code for u in profile.unlisted_uses] == ["training_material"]
+    use = profile.unlisted_uses[0]
+    assert use.label(None) == "研修・教材として使用"
+    assert use.label("en") == "Use as training material"
+    assert "training_material" not in {u.code for u in profile.permitted_uses}
+    overridden = profile.with_overrides({"copies.max_range_minutes": 45})
+    assert overridden.unlisted_uses == profile.unlisted_uses
+
+
+def test_unlisted_uses_may_be_left_out():
+    data = city_data()
+    data["copies"].pop("unlisted_uses")
+    assert parse_profile(data, "city.toml").unlisted_uses == ()
+
+
 @pytest.mark.parametrize(("mutate", "field"), [
     (lambda d: d["incidents"].pop("reporting_threshold"), "incidents.reporting_threshold"),
     (lambda d: d["incidents"].update(reporting_threshold="100"), "incidents.reporting_threshold"),
@@ -56,6 +76,13 @@ def test_city_permitted_uses_are_ashiya_article_8():
     (lambda d: d["copies"].update(retention_month=12), "copies.retention_month"),
     (lambda d: d["copies"]["permitted_uses"][0].pop("label_ja"),
      "copies.permitted_uses[0].label_ja"),
+    (lambda d: d["copies"]["unlisted_uses"][0].pop("label_en"),
+     "copies.unlisted_uses[0].label_en"),
+    (lambda d: d["copies"]["unlisted_uses"][0].update(source="x"),
+     "copies.unlisted_uses[0].source"),
+    (lambda d: d["copies"]["unlisted_uses"][0].update(code="accident_evidence"),
+     "copies.unlisted_uses[0].code"),
+    (lambda d: d["copies"].update(unlisted_uses="training_material"), "copies.unlisted_uses"),
 ])
 def test_invalid_profile_names_the_field(mutate, field):
     data = city_data()

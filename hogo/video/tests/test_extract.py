@@ -1,4 +1,4 @@
-"""Extraction of a copy without re-encoding (issue 4, item 2; Ashiya rule Art. 6(2))."""
+"""Extraction of a copy without re-encoding (R-302; Ashiya rule Art. 6(2))."""
 
 from __future__ import annotations
 

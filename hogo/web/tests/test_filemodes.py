@@ -1,4 +1,4 @@
-"""Issue 10, finding 8: nothing under HOGO_DATA_DIR is readable by another local account.
+"""File modes (R-1001): nothing under HOGO_DATA_DIR is readable by another local account.
 
 The database holds GPS tracks and names in plaintext; staged uploads and keys sit beside it.
 The process umask makes new files 0600 and folders 0700 (static files too: only hogo serves

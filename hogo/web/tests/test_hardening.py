@@ -1,4 +1,4 @@
-"""Issue 10, finding 5: the CSP on every response; HSTS, the HTTPS redirect and the proxy
+"""Hardening (R-1001): the CSP on every response; HSTS, the HTTPS redirect and the proxy
 header only with the one switch (HOGO_HTTPS, or its old name HOGO_SECURE_COOKIES).
 
 Settings come from the environment at import, so the switch is tried in a child process with

@@ -1,4 +1,4 @@
-"""Issue 10, Build/Hardening: `hogo check` names what a production installation still lacks.
+"""Hardening (R-1001): `hogo check` names what a production installation still lacks.
 
 A deliberately weak installation (debug on, no HTTPS, loopback hosts, keys inside the data
 directory, a world-readable file, no key backup, the audit anchor beside the database) gets

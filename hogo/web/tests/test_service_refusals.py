@@ -1,4 +1,4 @@
-"""Issue 10, finding 6: a refusal from a service's `require()` is an audited 403, never a 500.
+"""Refusals (R-102): a refusal from a service's `require()` is an audited 403, never a 500.
 
 Another department's manager exporting a copy, and a manager exporting onto another
 department's medium (refused only inside the export service), both get hogo's Japanese 403

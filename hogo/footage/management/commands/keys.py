@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from hogo.footage import keys
-from hogo.footage.storage import get_store
+from hogo.footage.objects import get_store
 
 BACKUP_REMINDER = ("back the master keys up now: `hogo keys backup --to DIR` (it deletes the "
                    "older backups in DIR), or `--done WHERE` after copying them yourself")

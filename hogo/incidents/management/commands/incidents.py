@@ -17,13 +17,8 @@ from django.db import DatabaseError
 
 from hogo.accounts.models import Organisation
 from hogo.accounts.policy import effective_profile
-from hogo.incidents.assessment import (
-    MOVED_BECAUSE_EN,
-    AssessOptions,
-    PolicyDefaults,
-    assessment_json,
-    evaluate,
-)
+from hogo.incidents import wording
+from hogo.incidents.assessment import PolicyDefaults, assessment_json, evaluate
 from hogo.rules.incidents import DEFAULT_THRESHOLDS, Assessment, Filing
 
 KIND_EN = {"preliminary": "preliminary report", "final": "final report"}
@@ -66,11 +61,16 @@ class Command(BaseCommand):
                             help="default: the organisation's policy profile")
         knew = assess.add_mutually_exclusive_group(required=True)
         knew.add_argument("--knew-on", type=date_argument, metavar="DATE",
-                          help="the day anyone in the organisation first knew (day 1)")
+                          help="the day anyone in the organisation first knew (day 1); the "
+                               "earliest day, if it is known only approximately")
         knew.add_argument("--knew-from", type=date_argument, metavar="DATE",
-                          help="the first day of an approximate day of knowing")
+                          help="deprecated (removed in the next release): use --knew-on")
+        assess.add_argument("--knew-on-latest", type=date_argument, metavar="DATE",
+                            help="the latest day it may have been, if the day of knowing is "
+                                 "known only approximately (with --knew-on)")
         assess.add_argument("--knew-to", type=date_argument, metavar="DATE",
-                            help="its last day (with --knew-from)")
+                            help="deprecated (removed in the next release): use "
+                                 "--knew-on-latest; goes with --knew-from")
         assess.add_argument("--people", type=int, metavar="N",
                             help="people involved (or possibly)")
         assess.add_argument("--sensitive", action="store_true",
@@ -96,24 +96,33 @@ class Command(BaseCommand):
     def assess(self, **options: Any) -> None:
         if options["knew_to"] is not None and options["knew_on"] is not None:
             raise CommandError("--knew-to goes with --knew-from (a range), not with --knew-on")
+        if options["knew_on_latest"] is not None and options["knew_from"] is not None:
+            raise CommandError("--knew-on-latest goes with --knew-on, not with --knew-from")
+        deprecated = [f"--{old.replace('_', '-')} is deprecated and will be removed in the "
+                      f"next release; use --{new}"
+                      for old, new in (("knew_from", "knew-on"), ("knew_to", "knew-on-latest"))
+                      if options[old] is not None]
+        for message in deprecated:
+            self.stderr.write(message)
         defaults = organisation_defaults()
         if defaults is None and options["organisation_type"] is None:
             raise CommandError("there is no organisation in the database to take the "
                                "organisation type from; pass --organisation-type "
                                "public_body or private_business")
-        query = AssessOptions(
-            knew_from=options["knew_on"] or options["knew_from"], knew_to=options["knew_to"],
+        query = dict(
+            knew_on=options["knew_on"] or options["knew_from"],
+            knew_on_latest=options["knew_on_latest"] or options["knew_to"],
             organisation_type=options["organisation_type"], people=options["people"],
             sensitive=options["sensitive"], financial=options["financial"],
             unauthorised=options["unauthorised"], encrypted=options["encrypted"],
             filed_preliminary=options["filed_preliminary"], filed_final=options["filed_final"])
         try:
-            assessment, filings = evaluate(query, defaults)
+            assessment, filings = evaluate(defaults, **query)
         except ValueError as error:
             raise CommandError(str(error)) from error
         if options["json"]:
-            self.stdout.write(json.dumps(assessment_json(assessment, filings),
-                                         ensure_ascii=False, indent=2))
+            answer = assessment_json(assessment, filings) | {"deprecations": deprecated}
+            self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(summary_lines(assessment, filings)))
 
@@ -123,14 +132,15 @@ def summary_lines(assessment: Assessment, filings: tuple[Filing, ...]) -> list[s
     facts = assessment.facts
     kind = facts.organisation_type.replace("_", " ")
     knew = f"Knew on: {assessment.knew_on.isoformat()} (day 1)"
-    if assessment.latest_final_due is not None and facts.knew_to is not None:
-        knew += f", or as late as {facts.knew_to.isoformat()}"
+    if assessment.latest_final_due is not None and facts.knew_on_latest is not None:
+        knew += f", or as late as {facts.knew_on_latest.isoformat()}"
     final = f"day {assessment.final_days}"
     if assessment.moved_because:
-        reason = MOVED_BECAUSE_EN.get(assessment.moved_because, assessment.moved_because)
+        reason = wording.CLOSED_EN[assessment.moved_because]
         final += (f" is {assessment.final_day.isoformat()}, a {reason}: "
                   "moved to the next office day")
-    lines = [assessment.summary_en[0].upper() + assessment.summary_en[1:],
+    summary = wording.summary_en(assessment)
+    lines = [summary[0].upper() + summary[1:],
              f"Organisation type: {kind} (reportable above {facts.people_threshold:,} people)",
              knew,
              f"Preliminary report target: {assessment.preliminary_target.isoformat()} "

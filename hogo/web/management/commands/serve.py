@@ -15,7 +15,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
 from hogo.footage.tus import MAX_PATCH
-from hogo.web import schedule
+from hogo.jobs import schedule
 from hogo.wsgi import application
 
 log = logging.getLogger("hogo.serve")

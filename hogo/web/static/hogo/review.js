@@ -1,5 +1,5 @@
 "use strict";
-// The masking review: drag on a frame to add a box the detector missed (copies/processing.html).
+// The masking review: drag on a frame to add a box the detector missed (processing/processing.html).
 (function () {
   const field = document.getElementById("added"), list = document.getElementById("added-list");
   const added = JSON.parse(field.value || "[]");

@@ -1,0 +1,104 @@
+"""Raise and acknowledge in-app alerts; each is also logged, and each change audited."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+
+from hogo import clock
+from hogo.accounts.models import Department, User
+from hogo.accounts.permissions import allows, department_scope
+from hogo.alerts.models import Alert
+from hogo.audit import services as audit
+
+log = logging.getLogger("hogo.alerts")
+
+
+def raise_alert(kind: str, *, message: str, key: str, department: Department | None = None,
+                recipient: User | None = None, link: str = "") -> Alert:
+    """Create an alert unless one with the same key is still open (then that one)."""
+    return _raise(kind, message=message, key=key, department=department,
+                  recipient=recipient, link=link)[0]
+
+
+def _raise(kind: str, *, message: str, key: str, department: Department | None,
+           recipient: User | None, link: str) -> tuple[Alert, bool]:
+    """The open alert with this key, and whether it was created now."""
+    with transaction.atomic():
+        existing = Alert.objects.filter(key=key, acknowledged_at__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        alert = Alert.objects.create(kind=kind, key=key, message=message,
+                                     department=department, recipient=recipient, link=link,
+                                     created_at=clock.now())
+        audit.record("alert.raised", obj=alert, detail={"kind": kind, "key": key})
+    log.warning("alert %s: %s", kind, message)
+    return alert, True
+
+
+def alert_roles(roles: Iterable[str], kind: str, *, message: str, key: str,
+                link: str = "") -> list[Alert]:
+    """An alert for each active person holding one of these roles, keyed per person.
+
+    Returns only the alerts raised now: a person whose alert with this key is still open is
+    not alerted (nor mailed by the caller) again.
+    """
+    raised = []
+    for person in User.objects.filter(role__in=list(roles), is_active=True).order_by("pk"):
+        alert, created = _raise(kind, message=message, key=f"{key}:user:{person.pk}",
+                                department=None, recipient=person, link=link)
+        if created:
+            raised.append(alert)
+    return raised
+
+
+def mail_people(people: Iterable[User], subject: str, body: str, *,
+                extra: Iterable[str] = (), quiet: bool = True) -> list[str]:
+    """One e-mail to these people (those with an address) and any extra addresses.
+
+    Quiet (beside an alert), a failure to send is logged loudly, not raised: the in-app alert
+    still stands. A command run by a person passes quiet=False to tell them.
+    """
+    addresses = sorted({p.email for p in people if p.email} | {a for a in extra if a})
+    if addresses:
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:
+            if not quiet:
+                raise
+            log.exception("could not send mail %r to %s", subject, addresses)
+    return addresses
+
+
+def open_alert(pk: int) -> Alert | None:
+    """The alert with this id while it is still open (acknowledged ones are done)."""
+    return Alert.objects.filter(pk=pk, acknowledged_at__isnull=True).first()
+
+
+def open_alerts_for(user: User) -> QuerySet[Alert]:
+    """A person's own alerts; besides, whoever may acknowledge shared alerts sees them as far
+    as the permission layer scopes them (the privacy officer all, a manager their
+    department's)."""
+    alerts = Alert.objects.filter(acknowledged_at__isnull=True)
+    shared = alerts.filter(recipient__isnull=True)
+    shared = department_scope(user, shared) if allows(
+        user, "alerts.acknowledge") else shared.none()
+    return alerts.filter(recipient=user.pk) | shared
+
+
+# Domain apps react to an acknowledgement of their alerts (an incident records who saw it).
+ACKNOWLEDGED_HOOKS: dict[str, Callable[[Alert], None]] = {}
+
+
+def acknowledge(alert: Alert, *, by: User) -> None:
+    with transaction.atomic():
+        alert.acknowledged_at, alert.acknowledged_by = clock.now(), by
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record("alert.acknowledged", user=by, obj=alert)
+        hook = ACKNOWLEDGED_HOOKS.get(alert.kind)
+        if hook is not None:
+            hook(alert)

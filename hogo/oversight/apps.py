@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    """Watching the audit chain: the log browser for auditors, the daily check that alerts
+    the privacy officer when the chain is broken, and `hogo audit`.
+
+    The chain itself (recording, hashing, verifying) is the audit app at the bottom floor,
+    which every app writes to; reading and alerting about it needs accounts and alerts, so it
+    lives here, above them.
+    """
+
+    name = "hogo.oversight"
+    label = "oversight"
+    verbose_name = "監査"

@@ -1,0 +1,112 @@
+"""The processing app's one door to hogo.redact: settings from a request, analysis as JSON in
+the database, the reviewer's edits applied, and what the review screen shows of the tracks.
+
+Keeping every call to the framework-free pipeline here means services.py and work.py speak
+only of requests, approvals and copies, and a change in the pipeline's API touches one file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from hogo.redact import Analysis, Settings, add_manual_box
+from hogo.redact import analyse as run_analyse
+from hogo.redact import render as run_render
+
+KIND_LABELS = {"face": "顔", "plate": "ナンバープレート"}
+
+
+def settings_for(*, mask: str, plates: bool, keep_audio: bool) -> Settings:
+    return Settings(mask=mask, plates=plates, audio="copy" if keep_audio else "drop")
+
+
+def describe(settings: Settings, *, faces: bool) -> dict[str, Any]:
+    return {**settings.describe(), "faces": faces}
+
+
+def analyse(source: BinaryIO, settings: Settings, progress: Any) -> tuple[dict, tuple[int, int]]:
+    """Detections and tracks as JSON-ready data, and the (people, plates) counts."""
+    analysis = run_analyse(source, settings, progress)
+    return analysis.to_dict(), (analysis.people_count, analysis.plate_count)
+
+
+def apply_review(source: BinaryIO, data: dict, removed: list[str],
+                 added: list[dict[str, Any]]) -> Analysis:
+    """The analysis as the reviewer left it: removed tracks out, added boxes followed."""
+    analysis = Analysis.from_dict(data)
+    for track_id in removed:
+        analysis.remove_track(int(track_id))
+    for box in added:
+        add_manual_box(source, analysis, int(box["frame"]), tuple(int(v) for v in box["box"]),
+                       box.get("kind", "face"))
+    return analysis
+
+
+def render(source: BinaryIO, sink: BinaryIO, analysis: Analysis, settings: Settings,
+           progress: Any, *, faces: bool = True) -> dict[str, Any]:
+    """Render the processed copy; with faces off, only plates and added boxes are masked
+    (faces were still found and counted)."""
+    if not faces:
+        for track in analysis.tracks:
+            if track.kind == "face" and track.source != "manual":
+                track.removed = True
+    return run_render(source, sink, analysis, settings, progress).to_dict()
+
+
+def track_ids(data: dict | None) -> list[str]:
+    return [str(track["id"]) for track in (data or {}).get("tracks", [])]
+
+
+def frame_count(data: dict | None) -> int:
+    return int((data or {}).get("frame_count", 0))
+
+
+def box_problem(data: dict | None, box: Any) -> str | None:
+    """Why a reviewer's added box cannot be used, in Japanese; None when it can."""
+    try:
+        frame = int(box["frame"])
+        x0, y0, x1, y1 = (int(v) for v in box["box"])
+    except (KeyError, TypeError, ValueError):
+        return "追加した枠の形式が正しくありません。"
+    data = data or {}
+    if not 0 <= frame < frame_count(data):
+        return f"フレーム {frame} はこの複製データにありません。"
+    if not (0 <= x0 < x1 <= int(data.get("width", 0)) and
+            0 <= y0 < y1 <= int(data.get("height", 0))):
+        return "追加した枠が画面の外にはみ出しています。"
+    return None
+
+
+COUNT_NOTE = ("顔の自動検出・追跡による延べ人数（同じ人が画面から出て再び映ると重ねて数え、"
+              "横向き・隠れた・極端に小さい顔は漏れることがある）")
+
+
+def track_rows(data: dict) -> list[dict[str, Any]]:
+    return [{"id": str(track["id"]), "kind_label": KIND_LABELS.get(track["kind"], track["kind"]),
+             "first": track["first"], "last": track["last"],
+             "manual": track.get("source") == "manual"} for track in data.get("tracks", [])]
+
+
+def strip_frames(data: dict | None, wanted: int) -> list[int]:
+    """Frames for the review strip: the pipeline's samples, else evenly spaced ones."""
+    data = data or {}
+    sampled = [int(i) for i in data.get("thumbnails", [])]
+    if sampled:
+        step = max(1, len(sampled) // wanted)
+        return sampled[::step][:wanted]
+    total = frame_count(data)
+    return sorted({round(i * (total - 1) / max(1, wanted - 1)) for i in range(wanted)}) \
+        if total else []
+
+
+def boxes_at(data: dict, index: int, *, removed: list[str],
+             added: list[dict[str, Any]]) -> list[tuple[tuple[int, int, int, int], str]]:
+    """What the strip draws on one frame: detections (not removed) and the reviewer's boxes."""
+    analysis = Analysis.from_dict(data)
+    gone = {int(track_id) for track_id in removed}
+    drawn = [((int(x0), int(y0), int(x1), int(y1)),
+              f"{KIND_LABELS.get(track.kind, track.kind)} {track.id}")
+             for track, (x0, y0, x1, y1) in analysis.boxes_at(index) if track.id not in gone]
+    drawn += [(tuple(int(v) for v in box["box"]), "追加") for box in added
+              if int(box.get("frame", -1)) == index]
+    return drawn

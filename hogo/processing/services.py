@@ -1,0 +1,177 @@
+"""Processing a copy for privacy (加工, Ashiya rule Art. 7(3)) and counting its people (R-808).
+
+A masked copy is made only with the approval the policy profile names — the head of the
+organisation, for whom the privacy officer acts by default, recorded as such. Detection runs
+as a background job; a reviewer of the department then sees the detections on a frame strip,
+removes false ones or adds a missed box (which is then tracked), and only then is the
+processed copy rendered: a new encrypted object linked to its parent, which stays untouched.
+Counting alone (for an incident's report) runs the same detection and makes nothing new.
+The jobs themselves are in hogo.processing.work, queued through hogo.processing.tasks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from hogo import clock
+from hogo.accounts.models import Role
+from hogo.accounts.permissions import require
+from hogo.accounts.policy import effective_profile
+from hogo.audit import services as audit
+from hogo.copies.models import Copy
+from hogo.processing import redaction, tasks
+from hogo.processing.models import MaskKind, Processing, ProcessingState
+from hogo.processing.work import reader_for
+from hogo.redact import frame_at
+from hogo.video.frames import thumbnail_jpeg
+
+
+class ProcessingError(Exception):
+    """A refused step; the message is Japanese, for the person who tried."""
+
+
+def copies() -> QuerySet[Copy]:
+    """The copies a processing may be asked for (the screens look one up by its key)."""
+    return Copy.objects.select_related("request__vehicle")
+
+
+def processings() -> QuerySet[Processing]:
+    """Processings with what their page shows."""
+    return Processing.objects.select_related(
+        "copy__request__vehicle", "copy__stored", "requested_by", "decided_by", "result")
+
+
+def approver_label(organisation: Any) -> str:
+    profile = effective_profile(organisation)
+    role = Role(profile.value("copies.processing_approver")).label
+    return f"{role}（{profile.value('copies.processing_acting_for')}の代理）"
+
+
+def request(user: Any, copy: Copy, *, reason: str, mask: str = MaskKind.BLUR,
+            faces: bool = True, plates: bool = True, keep_audio: bool = False) -> Processing:
+    """Ask for a masked copy; nothing runs until the approver agrees."""
+    require(user, "copies.request_processing", copy)
+    _usable(copy)
+    if not reason.strip():
+        raise ProcessingError("加工が必要な理由を入力してください。")
+    if mask not in MaskKind.values:
+        raise ProcessingError("加工の方法が正しくありません。")
+    if not (faces or plates):
+        raise ProcessingError("顔又はナンバープレートの少なくとも一方を選んでください。")
+    with transaction.atomic():
+        processing = Processing.objects.create(
+            copy=copy, requested_by=user, requested_at=clock.now(), reason=reason.strip(),
+            mask=mask, faces=faces, plates=plates, keep_audio=keep_audio)
+        audit.record("copy.processing_requested", user=user, obj=copy, purpose=reason,
+                     detail={"processing": processing.pk, "mask": mask})
+    return processing
+
+
+def count_people(user: Any, copy: Copy) -> Processing:
+    """Count the identifiable people (and plates) in a copy; no approval, nothing made."""
+    require(user, "copies.request_processing", copy)
+    _usable(copy)
+    with transaction.atomic():
+        processing = Processing.objects.create(
+            copy=copy, count_only=True, requested_by=user, requested_at=clock.now(),
+            reason="人数の算定（延べ人数）", state=ProcessingState.ANALYSING)
+        audit.record("copy.count_requested", user=user, obj=copy,
+                     detail={"processing": processing.pk})
+        _enqueue_analysis(processing)
+    return processing
+
+
+def approve(user: Any, processing: Processing) -> None:
+    require(user, "copies.approve_processing", processing)
+    _pending(processing)
+    with transaction.atomic():
+        processing.state = ProcessingState.ANALYSING
+        processing.decided_by, processing.decided_at = user, clock.now()
+        processing.decided_as = approver_label(user.organisation)
+        processing.save(update_fields=["state", "decided_by", "decided_at", "decided_as"])
+        audit.record("copy.processing_approved", user=user, obj=processing.copy,
+                     detail={"processing": processing.pk, "as": processing.decided_as})
+        _enqueue_analysis(processing)
+
+
+def refuse(user: Any, processing: Processing, *, note: str) -> None:
+    require(user, "copies.approve_processing", processing)
+    _pending(processing)
+    if not note.strip():
+        raise ProcessingError("不承認の理由を入力してください。")
+    with transaction.atomic():
+        processing.state, processing.decision_note = ProcessingState.REFUSED, note.strip()
+        processing.decided_by, processing.decided_at = user, clock.now()
+        processing.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
+        audit.record("copy.processing_refused", user=user, obj=processing.copy, purpose=note)
+
+
+def review(user: Any, processing: Processing, *, removed: list[str],
+           added: list[dict[str, Any]]) -> None:
+    """Record the reviewer's corrections: false detections removed, missed boxes added."""
+    require(user, "copies.review_processing", processing)
+    if not processing.can_be_reviewed:
+        raise ProcessingError("確認できるのは検出が終わった申請だけです。")
+    known = set(redaction.track_ids(processing.analysis))
+    unknown = [track for track in removed if track not in known]
+    if unknown:
+        raise ProcessingError("存在しない検出が指定されました：" + "、".join(unknown))
+    frames = redaction.frame_count(processing.analysis)
+    for box in added:
+        problem = redaction.box_problem(processing.analysis, box)
+        if problem:
+            raise ProcessingError(problem)
+    with transaction.atomic():
+        processing.removed_tracks, processing.added_boxes = sorted(set(removed)), added
+        processing.reviewed_by, processing.reviewed_at = user, clock.now()
+        processing.save(update_fields=["removed_tracks", "added_boxes", "reviewed_by",
+                                       "reviewed_at"])
+        audit.record("copy.processing_reviewed", user=user, obj=processing.copy,
+                     detail={"processing": processing.pk, "removed": len(removed),
+                             "added": len(added), "frames": frames})
+
+
+def make(user: Any, processing: Processing) -> None:
+    """The reviewer has checked the detections: render the processed copy in the background."""
+    require(user, "copies.review_processing", processing)
+    if not processing.can_be_reviewed:
+        raise ProcessingError("検出結果の確認が終わっていません。")
+    with transaction.atomic():
+        if processing.reviewed_by_id is None:
+            processing.reviewed_by, processing.reviewed_at = user, clock.now()
+        processing.state, processing.progress = ProcessingState.RENDERING, 0
+        processing.save(update_fields=["state", "progress", "reviewed_by", "reviewed_at"])
+        audit.record("copy.processing_started", user=user, obj=processing.copy,
+                     detail={"processing": processing.pk})
+        transaction.on_commit(lambda: tasks.render_task.enqueue(processing.pk))
+
+
+def review_frame(user: Any, processing: Processing, index: int) -> bytes:
+    """One frame of the copy as a JPEG with the detections (and the reviewer's boxes) drawn.
+    It shows footage, so each viewing is audited; FrameError if the copy has no such frame."""
+    require(user, "copies.review_processing", processing)
+    boxes = redaction.boxes_at(processing.analysis, index, removed=processing.removed_tracks,
+                               added=processing.added_boxes) if processing.analysis else []
+    with reader_for(processing.copy) as source:
+        picture = thumbnail_jpeg(frame_at(source, index), boxes)
+    audit.record("copy.frame_viewed", user=user, obj=processing.copy,
+                 purpose="加工前の検出結果の確認",
+                 detail={"processing": processing.pk, "frame": index})
+    return picture
+
+
+def _usable(copy: Copy) -> None:
+    if not copy.is_kept:
+        raise ProcessingError("消去済みの複製データは加工できません。")
+
+
+def _pending(processing: Processing) -> None:
+    if not processing.can_be_approved:
+        raise ProcessingError("この申請は既に判断されています。")
+
+
+def _enqueue_analysis(processing: Processing) -> None:
+    transaction.on_commit(lambda: tasks.analyse_task.enqueue(processing.pk))
