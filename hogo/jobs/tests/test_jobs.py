@@ -97,3 +97,36 @@ def test_the_schedule_enqueues_every_declared_job_at_start_even_when_one_fails()
         stop.set()
         thread.join(10)
     assert (failing.calls, fine.calls) == (1, 1)
+
+
+def test_jobs_schedule_enqueues_the_declared_jobs_until_stopped(tmp_path):
+    """The foreground scheduler of a scale-out installation, as a real process: started, it
+    enqueues every job once into the database queue; SIGTERM stops it cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "HOGO_DATA_DIR": str(tmp_path)}
+    hogo = [sys.executable, "-m", "hogo.cli"]
+    subprocess.run([*hogo, "migrate", "-v", "0"], env=env, check=True)
+    process = subprocess.Popen([*hogo, "jobs", "schedule"], env=env, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        queued: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(queued) < len(EXPECTED):
+            time.sleep(0.5)
+            out = subprocess.run([*hogo, "shell", "-c", (
+                "from django_tasks_db.models import DBTaskResult;"
+                "print('\\n'.join(sorted(set(DBTaskResult.objects.values_list("
+                "'task_path', flat=True)))))")], env=env, capture_output=True, text=True)
+            queued = out.stdout.split()
+        assert {"hogo.footage.orphans.sweep_orphans_task",
+                "hogo.incidents.tasks.escalate_incidents_task"} <= set(queued)
+        assert len(queued) >= len(EXPECTED)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(40) == 0
+    assert "scheduling" in process.stderr.read()
