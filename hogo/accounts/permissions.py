@@ -148,9 +148,7 @@ RULES: dict[str, Rule] = {
     # Who is told of an incident: at once (and of its report deadlines), the
     # reporting department's manager and every privacy officer; when nobody acknowledged in
     # time, every manager and privacy officer of the organisation.
-    "incidents.told_at_once": lambda user, incident: user.role == Role.PRIVACY_OFFICER or (
-        user.role == Role.MANAGER and (
-            incident is None or incident.department_id == user.department_id)),
+    "incidents.told_at_once": _privacy_officer_or_own_manager,
     "incidents.told_on_escalation": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
 }
 

@@ -16,7 +16,6 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 
 from hogo import clock
 from hogo.accounts.permissions import require
@@ -25,7 +24,7 @@ from hogo.copies.models import Copy
 from hogo.export import CustodyEvent, Item, build_package, generate_password
 from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.objects import get_store
-from hogo.media.models import Medium, MediumState
+from hogo.media.models import Medium
 from hogo.media.services import MediaError, open_checkout, record_content
 
 
@@ -44,16 +43,6 @@ def export_dir() -> Path:
     return directory
 
 
-def media() -> QuerySet[Medium]:
-    """Media a copy may be exported onto (export_to_medium checks the rest)."""
-    return Medium.objects.all()
-
-
-def media_checked_out_by(user: Any) -> QuerySet[Medium]:
-    """The media the user has checked out now: the choices for an export."""
-    return Medium.objects.filter(checkouts__taken_by=user, checkouts__returned_at__isnull=True)
-
-
 def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     """Package a copy for a medium the user has checked out; returns the one-time password."""
     require(user, "copies.request", copy)
@@ -61,7 +50,7 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
     if not copy.is_kept:
         raise MediaError("この複製データは消去済みです。")
     checkout = open_checkout(medium)  # a medium marked missing keeps its loan open: not OUT
-    if medium.state != MediumState.OUT or checkout is None or checkout.taken_by_id != user.pk:
+    if not medium.can_be_checked_in or checkout is None or checkout.taken_by_id != user.pk:
         raise MediaError("書き出せるのは、あなたが持出し中の記録媒体だけです。"
                          "先に持出しを記録してください。")
     if not medium.encrypted:

@@ -39,11 +39,6 @@ class CopyRefused(ValueError):
         super().__init__(" / ".join(reasons))
 
 
-def vehicles_for(user: Any) -> QuerySet[Vehicle]:
-    """The vehicles a user may ask copies of: their own department's."""
-    return Vehicle.objects.filter(department=user.department_id)
-
-
 def request_purposes(user: Any) -> list[tuple[str, str]]:
     """The purposes the request form offers: every permitted use, then the unlisted ones the
     profile declares (choosing one is refused with the reason, not hidden)."""

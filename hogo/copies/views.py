@@ -19,8 +19,10 @@ from hogo.accounts.permissions import (
 from hogo.copies import services
 from hogo.copies.forms import CopyRequestForm, ExtensionForm, HoldForm, RefuseForm
 from hogo.copies.models import Copy, CopyHold, CopyRequest
-from hogo.copies.packages import export_to_medium, media, media_checked_out_by, take_package
+from hogo.copies.packages import export_to_medium, take_package
+from hogo.media import services as media
 from hogo.media.services import MediaError
+from hogo.registry import services as registry
 
 
 def _visible_requests(user):
@@ -38,7 +40,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @permission_required("copies.request")
 def new_request(request: HttpRequest) -> HttpResponse:
-    form = CopyRequestForm(request.POST or None, vehicles=services.vehicles_for(request.user),
+    vehicles = registry.vehicles_of(request.user.department_id)
+    form = CopyRequestForm(request.POST or None, vehicles=vehicles,
                            purposes=services.request_purposes(request.user))
     refusals: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -69,7 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_release": allows(user, "copies.release_hold", copy_request),
         "refuse_form": RefuseForm(), "extension_form": ExtensionForm(), "hold_form": HoldForm(),
         "labels": services.labels(user),
-        "my_media": media_checked_out_by(user),
+        "my_media": media.checked_out_by(user),
     })
 
 
@@ -135,7 +138,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a copy as an encrypted package for a medium; the password is shown only here."""
     copy = get_object_or_404(Copy, pk=pk)
     authorize(request, "copies.request", copy)  # another department's copy: an audited 403
-    medium = get_object_or_404(media(), pk=request.POST.get("medium") or 0)
+    medium = get_object_or_404(media.all_media(), pk=request.POST.get("medium") or 0)
     try:
         made = export_to_medium(request.user, copy, medium)
     except MediaError as refused:

@@ -216,8 +216,7 @@ def _create_steps(incident: Incident) -> None:
 def _people_allowed(incident: Incident, perm: str) -> list[User]:
     """The organisation's active people whom the permission layer gives `perm` on the
     incident; who is told is a rule there, not a role filter here."""
-    people = User.objects.filter(organisation=incident.organisation_id, is_active=True)
-    return [person for person in people if allows(person, perm, incident)]
+    return [person for person in people_of(incident) if allows(person, perm, incident)]
 
 
 def first_recipients(incident: Incident) -> list[User]:

@@ -57,6 +57,16 @@ def organisation_media(organisation_id: int | None) -> Any:
     return Medium.objects.filter(department__organisation=organisation_id)
 
 
+def all_media() -> Any:
+    """Every medium (what a copy may be exported onto; the export checks the rest)."""
+    return Medium.objects.all()
+
+
+def checked_out_by(user: Any) -> Any:
+    """The media this person has checked out now (the choices for an export)."""
+    return Medium.objects.filter(checkouts__taken_by=user, checkouts__returned_at__isnull=True)
+
+
 def medium_by_label(label: str) -> Medium | None:
     """The medium with this 管理番号 (labels are unique), or None."""
     return Medium.objects.filter(label=label).first() if label else None
