@@ -40,6 +40,21 @@ def effective_profile(organisation: Any) -> PolicyProfile:
     return base.with_overrides(organisation.policy_overrides or {})
 
 
+def citation(organisation: Any, key: str) -> str:
+    """What this organisation's own rules say on `key` (`rules.profile.CITATION_KEYS`), e.g.
+    「デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則第7条第4項」; "" when they say
+    nothing. Screens, certificates and packages cite this, never a fixed rule name."""
+    return effective_profile(organisation).citation(key, organisation.name)
+
+
+def permitted_uses(organisation: Any) -> list[dict[str, Any]]:
+    """The organisation's permitted uses with where its own rules list each."""
+    profile = effective_profile(organisation)
+    return [{"use": use, "code": use.code, "label_ja": use.label_ja, "label_en": use.label_en,
+             "source": profile.use_source(use, organisation.name)}
+            for use in profile.permitted_uses]
+
+
 def set_override(organisation: Any, path: str, value: Any, *, by: Any, reason: str) -> None:
     """Change one profile value for this organisation; validated, then audited.
 

@@ -12,7 +12,9 @@ Framework-free: imported by Django code, never importing it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -50,6 +52,28 @@ class PermittedUse:
     label_ja: str
     label_en: str
     source: str
+
+
+# What an organisation's own rules are cited for: key, Japanese and English label. A profile's
+# `[own_rules.citations]` gives each a text that may name `{organisation}` and the rules in
+# `[own_rules]` (`{main}`, `{guideline}`); an empty text means the organisation's rules say
+# nothing on it, so nothing is cited (never another organisation's rule). Each is a setting
+# the privacy officer may override, like the other values.
+CITATIONS = (
+    ("designation", "操作取扱者の指定", "Designating operators"),
+    ("viewing", "映像の利用目的", "Purposes for viewing footage"),
+    ("original_untouched", "原本の取扱い", "Originals kept untouched"),
+    ("copy_making", "複製データの作成", "Making copies"),
+    ("copy_processing", "複製データの加工", "Processing (masking) copies"),
+    ("copy_retention", "複製データの保存期間", "How long copies are kept"),
+    ("provision", "第三者への提供", "Provision to third parties"),
+    ("recipient_undertaking", "提供先の遵守事項", "What recipients undertake"),
+    ("association_report", "協会への報告", "Report to the association"),
+    ("association_exemption", "協会への報告を要しない場合", "When no association report is due"),
+    ("association_response", "漏えい等事案への対応", "Measures on an incident"),
+)
+CITATION_KEYS = tuple(key for key, _, _ in CITATIONS)
+OWN_RULE_NAMES = ("main", "guideline")
 
 
 @dataclass(frozen=True)
@@ -101,6 +125,34 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be non-empty text"
 
 
+def _placeholders(value: str, allowed: tuple[str, ...]) -> str | None:
+    try:
+        named = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as error:
+        return f"has a broken {{placeholder}}: {error}"
+    unknown = named - set(allowed)
+    if unknown:
+        return (f"names {{{sorted(unknown)[0]}}}, not one of "
+                + ", ".join(f"{{{a}}}" for a in allowed))
+    return None
+
+
+def _rule_text(value: Any) -> str | None:
+    return _text(value) or _placeholders(value, ("organisation",))
+
+
+def _rule_text_or_empty(value: Any) -> str | None:
+    if value == "":
+        return None
+    return _rule_text(value)
+
+
+def _text_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return "must be a list of non-empty texts (may be empty)"
+
+
 def _free(value: Any) -> str | None:
     problem = _int_between(0, 0)(value)
     if problem:
@@ -121,10 +173,17 @@ FIELDS: tuple[Field, ...] = (
           _int_between(1, 60)),
     Field("incidents.association_report", "全指連への報告",
           "Report to the driving-school association", _is_bool),
+    # A local government's incident is also reportable when data its ordinance makes
+    # sensitive (条例要配慮個人情報) is involved (Rules Art. 43(5)); the items are the ordinance's.
+    Field("incidents.ordinance_sensitive_items", "条例要配慮個人情報（条例で定める記述等）",
+          "Ordinance-sensitive data (items the ordinance lists)", _text_list),
     Field("incidents.acknowledge_hours", "事故報告の確認期限（執務時間）",
           "Acknowledge an incident report within (office hours)", _int_between(1, 72)),
     Field("incidents.escalation_email", "未確認の事故報告の上位報告先（メール）",
           "Escalate unacknowledged incident reports to (e-mail)", _email_or_empty),
+    # A purpose reason (viewing, copying) must say something: at least this many characters.
+    Field("purposes.min_reason_chars", "利用目的の具体的な理由の最低文字数",
+          "Shortest purpose reason (characters)", _int_between(1, 200)),
     Field("copies.retention_months", "複製データの保存期間（月）",
           "Copy retention (months)", _int_between(1, 120)),
     Field("copies.processing_approver", "複製データの加工を承認する役割",
@@ -139,6 +198,11 @@ FIELDS: tuple[Field, ...] = (
     # days for a person to release or erase it, then crypto-shredded (R-306).
     Field("footage.quarantine_days", "隔離ファイルの保存期間（日）",
           "Keep quarantined files for (days)", _int_between(1, 365)),
+    # The organisation's own rule names, cited instead of any other organisation's rule.
+    Field("own_rules.main", "組織の規則（ドライブレコーダー・個人情報の取扱い）",
+          "The organisation's own rule (dashcams, personal data)", _rule_text),
+    Field("own_rules.guideline", "業界の指針（ない場合は空欄）",
+          "The industry guideline followed (empty if none)", _rule_text_or_empty),
     Field("requests.answer_days", "開示等の請求への回答期限（日）",
           "Days to answer a person's request", _int_between(1, 60)),
     Field("requests.extension_days", "開示決定期限の延長（日）",
@@ -153,6 +217,16 @@ FIELDS: tuple[Field, ...] = (
     Field("requests.fees.suspension", "利用停止等の手数料（円）",
           "Fee for stopping use (yen)", _free),
 )
+
+
+def _citation_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be text (empty when the organisation's rules say nothing on it)"
+    return _placeholders(value, ("organisation", *OWN_RULE_NAMES))
+
+
+FIELDS += tuple(Field(f"own_rules.citations.{key}", f"根拠規定：{ja}", f"Citation: {en}",
+                      _citation_text) for key, ja, en in CITATIONS)
 FIELD_BY_PATH = {f.path: f for f in FIELDS}
 IDENTITY = {"schema": _int_between(1, 1), "key": _text, "version": _text, "label_ja": _text,
             "label_en": _text, "organisation_type": _text, "kind": _text}
@@ -175,6 +249,27 @@ class PolicyProfile:
     def value(self, path: str) -> Any:
         return self.values[path]
 
+    def rule_name(self, name: str, organisation: str) -> str:
+        """The organisation's own rule `main` or `guideline`, its name filled in ("" if none)."""
+        return self.values[f"own_rules.{name}"].format(organisation=organisation)
+
+    def cite(self, text: str, organisation: str) -> str:
+        """A citation text with `{organisation}`, `{main}` and `{guideline}` filled in."""
+        names = {n: self.rule_name(n, organisation) for n in OWN_RULE_NAMES}
+        return text.format(organisation=organisation, **names)
+
+    def citation(self, key: str, organisation: str) -> str:
+        """What this organisation's own rules say on `key` (one of CITATION_KEYS), e.g.
+        「デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則第7条第4項」; "" when its
+        rules have no such article."""
+        if key not in CITATION_KEYS:
+            raise KeyError(f"{key!r} is not a citation key; known: {CITATION_KEYS}")
+        return self.cite(self.values[f"own_rules.citations.{key}"], organisation)
+
+    def use_source(self, use: PermittedUse, organisation: str) -> str:
+        """Where a permitted use is listed, for this organisation."""
+        return self.cite(use.source, organisation)
+
     @property
     def is_public_body(self) -> bool:
         return self.organisation_type == "public_body"
@@ -184,10 +279,8 @@ class PolicyProfile:
         values = dict(self.values)
         for path, value in overrides.items():
             values[path] = _checked(path, value, "override")
-        _check_relations(values, "override")
-        return PolicyProfile(self.key, self.version, self.label_ja, self.label_en,
-                             self.organisation_type, self.kind, values, self.permitted_uses,
-                             self.unlisted_uses)
+        _check_relations(values, self.organisation_type, "override")
+        return dataclasses.replace(self, values=values)
 
 
 def _checked(path: str, value: Any, source: str) -> Any:
@@ -199,7 +292,18 @@ def _checked(path: str, value: Any, source: str) -> Any:
     return value
 
 
-def _check_relations(values: Mapping[str, Any], source: str) -> None:
+# The Act's own people thresholds: more than 100 persons for a public body (Rules Art. 43(4)),
+# more than 1,000 for a business (Rules Art. 7(4)). A profile may be stricter, never laxer.
+LAW_REPORTING_THRESHOLD = {"public_body": 100, "private_business": 1000}
+
+
+def _check_relations(values: Mapping[str, Any], organisation_type: str, source: str) -> None:
+    law = LAW_REPORTING_THRESHOLD.get(organisation_type)
+    if law is not None and values["incidents.reporting_threshold"] > law:
+        raise ProfileError("incidents.reporting_threshold",
+                           f"must not exceed the Act's threshold of {law} persons "
+                           f"(a profile may be stricter, never laxer), got "
+                           f"{values['incidents.reporting_threshold']}", source)
     if values["incidents.final_report_days_unauthorised"] < values["incidents.final_report_days"]:
         raise ProfileError("incidents.final_report_days_unauthorised",
                            "must not be shorter than incidents.final_report_days", source)
@@ -291,7 +395,11 @@ def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
         raise ProfileError("organisation_type", f"must be one of {ORGANISATION_TYPES}", source)
     if KINDS.get(kind) != org_type:
         raise ProfileError("kind", f"{kind!r} is not a kind of {org_type}", source)
-    _check_relations(values, source)
+    _check_relations(values, org_type, source)
+    allowed = ("organisation", *OWN_RULE_NAMES)
+    for index, use in enumerate(uses):
+        if problem := _placeholders(use.source, allowed):
+            raise ProfileError(f"copies.permitted_uses[{index}].source", problem, source)
     return PolicyProfile(data["key"], data["version"], data["label_ja"], data["label_en"],
                          org_type, kind, values, uses, unlisted)
 
