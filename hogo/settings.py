@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hogo.web.middleware.AdminGateMiddleware",
     "hogo.web.middleware.ServiceRefusalMiddleware",
 ]
 
@@ -277,6 +278,15 @@ if os.environ.get("HOGO_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# The address people open hogo at, e.g. https://hogo.city.example.jp: links in mail are built
+# from it (a mail program cannot follow "/incidents/3/"). Unset, links point at the
+# development server (http://127.0.0.1:8000); `hogo check` and `hogo serve` say so, and behind
+# HTTPS (HOGO_HTTPS) the system check warns (hogo.W001).
+HOGO_BASE_URL = (os.environ.get("HOGO_BASE_URL") or "").strip().rstrip("/")
+HOGO_BASE_URL_SET = bool(HOGO_BASE_URL)
+if not HOGO_BASE_URL_SET:
+    HOGO_BASE_URL = "http://127.0.0.1:8000"
 
 # Audit chain anchors
 # The daily verification keeps the chain's head (its anchor) in this directory: put it on

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "hogo"
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-GETTEXT_NAMES = {"_", "_lazy", "gettext", "gettext_lazy", "pgettext", "ngettext"}
+GETTEXT_NAMES = {"_", "_lazy", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "ngettext"}
 TRANSLATE = re.compile(r"""{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")
 BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
 VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
@@ -59,7 +59,8 @@ def main() -> int:
         catalogue.append(polib.POEntry(msgid=msgid, msgstr=""))
     CATALOGUE.parent.mkdir(parents=True, exist_ok=True)
     catalogue.save(str(CATALOGUE))
-    missing = [e.msgid for e in catalogue if not e.msgstr and not e.obsolete]
+    missing = [e.msgid for e in catalogue
+               if not (e.msgstr or any(e.msgstr_plural.values())) and not e.obsolete]
     print(f"{len(catalogue)} messages, {len(missing)} without English")
     for msgid in missing:
         print(f"  {msgid}")

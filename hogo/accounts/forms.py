@@ -60,6 +60,8 @@ class TokenForm(forms.Form):
 
 class PolicyOverrideForm(forms.Form):
     path = forms.CharField(widget=forms.HiddenInput)
-    value = forms.CharField(label=_("新しい値"), max_length=50)
+    # Up to a rule's full name; may be empty (a citation the own rules do not have).
+    value = forms.CharField(label=_("新しい値"), max_length=500, required=False,
+                            strip=False)
     reason = forms.CharField(label=_("変更理由"), max_length=500, widget=forms.Textarea(
         attrs={"rows": 2}))

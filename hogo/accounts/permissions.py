@@ -91,12 +91,18 @@ RULES: dict[str, Rule] = {
     "accounts.designate_operator": _manager_designating,
     "accounts.manage_users": _role(Role.SYSADMIN),
     "accounts.issue_token": _role(Role.SYSADMIN),
-    "accounts.use_totp": _role(Role.MANAGER, Role.PRIVACY_OFFICER),
+    # Every person can reach personal data (footage, copies, records, incident reports) or,
+    # as system administrator, the accounts that guard it: each may protect their log-in.
+    "accounts.use_totp": _any,
     "admin.use": _role(Role.SYSADMIN),
     "audit.view_log": _role(Role.AUDITOR, Role.PRIVACY_OFFICER),
     "policy.view": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
     "policy.change": _role(Role.PRIVACY_OFFICER),
     "registry.view_vehicles": _own_department(Role.MANAGER, operators=True),
+    # Vehicles and recorders (master data, no personal data): the system administrator, or a
+    # department's manager for the vehicles of their own department.
+    "registry.register": lambda user, obj: user.role == Role.SYSADMIN or _own_department(
+        Role.MANAGER)(user, obj),
     # Footage: only the department's manager and operators, for their own vehicles
     # (Ashiya rule Art. 4-5); auditors read records, never footage.
     "footage.search": _own_department(Role.MANAGER, operators=True),
@@ -126,12 +132,20 @@ RULES: dict[str, Rule] = {
     # the board is a record the privacy officer and auditors read too.
     "media.use": lambda user, obj: obj is None or _department_of(obj) == user.department_id,
     "media.manage": _own_department(Role.MANAGER),
+    # The board in the menu: for whoever keeps or reads media, not the system administrator
+    # (no department's media are theirs to hold; the menu would open an empty board).
+    "media.view_board": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
+        user.role != Role.SYSADMIN and user.department_id is not None),
     "media.view": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
         obj is None or _department_of(obj) == user.department_id),
     # Alerts: the privacy officer sees and acknowledges all, a manager their department's.
     # Incidents: anyone reports at once; the department's manager and the privacy
     # officer handle it; only the privacy officer files reports, issues documents and closes.
     "incidents.report": lambda user, obj: user.organisation_id is not None,
+    # The list in the menu: everyone who reports or handles incidents; the system
+    # administrator reports with the 「事故を報告」 button like anyone, without an empty list.
+    "incidents.list": lambda user, obj: user.organisation_id is not None and (
+        user.role != Role.SYSADMIN),
     "incidents.view": lambda user, incident: user.role in ORGANISATION_WIDE_READERS or (
         incident is None or incident.reported_by_id == user.pk
         or (user.role == Role.MANAGER and incident.department_id == user.department_id)),

@@ -209,3 +209,23 @@ def create_user(organisation: Organisation, username: str, password: str, *, rol
             is_staff=role == Role.SYSADMIN)
         audit.record("account.created", user=by, obj=user, detail={"role": role})
     return user
+
+
+def person_label(user: User) -> str:
+    """A person in words for screens and documents: name and role, 「管財 一郎（管理責任者）」,
+    never a login or an id."""
+    return f"{user}（{user.role_label}）"
+
+
+def describe(object_type: str, object_id: str) -> str | None:
+    """Words for an accounts object named in a record (a person, the organisation, a
+    department); None when it is not one of accounts' own objects or no longer exists."""
+    models = {"accounts.user": User, "accounts.organisation": Organisation,
+              "accounts.department": Department}
+    model = models.get(object_type)
+    if model is None or not str(object_id).isdigit():
+        return None
+    found = model.objects.filter(pk=int(object_id)).first()
+    if found is None:
+        return None
+    return person_label(found) if isinstance(found, User) else str(found)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", tokens.revoke, name="revoke_token"),
     path("totp/", totp.totp, name="totp"),
     path("policy/", policy.policy_view, name="policy"),
+    path("policy/uses/", policy.permitted_uses_view, name="permitted_uses"),
 ]

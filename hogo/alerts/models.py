@@ -16,7 +16,10 @@ from hogo.accounts.models import Department, User
 class Alert(models.Model):
     kind = models.CharField(max_length=60)
     key = models.CharField(max_length=200, db_index=True)
-    message = models.TextField(_("内容"))
+    message = models.TextField(_("内容"))  # as written (Japanese), for old rows and logs
+    # Set when raised with an AlertText: rendered at display in the reader's language.
+    message_id = models.TextField(blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
     # An alert for one person (an incident report to a section head) shows only to them.
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
@@ -32,3 +35,26 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language: rendered from its id when it has one; a
+        stored Japanese text otherwise (its ISO dates in the Japanese era on Japanese pages)."""
+        from django.utils import translation
+
+        from hogo.alerts.text import AlertText, era_dates
+
+        if self.message_id:
+            return AlertText.stored(self.message_id, self.params).render()
+        return self.message if translation.get_language() == "en" else era_dates(self.message)
+
+    @property
+    def kind_label(self) -> str:
+        from hogo.alerts.text import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def translated(self) -> bool:
+        """False when only the Japanese text written at the time exists."""
+        return bool(self.message_id)

@@ -1,4 +1,9 @@
-"""Raise and acknowledge in-app alerts; each is also logged, and each change audited."""
+"""Raise and acknowledge in-app alerts; each is also logged, and each change audited.
+
+A message is a Japanese string, or an `AlertText` (message id + parameters) that each reader
+sees in their language. Mail is Japanese, its dates in the Japanese era and its links absolute
+(settings.HOGO_BASE_URL + the alert's link).
+"""
 
 from __future__ import annotations
 
@@ -13,60 +18,85 @@ from hogo import clock
 from hogo.accounts.models import Department, User
 from hogo.accounts.permissions import allows, department_scope
 from hogo.alerts.models import Alert
+from hogo.alerts.text import AlertText, absolute_links, absolute_url, as_japanese
 from hogo.audit import services as audit
+
+Message = str | AlertText
 
 log = logging.getLogger("hogo.alerts")
 
 
-def raise_alert(kind: str, *, message: str, key: str, department: Department | None = None,
+def raise_alert(kind: str, *, message: Message, key: str, department: Department | None = None,
                 recipient: User | None = None, link: str = "") -> Alert:
     """Create an alert unless one with the same key is still open (then that one)."""
     return _raise(kind, message=message, key=key, department=department,
                   recipient=recipient, link=link)[0]
 
 
-def _raise(kind: str, *, message: str, key: str, department: Department | None,
+def _raise(kind: str, *, message: Message, key: str, department: Department | None,
            recipient: User | None, link: str) -> tuple[Alert, bool]:
     """The open alert with this key, and whether it was created now."""
+    text = as_japanese(message)
     with transaction.atomic():
         existing = Alert.objects.filter(key=key, acknowledged_at__isnull=True).first()
         if existing is not None:
             return existing, False
-        alert = Alert.objects.create(kind=kind, key=key, message=message,
-                                     department=department, recipient=recipient, link=link,
-                                     created_at=clock.now())
+        alert = Alert.objects.create(
+            kind=kind, key=key, message=text, department=department, recipient=recipient,
+            link=link, created_at=clock.now(),
+            message_id=message.msgid if isinstance(message, AlertText) else "",
+            params=message.params if isinstance(message, AlertText) else {})
         audit.record("alert.raised", obj=alert, detail={"kind": kind, "key": key})
-    log.warning("alert %s: %s", kind, message)
+    log.warning("alert %s: %s", kind, text)
     return alert, True
 
 
-def alert_roles(roles: Iterable[str], kind: str, *, message: str, key: str,
+def alert_roles(roles: Iterable[str], kind: str, *, message: Message, key: str,
                 link: str = "") -> list[Alert]:
     """An alert for each active person holding one of these roles, keyed per person.
 
     Returns only the alerts raised now: a person whose alert with this key is still open is
     not alerted (nor mailed by the caller) again.
     """
+    people = User.objects.filter(role__in=list(roles), is_active=True).order_by("pk")
+    return alert_people(people, kind, message=message, key=key, link=link)
+
+
+def alert_people(people: Iterable[User], kind: str, *, message: Message, key: str,
+                 link: str = "", subject: Message = "") -> list[Alert]:
+    """A hand-off: one alert to each of these people (keyed per person, so an event alerts
+    each once however often it is announced) and, with a subject, one mail to those alerted
+    now. Returns the alerts raised now."""
     raised = []
-    for person in User.objects.filter(role__in=list(roles), is_active=True).order_by("pk"):
+    for person in people:
         alert, created = _raise(kind, message=message, key=f"{key}:user:{person.pk}",
                                 department=None, recipient=person, link=link)
         if created:
             raised.append(alert)
+    if subject and raised:
+        mail_people([a.recipient for a in raised if a.recipient is not None], subject,
+                    message, link=link)
     return raised
 
 
-def mail_people(people: Iterable[User], subject: str, body: str, *,
+def mail_people(people: Iterable[User], subject: Message, body: Message, *, link: str = "",
                 extra: Iterable[str] = (), quiet: bool = True) -> list[str]:
     """One e-mail to these people (those with an address) and any extra addresses.
+
+    The mail is Japanese: dates in the Japanese era; a line that is only a site path and the
+    `link` become absolute links from settings.HOGO_BASE_URL, so a recipient can open them
+    from their mail program.
 
     Quiet (beside an alert), a failure to send is logged loudly, not raised: the in-app alert
     still stands. A command run by a person passes quiet=False to tell them.
     """
     addresses = sorted({p.email for p in people if p.email} | {a for a in extra if a})
+    text = absolute_links(as_japanese(body))
+    if link and absolute_url(link) not in text:
+        text = f"{text}\n\n{absolute_url(link)}"
     if addresses:
         try:
-            send_mail(subject, body, None, addresses)
+            send_mail(as_japanese(subject), text, None, addresses)
         except Exception:
             if not quiet:
                 raise

@@ -1,12 +1,14 @@
-"""Copy requests and the copies made from them (Ashiya rule Arts. 6-8; R-301-R-306).
+"""Copy requests and the copies made from them (the organisation's rule on copies; R-301-R-306).
 
 A request pins the originals it needs (a footage Hold) from the moment it is made until the
 copy exists or the request is refused. A copy is a new encrypted object with its lineage; it
-expires a year after it was made unless an extension with a listed reason says otherwise.
+is kept until its 保存期間の満了日 (a year counted as the Civil Code counts, Arts. 140, 143)
+and erased from the next day, unless an extension with a listed reason names a later day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
@@ -15,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.models import User
 from hogo.footage.models import EncryptedObject, Hold
-from hogo.registry.models import Vehicle
+from hogo.registry.models import Channel, Vehicle
+from hogo.rules.copies import erasure_from
 
 
 class RequestState(models.TextChoices):
@@ -61,6 +64,11 @@ class CopyRequest(models.Model):
         """Only a pending request is approved or refused (services.approve/refuse enforce)."""
         return self.state == RequestState.PENDING
 
+    @property
+    def can_be_retried(self) -> bool:
+        """A failed copy is made again on the same approval (services.retry enforces)."""
+        return self.state == RequestState.FAILED
+
 
 class Copy(models.Model):
     # Which copies still need their stored object (footage.objects.still_needed).
@@ -76,7 +84,8 @@ class Copy(models.Model):
     actual_end = models.DateTimeField(_("実際の終了"))
     manifest = models.JSONField(default=dict)
     made_at = models.DateTimeField(_("作成日時"))
-    expires_on = models.DateField(_("保存期限（この日に消去）"))
+    # The last day the copy is kept (保存期間の満了日); it is erased from the next day.
+    expires_on = models.DateField(_("保存期間の満了日"))
     erased_at = models.DateTimeField(null=True, blank=True)
     # A processed copy (加工済み複製データ, Ashiya rule Art. 7(3)) points at its parent.
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -91,7 +100,8 @@ class Copy(models.Model):
         ordering = ["-made_at"]
 
     def __str__(self) -> str:
-        return f"複製データ #{self.pk} {self.request.vehicle} {self.channel}"
+        camera = dict(Channel.choices).get(self.channel, self.channel)
+        return f"複製データ #{self.pk} {self.request.vehicle} {camera}"
 
     @property
     def department_id(self) -> int:
@@ -107,18 +117,26 @@ class Copy(models.Model):
         """A processed copy (加工済み複製データ) made from a parent copy."""
         return self.parent_id is not None
 
+    @property
+    def erase_from(self) -> dt.date:
+        """The first day the copy must be gone: the day after its 満了日."""
+        return erasure_from(self.expires_on)
+
 
 class ExtensionReason(models.TextChoices):
-    EVIDENCE = "evidence", _("証拠保全等の理由により特に必要（第7条第4項第1号）")
-    LAW = "law", _("法令等の規定により保管が義務付けられる（同第2号）")
-    INVESTIGATION = "investigation", _("捜査機関から犯罪捜査の目的による要請（同第3号）")
+    """The three reasons the rule on copy retention lists; where the organisation's own rule
+    lists them is shown beside them (accounts.policy.citation "copy_retention")."""
+
+    EVIDENCE = "evidence", _("証拠保全等の理由により特に必要")
+    LAW = "law", _("法令等の規定により保管が義務付けられる")
+    INVESTIGATION = "investigation", _("捜査機関から犯罪捜査の目的による要請")
 
 
 class RetentionExtension(models.Model):
     copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="extensions")
     reason = models.CharField(_("延長の理由"), max_length=20, choices=ExtensionReason.choices)
     asked_by = models.CharField(_("要請者・根拠"), max_length=300)
-    until = models.DateField(_("延長後の保存期限"))
+    until = models.DateField(_("延長後の保存期間の満了日"))
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 

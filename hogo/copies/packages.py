@@ -1,16 +1,20 @@
-"""Exporting a copy onto a registered medium (R-303, R-405, R-502; Ashiya rule Art. 10).
+"""Exporting a copy onto a registered medium (R-303, R-405, R-502).
 
 A copy leaves the system only as an AES-256 encrypted ZIP with its manifest, chain of custody
-and the recipient's obligations, and only onto a medium that the exporting person has
-checked out. The password is generated, shown once and never stored (only a fingerprint);
-the medium's contents record the copy, so the system knows what the medium holds.
+and the recipient's undertaking (citing the organisation's own rule, from its profile), and
+only onto a medium that the exporting person has checked out. The password is generated,
+shown once and never stored in the database (only a fingerprint); until the package is
+downloaded it waits in the exporter's own session, so reloading the password page shows the
+same package instead of making a second one. The medium's contents record the copy once, so
+the system knows what the medium holds and how many people it concerns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from collections.abc import MutableMapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,14 +22,19 @@ from django.conf import settings
 from django.db import transaction
 
 from hogo import clock
-from hogo.accounts.permissions import require
+from hogo.accounts.models import User
+from hogo.accounts.permissions import allows, require
+from hogo.accounts.policy import citation
 from hogo.audit import services as audit
+from hogo.copies.custody import custody_events
 from hogo.copies.models import Copy
-from hogo.export import CustodyEvent, Item, build_package, generate_password
+from hogo.export import Item, build_package, generate_password, obligations_text
 from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.objects import get_store
-from hogo.media.models import Medium
-from hogo.media.services import MediaError, open_checkout, record_content
+from hogo.media.models import Content, Medium, MediumState
+from hogo.media.services import MediaError, checked_out_by, open_checkout, record_content
+
+PENDING = "hogo_exports"  # session key: the exporter's packages not downloaded yet
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,9 @@ class Export:
     password: str
     fingerprint: str
     sha256: str
+    copy: int = 0
+    medium: int = 0
+    filename: str = ""
 
 
 def export_dir() -> Path:
@@ -43,8 +55,69 @@ def export_dir() -> Path:
     return directory
 
 
-def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
-    """Package a copy for a medium the user has checked out; returns the one-time password."""
+def kind_of(copy: Copy) -> str:
+    return "加工済み複製データ" if copy.is_processed else "複製データ"
+
+
+def download_name(copy: Copy) -> str:
+    """「複製データ_#12_2026-06-01.zip」: what it is, which one, the day it was made (JST)."""
+    return f"{kind_of(copy)}_#{copy.pk}_{clock.jst_date(copy.made_at):%Y-%m-%d}.zip"
+
+
+def exporters(copy: Copy) -> list[User]:
+    """Who may export this copy: active people whom the permission layer lets request copies
+    of its department (they still need a medium checked out)."""
+    people = User.objects.filter(is_active=True, organisation=copy.request.vehicle.department
+                                 .organisation_id).select_related("department").order_by("pk")
+    return [p for p in people if allows(p, "copies.request", copy)
+            and allows(p, "media.use", copy)]
+
+
+def usable_media(user: Any, copy: Copy) -> list[Medium]:
+    """The media this person could export the copy onto now: checked out by them, still on
+    loan (not marked missing), encrypted and of the copy's department."""
+    if not (allows(user, "copies.request", copy) and copy.is_kept):
+        return []
+    return [m for m in checked_out_by(user).distinct()
+            if m.state == MediumState.OUT and m.encrypted and allows(user, "media.use", m)]
+
+
+def package_manifest(copy: Copy) -> dict[str, Any]:
+    """The copy's manifest, saying what kind of copy it is and how it was made."""
+    manifest = dict(copy.manifest)
+    if copy.is_processed:
+        manifest["encoding"] = {"ja": "再エンコード（マスキング済み）", "en": "re-encoded (masked)"}
+        manifest["tool"] = (f"re-encoded (masked) by hogo from copy #{copy.parent_id}; "
+                            f"that copy was cut with: {manifest.get('tool', '')}")
+    else:
+        manifest["encoding"] = {"ja": "再エンコードなし（元データからの切り出し）",
+                                "en": "stream copy (not re-encoded)"}
+    manifest.update({"copy": copy.pk, "kind": kind_of(copy),
+                     "expires_on": copy.expires_on.isoformat()})
+    return manifest
+
+
+def pending_export(pending: MutableMapping[str, Any] | None, copy: Copy,
+                   medium: Medium) -> Export | None:
+    """The package of this copy for this medium still waiting for its download, if any."""
+    entry = (pending or {}).get(PENDING, {}).get(f"{copy.pk}:{medium.pk}")
+    if not entry or not Path(entry["path"]).exists():
+        return None
+    return Export(**{**entry, "path": Path(entry["path"])})
+
+
+def _remember(pending: MutableMapping[str, Any], made: Export) -> None:
+    waiting = dict(pending.get(PENDING, {}))
+    waiting[f"{made.copy}:{made.medium}"] = {**asdict(made), "path": str(made.path)}
+    pending[PENDING] = waiting  # assigned again, so a session knows it changed
+
+
+def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
+                     pending: MutableMapping[str, Any] | None = None) -> Export:
+    """Package a copy for a medium the user has checked out; returns the one-time password.
+
+    With `pending` (the exporter's session), asking again before the download gives the same
+    package; the medium records the copy once however often it is exported onto it."""
     require(user, "copies.request", copy)
     require(user, "media.use", medium)
     if not copy.is_kept:
@@ -55,23 +128,47 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium) -> Export:
                          "先に持出しを記録してください。")
     if not medium.encrypted:
         raise MediaError("暗号化に対応していない記録媒体には書き出せません。")
+    waiting = pending_export(pending, copy, medium)
+    if waiting is not None:
+        return waiting
     password, token = generate_password(), secrets.token_urlsafe(16)
     path = package_path(copy, token)
     store = get_store()
     data = store.open_range(copy.stored.object_id, copy.stored.wrapped_key)
     name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
-    custody = [CustodyEvent(e.at, e.actor, e.action)
-               for e in audit.entries_about(copy, copy.request)]
-    result = build_package(str(path), [Item(name, data, copy.sha256)], manifest=copy.manifest,
-                           custody=custody, password=password)
+    organisation = copy.request.vehicle.department.organisation
+    result = build_package(
+        str(path), [Item(name, data, copy.sha256)], manifest=package_manifest(copy),
+        custody=custody_events(copy),
+        obligations_text=obligations_text(citation(organisation, "recipient_undertaking")),
+        password=password)
     with transaction.atomic():
-        kind = "加工済み複製データ" if copy.parent_id else "複製データ"
-        record_content(user, medium, copy=copy, people=copy.people_count,
-                       description=f"{kind} #{copy.pk}（暗号化ZIP {fingerprint(password)}）")
+        held = Content.objects.filter(medium=medium, copy=copy, removed_at__isnull=True)
+        if not held.exists():
+            record_content(user, medium, copy=copy, people=copy.people_count,
+                           description=f"{kind_of(copy)} #{copy.pk}（暗号化ZIP "
+                                       f"{fingerprint(password)}）")
         audit.record("copy.exported", user=user, obj=copy, purpose=checkout.purpose,
                      detail={"medium": medium.label, "package_sha256": result.sha256,
-                             "password": fingerprint(password)})
-    return Export(token, path, password, fingerprint(password), result.sha256)
+                             "password": fingerprint(password), "again": held.exists()})
+    made = Export(token, path, password, fingerprint(password), result.sha256, copy.pk,
+                  medium.pk, download_name(copy))
+    if pending is not None:
+        _remember(pending, made)
+    return made
+
+
+def take_pending(user: Any, pending: MutableMapping[str, Any],
+                 token: str) -> tuple[BinaryIO, str] | None:
+    """The exporter's waiting package with this token, handed over once, and its name."""
+    waiting = dict(pending.get(PENDING, {}))
+    key = next((k for k, v in waiting.items() if v.get("token") == token), None)
+    if key is None:
+        return None
+    entry = waiting.pop(key)
+    pending[PENDING] = waiting
+    handle = take_package(user, entry["path"])
+    return (handle, entry.get("filename") or Path(entry["path"]).name) if handle else None
 
 
 def package_path(copy: Copy, token: str) -> Path:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hogo.copies import views
+from hogo.copies import playback_views, views
 
 app_name = "copies"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("copies/<int:pk>/export/", views.export, name="export"),
     path("exports/<str:token>/", views.download, name="download"),
+    path("copies/<int:pk>/watch/", playback_views.watch, name="watch"),
+    path("copies/<int:pk>/stream", playback_views.stream, name="stream"),
 ]

@@ -16,26 +16,39 @@ from typing import Any, NamedTuple
 from hogo.clock import JST
 from hogo.rules.wareki import format_wareki
 
-# Ashiya City rule on dashcams in official vehicles (芦屋市規則第34号) Art. 10 (1)–(3), quoted
-# verbatim; the report on erasure is what R-502 has the system track.
-DEFAULT_OBLIGATIONS_JA = "\n".join([
-    "遵守事項",
-    "",
-    "本パッケージに含まれるデータ又は複製データの提供を受けた方は、次の事項を遵守してください。",
-    "（芦屋市公用車ドライブレコーダーの設置及び管理運用に関する規則（平成30年規則第34号）第10条）",
-    "",
-    "(1) データ又は複製データを適正に管理すること。",
-    "(2) 目的以外の利用及び第三者への無断提供を行わないこと。",
-    "(3) 目的を達成したとき、又は当該目的が達成されないことが判明したときは、"
-    "速やかに複製データの消去、記録媒体の返却又は破砕等の必要な処理を行うこと。",
-    "",
-    "(3)の処理を行ったときは、その内容（消去・返却・破砕等の別及び日付）を"
-    "提供元に報告してください。",
-    "",
-    "パスワードは本パッケージとは別の経路でお伝えしています。"
-    "パスワードを本パッケージと同じ記録媒体やメールに記載しないでください。",
-    "",
-])
+
+def obligations_text(citation: str = "") -> str:
+    """The recipient's undertaking (遵守事項), citing the provider's own rule when given.
+
+    `citation` is where the providing organisation's own rules set these duties (e.g.
+    「デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則第10条」), passed in by the
+    caller from its policy profile; "" when its rules say nothing, and then nothing is cited.
+    The three duties are those the R-502 requirement has the system track; the report on
+    erasure is what lets the provider close the loop.
+    """
+    cited = [f"（{citation.strip()}）"] if citation.strip() else []
+    return "\n".join([
+        "遵守事項",
+        "",
+        "本パッケージに含まれるデータ又は複製データの提供を受けた方は、次の事項を遵守してください。",
+        *cited,
+        "",
+        "(1) データ又は複製データを適正に管理すること。",
+        "(2) 目的以外の利用及び第三者への無断提供を行わないこと。",
+        "(3) 目的を達成したとき、又は当該目的が達成されないことが判明したときは、"
+        "速やかに複製データの消去、記録媒体の返却又は破砕等の必要な処理を行うこと。",
+        "",
+        "(3)の処理を行ったときは、その内容（消去・返却・破砕等の別及び日付）を"
+        "提供元に報告してください。",
+        "",
+        "パスワードは本パッケージとは別の経路でお伝えしています。"
+        "パスワードを本パッケージと同じ記録媒体やメールに記載しないでください。",
+        "",
+    ])
+
+
+# Without a citation: for callers that have no organisation's rule to cite.
+DEFAULT_OBLIGATIONS_JA = obligations_text()
 
 OBLIGATIONS_NAME = "遵守事項.txt"
 CUSTODY_NAME = "chain_of_custody.txt"

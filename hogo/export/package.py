@@ -5,7 +5,7 @@ Every member is encrypted with WinZip AES-256, version AE-2 (no CRC in the clear
 - the caller's items (the clips), streamed: footage is decrypted on the fly by the caller and
   handed over as a binary file object or an iterable of bytes, so plaintext never touches the
   disk. Each item's SHA-256 is checked as it is written; a mismatch aborts the whole package;
-- `遵守事項.txt`: the recipient's obligations (Ashiya rule Art. 10; R-502);
+- `遵守事項.txt`: the recipient's obligations, citing the provider's own rule (R-502);
 - `chain_of_custody.txt`: who did what to the data, in Japanese;
 - `manifest.json`: the caller's manifest (ranges, source originals' hashes…) plus the items'
   names, sizes and SHA-256;
@@ -107,7 +107,7 @@ def build_package(
     """
     check_password(password)
     if not isinstance(obligations_text, str) or not obligations_text.strip():
-        raise PackageError("the recipient's obligations (Ashiya rule Art. 10) must be given")
+        raise PackageError("the recipient's obligations (R-502) must be given")
     created = clock.now() if created is None else created
     custody_bytes = documents.for_people(documents.custody_text(custody, created))
     obligations_bytes = documents.for_people(obligations_text)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hogo.clock import JST
+from hogo.footage import viewing
 from hogo.registry.models import Channel, Vehicle
 
 
@@ -56,15 +57,28 @@ class DayForm(forms.Form):
 
 
 class PurposeForm(forms.Form):
-    """Why the footage is being viewed (R-205): a listed use and a concrete reason."""
+    """Why footage or a copy is being viewed (R-205): one of the organisation's permitted
+    uses and a concrete reason of at least the profile's length (kept on an error)."""
 
     purpose = forms.ChoiceField(label=_("利用目的"))
     reason = forms.CharField(label=_("具体的な理由（事故の日時・場所、照会番号など）"),
                              max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, uses, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = uses
+        self.user = user
+        self.fields["purpose"].choices = viewing.purpose_choices(user)
+        # No minlength attribute: the browser's own bubble would stop the form in its words;
+        # the server's Japanese message says why and keeps what was typed.
+        shortest = viewing.min_reason_chars(user)
+        self.fields["reason"].help_text = _("%(min)d文字以上") % {"min": shortest}
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        problem = viewing.reason_problem(self.user, reason)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason
 
 
 class ReleaseForm(forms.Form):

@@ -112,6 +112,12 @@ def catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: s
     """Make the upload an original at this place in time and camera (ingest's own, or a
     person's for a released quarantined file), flag overlaps, attach its GPS sidecar."""
     end = start + dt.timedelta(seconds=facts.duration)
+    received = clock.now()
+    if start > received + CLOCK_TOLERANCE:
+        # Nothing can have been recorded after it arrived: the recorder's clock runs ahead.
+        flags.append({"code": "future_time", "label": "受信より後の録画日時",
+                      "detail": f"starts {start.isoformat()}, received "
+                                f"{received.isoformat()}: the recorder's clock may be ahead"})
     overlapping = Segment.objects.filter(recorder=upload.recorder, channel=channel,
                                          erased_at__isnull=True, start_at__lt=end,
                                          end_at__gt=start).values_list("pk", flat=True)
@@ -125,7 +131,7 @@ def catalogue(upload: Upload, facts: ProbeResult, start: dt.datetime, channel: s
         codec=facts.video_codec, width=facts.width, height=facts.height,
         fps=float(facts.frame_rate), frame_count=facts.frame_count,
         has_audio=facts.has_audio, recorded_creation_time=facts.creation_time, flags=flags,
-        uploaded_at=clock.now(), uploaded_by=upload.uploaded_by)
+        uploaded_at=received, uploaded_by=upload.uploaded_by)
     sidecar = Upload.objects.filter(
         recorder=upload.recorder, state=UploadState.INGESTED, segment__isnull=True,
         relative_path__in=sidecar_names(upload.relative_path)).exclude(

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hogo.clock import JST
 from hogo.registry.models import Channel, Recorder
 
 
@@ -80,8 +81,9 @@ class Segment(models.Model):
                                                name="segment_once_per_recorder")]
 
     def __str__(self) -> str:
-        when = f"{self.start_at:%Y-%m-%d %H:%M:%S}"
-        return f"{self.recorder.vehicle.registration} {self.channel} {when}"
+        """Registration, camera in words (never its code) and the start in Japan time."""
+        when = f"{self.start_at.astimezone(JST):%Y-%m-%d %H:%M:%S}"
+        return f"{self.recorder.vehicle.registration} {self.get_channel_display()} {when}"
 
     @property
     def department_id(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,6 @@ from hogo.accounts.permissions import (
 from hogo.footage import quarantine, viewing
 from hogo.footage.forms import DayForm, EraseForm, PurposeForm, ReleaseForm, SearchForm
 from hogo.footage.models import Segment, Upload
-from hogo.footage.objects import get_store
 from hogo.footage.search import Criteria, find_segments, timeline_rows
 from hogo.registry import services as registry
 
@@ -145,7 +144,7 @@ def watch(request: HttpRequest, pk: int) -> HttpResponse:
     segment = get_object_or_404(Segment.objects.select_related("recorder__vehicle"), pk=pk,
                                 erased_at__isnull=True)
     authorize(request, "footage.view", segment)
-    form = PurposeForm(request.POST or None, uses=viewing.purpose_choices(request.user))
+    form = PurposeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             viewing.start_viewing(request.user, request.session, segment,
@@ -155,8 +154,9 @@ def watch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("利用目的を記録しました。"))
         return redirect("footage:watch", pk=pk)
     granted = viewing.may_stream(request.user, request.session, segment)
-    return render(request, "footage/watch.html", {"segment": segment, "form": form,
-                                                  "granted": granted})
+    return render(request, "footage/watch.html", {
+        "segment": segment, "form": form, "granted": granted,
+        "citation": viewing.viewing_citation(request.user)})
 
 
 def stream(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,20 +164,5 @@ def stream(request: HttpRequest, pk: int) -> HttpResponse:
     segment = get_object_or_404(Segment.objects.select_related("stored"), pk=pk)
     if not viewing.may_stream(request.user, request.session, segment):
         refuse(request, "footage.view", segment)
-    size = segment.size
-    try:
-        wanted = viewing.parse_range(request.headers.get("Range", ""), size)
-    except ValueError:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    (start, end), status = wanted or (0, size - 1), 206 if wanted else 200
-    chunks = get_store().open_range(segment.stored.object_id, segment.stored.wrapped_key,
-                                    start, end + 1)
-    response = StreamingHttpResponse(chunks, status=status, content_type="video/mp4")
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Length"] = str(end - start + 1)
-    response["Cache-Control"] = "no-store"
-    if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return response
+    return viewing.ranged_response(request.headers.get("Range", ""), segment.stored,
+                                   segment.size)

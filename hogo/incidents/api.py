@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import ConfigDict, model_validator
+from pydantic import BeforeValidator, ConfigDict, model_validator
 
 from hogo.accounts.permissions import allows
 from hogo.accounts.policy import effective_profile
 from hogo.incidents.assessment import PolicyDefaults, assessment_json, evaluate
+from hogo.incidents.dates import parse_date, parse_optional
 
 router = Router(tags=["incidents"])
 log = logging.getLogger("hogo.incidents")
@@ -28,6 +29,11 @@ log = logging.getLogger("hogo.incidents")
 # day the organisation knew, from the form to the rule).
 RENAMED_ASSESS = {"knew_from": "knew_on", "knew_to": "knew_on_latest"}
 RENAMED_REPORT = {"noticed_on": "knew_on"}
+
+# The console's formats exactly (`hogo.incidents.dates`): 2025-10-05, 2025/10/05, 20251005,
+# 令和7年10月5日; a timestamp is not a date.
+Day = Annotated[dt.date, BeforeValidator(parse_date)]
+OptionalDay = Annotated[dt.date | None, BeforeValidator(parse_optional)]
 
 
 def _accept_old_names(data: Any, renamed: dict[str, str]) -> Any:
@@ -67,10 +73,11 @@ class AssessIn(Schema):
 
     organisation_type: Literal["public_body", "private_business"] | None = Field(
         None, description="default: the token organisation's policy profile")
-    knew_on: dt.date = Field(description="the day anyone in the organisation first knew "
-                                         "(day 1); the earliest day of a range. Deprecated "
-                                         "name, accepted for one release: knew_from")
-    knew_on_latest: dt.date | None = Field(
+    knew_on: Day = Field(description="the day anyone in the organisation first knew "
+                                     "(day 1); the earliest day of a range; not in the "
+                                     "future. Deprecated name, accepted for one release: "
+                                     "knew_from")
+    knew_on_latest: OptionalDay = Field(
         None, description="the latest day it may have been, if the day of knowing is known "
                           "only approximately. Deprecated name, accepted for one release: "
                           "knew_to")
@@ -79,8 +86,12 @@ class AssessIn(Schema):
     financial: bool = False
     unauthorised: bool = False
     encrypted: bool = Field(False, description="strongly encrypted, the key not lost with it")
-    filed_preliminary: dt.date | None = None
-    filed_final: dt.date | None = None
+    ordinance_sensitive: bool = Field(
+        False, description="data the local ordinance makes sensitive (条例要配慮個人情報; "
+                           "Rules Art. 43 item 5, local governments only)")
+    filed_preliminary: OptionalDay = Field(None, description="not before knew_on, not in "
+                                                             "the future")
+    filed_final: OptionalDay = Field(None, description="not before knew_on, not in the future")
 
     @model_validator(mode="before")
     @classmethod
@@ -105,6 +116,8 @@ class FilingOut(Schema):
 
 class AssessOut(Schema):
     reportable: bool
+    pending: bool = Field(description="nothing applies yet but the people count is unknown: "
+                                      "the decision waits on the count, deadlines run")
     summary_ja: str
     summary_en: str
     organisation_type: str
@@ -140,8 +153,8 @@ def assess(request: HttpRequest, payload: AssessIn) -> Status[dict[str, Any]]:
     whether that report was late and by how many days.
 
     A body that does not fit the schema gets ninja's 422 listing each field at fault; facts
-    that contradict each other (knew_on_latest before knew_on) get a 422 whose `detail` says
-    why.
+    that contradict each other (knew_on_latest before knew_on, a filing before the day of
+    knowing, a day in the future) get a 422 whose `detail` says why.
     """
     token = request.auth
     if not allows(token, "incidents.assess"):
@@ -164,11 +177,11 @@ class ReportIn(Schema):
     kind: Literal["loss", "theft", "misdelivery", "intrusion", "insider", "disclosure",
                   "damage", "other"]
     what_happened: str = Field(min_length=1, max_length=5000)
-    knew_on: dt.date = Field(description="the day the reporter knew of it (their awareness); "
-                                         "deprecated name, accepted for one release: "
-                                         "noticed_on")
+    knew_on: Day = Field(description="the day the reporter knew of it (their awareness); "
+                                     "deprecated name, accepted for one release: "
+                                     "noticed_on")
     noticed_how: str = ""
-    occurred_on: dt.date | None = None
+    occurred_on: OptionalDay = None
     data_items: str = ""
     people: int | None = Field(None, ge=0)
     unauthorised: bool = False
@@ -205,8 +218,9 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
             user, title=payload.title, kind=payload.kind, what_happened=payload.what_happened,
             knew_on=payload.knew_on, noticed_how=payload.noticed_how,
             occurred_from=payload.occurred_on, data_items=payload.data_items,
-            people=payload.people, people_basis="報告者の申告" if payload.people is not None
-            else "", unauthorised=payload.unauthorised, media=media)
+            people=payload.people, people_basis=services.REPORTER_BASIS
+            if payload.people is not None else "", unauthorised=payload.unauthorised,
+            media=media)
     except (services.IncidentError, PermissionError) as error:
         return Status(422, {"detail": str(error)})
     notified = [str(alert.recipient) for alert in incident_alerts(incident)]

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from hogo import clock
 from hogo.incidents import wording
 from hogo.rules.incidents import (
     DEFAULT_THRESHOLDS,
@@ -25,6 +26,7 @@ from hogo.rules.incidents import (
     Facts,
     Filing,
     assess,
+    check_dates,
 )
 from hogo.rules.profile import PolicyProfile
 
@@ -53,7 +55,7 @@ class PolicyDefaults:
     def facts(self, *, knew_on: dt.date, knew_on_latest: dt.date | None = None,
               organisation_type: str | None = None, people: int | None = None,
               sensitive: bool = False, financial: bool = False, unauthorised: bool = False,
-              encrypted: bool = False) -> Facts:
+              encrypted: bool = False, ordinance_sensitive: bool = False) -> Facts:
         """The facts under this policy; raises ValueError (in English) on bad input.
 
         The organisation's own threshold applies only to its own organisation type: asking
@@ -70,8 +72,8 @@ class PolicyDefaults:
         return Facts(organisation_type=organisation_type, knew_on=knew_on,
                      knew_on_latest=knew_on_latest, people=people, sensitive=sensitive,
                      financial=financial, unauthorised=unauthorised, encrypted=encrypted,
-                     threshold=threshold, preliminary_days=self.preliminary_days,
-                     final_days=self.final_days,
+                     ordinance_sensitive=ordinance_sensitive, threshold=threshold,
+                     preliminary_days=self.preliminary_days, final_days=self.final_days,
                      final_days_unauthorised=self.final_days_unauthorised)
 
 
@@ -80,7 +82,8 @@ def evaluate(defaults: PolicyDefaults | None, *, filed_preliminary: dt.date | No
              **known: Any) -> tuple[Assessment, tuple[Filing, ...]]:
     """A what-if: assess the facts (`PolicyDefaults.facts`' keywords) and judge each filing
     date given; raises ValueError on bad input. Without an organisation (`defaults` None) the
-    law's numbers apply and `organisation_type` must be given."""
+    law's numbers apply and `organisation_type` must be given. A day of knowing after today,
+    or a filing before it (or after today), is an error, not "on time"."""
     if defaults is None:
         if known.get("organisation_type") is None:
             raise ValueError("organisation_type is required: there is no organisation profile "
@@ -90,6 +93,8 @@ def evaluate(defaults: PolicyDefaults | None, *, filed_preliminary: dt.date | No
                              f"got {known['organisation_type']!r}")
         defaults = PolicyDefaults(known["organisation_type"])
     facts = defaults.facts(**known)
+    check_dates(clock.today_jst(), knew_on=facts.knew_on, knew_on_latest=facts.knew_on_latest,
+                filed=(filed_preliminary, filed_final))
     try:
         assessment = assess(facts)
     except OverflowError as error:  # a deadline past 9999-12-31
@@ -113,6 +118,7 @@ def assessment_json(assessment: Assessment, filings: tuple[Filing, ...] = ()) ->
     moved = assessment.moved_because
     return {
         "reportable": assessment.reportable,
+        "pending": assessment.pending,
         "summary_ja": wording.summary_ja(assessment),
         "summary_en": wording.summary_en(assessment),
         "organisation_type": facts.organisation_type,

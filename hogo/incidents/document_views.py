@@ -1,7 +1,9 @@
 """The incident's Japanese documents: edit before issue, issue, print (R-805, R-806).
 
 Nothing is stored by looking: until someone saves, regenerates or issues, the page shows the
-document generated from the facts as they stand. Every rule lives in hogo.incidents.documents.
+document generated from the facts as they stand. Issued versions stay readable
+(`?version=N`) beside the latest; a new version follows an issued one. Every rule lives in
+hogo.incidents.documents.
 """
 
 from __future__ import annotations
@@ -37,8 +39,20 @@ def _incident(request: HttpRequest, pk: int, kind: str, perm: str) -> Incident:
 
 
 def _stored(incident: Incident, kind: str) -> Document | None:
-    return Document.objects.filter(incident=incident, kind=kind).select_related(
-        "edited_by", "issued_by").first()
+    return documents.current(incident, kind)
+
+
+def _asked(request: HttpRequest, incident: Incident, kind: str) -> Document | None:
+    """The version the page asks for (`?version=N`), else the latest; 404 for none such."""
+    number = request.GET.get("version", "")
+    if not number:
+        return _stored(incident, kind)
+    if not number.isdigit():
+        raise Http404("no such version")
+    found = documents.version_of(incident, kind, int(number))
+    if found is None:
+        raise Http404("no such version")
+    return found
 
 
 @login_required
@@ -47,7 +61,8 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if request.method == "POST":
         return _change(request, pk, kind)
     incident = _incident(request, pk, kind, "incidents.view")
-    stored = _stored(incident, kind)
+    stored = _asked(request, incident, kind)
+    latest = _stored(incident, kind)
     user = request.user
     can_manage = allows(user, "incidents.manage", incident)
     issued = stored is not None and documents.is_issued(stored)
@@ -60,6 +75,9 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "document": stored, "sections": sections, "issued": issued,
         "can_edit": can_manage and not issued,
         "can_issue": not issued and allows(user, "incidents.file", incident),
+        "versions": documents.versions(incident, kind), "latest": latest,
+        "can_new_version": stored is not None and can_manage
+        and documents.can_have_new_version(stored),
         "unfilled": documents.unfilled(sections),
         "others": [(k, documents.label(k)) for k in documents.kinds_for(incident)],
         "placeholder": documents.PLACEHOLDER,
@@ -71,7 +89,11 @@ def _change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = request.user
     try:
         stored = _stored(incident, kind) or documents.draft(incident, kind, user)
-        if request.POST.get("action") == "regenerate":
+        if request.POST.get("action") == "new_version":
+            made = documents.new_version(stored, user)
+            messages.success(request, _("第%(n)s版を現在の事実から作成しました。以前の版は"
+                                        "そのまま保存されています。") % {"n": made.version})
+        elif request.POST.get("action") == "regenerate":
             documents.regenerate(stored, user)
             messages.success(request, _("現在の事実から文書を作り直しました。"))
         else:
@@ -104,7 +126,7 @@ def issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def print_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A standalone A4 page to print; marked 「案」 until issued."""
     incident = _incident(request, pk, kind, "incidents.view")
-    stored = _stored(incident, kind)
+    stored = _asked(request, incident, kind)
     issued = stored is not None and documents.is_issued(stored)
     day = clock.jst_date(stored.issued_at) if issued else clock.today_jst()
     sections = documents.shown(stored, incident, kind)

@@ -5,13 +5,17 @@
 - 本人への通知 (notice to the affected persons): a polite letter.
 - 公表文 (public announcement) in the style of Kawasaki City's release on the lost USB stick:
   概要, what was held, when it went missing, a 経過 table, cause, response, prevention, contact.
-- 全指連への報告 (driving schools only, 003 Art. 41), stating its two exemptions as a check.
+- 全指連への報告 (only where the profile has an association report: driving schools), stating
+  its two exemptions as a check and citing the school's own guideline
+  (`hogo.accounts.policy.citation`).
 
 Everything is generated from the incident's facts as they stand (`generate`); a fact nobody
 has filled in becomes a visible 「（未記入）」 so nothing silently disappears, and a document
 with one left cannot be issued. A generated document is stored (`draft`), edited section by
 section (`save_edits`), refilled from the facts (`regenerate`) and finally issued (`issue`),
-which freezes it. Sections are [{"key", "heading", "text"}] in the form's order; a 経過 table
+which freezes it. Once issued, a new version (版) can be drafted from the facts as they then
+stand (`new_version`): the PPC report's 確報 after its 速報; the issued versions are kept and
+listed (`versions`). Sections are [{"key", "heading", "text"}] in the form's order; a 経過 table
 is text with one row per line, the date and the content separated by a tab (`rows`).
 """
 
@@ -21,13 +25,14 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from hogo import clock
 from hogo.accounts.models import User
 from hogo.accounts.permissions import require
 from hogo.accounts.policy import effective_profile
 from hogo.audit import services as audit
-from hogo.incidents import services, wording
+from hogo.incidents import legal, services, wording
 from hogo.incidents.models import (
     Awareness,
     Document,
@@ -39,6 +44,8 @@ from hogo.incidents.models import (
     StepKind,
 )
 from hogo.incidents.services import IncidentError
+from hogo.incidents.texts import Text
+from hogo.incidents.texts import label as text_label
 from hogo.rules.wareki import format_wareki
 
 PLACEHOLDER = "（未記入）"
@@ -148,6 +155,13 @@ def _day(instant: dt.datetime) -> dt.date:
     return clock.jst_date(instant)
 
 
+def _ja_text(render: Any, *args: Any) -> str:
+    from django.utils import translation
+
+    with translation.override("ja"):
+        return render(*args)
+
+
 class _Facts:
     """What the documents need, read once from the incident and its related rows."""
 
@@ -155,8 +169,7 @@ class _Facts:
         self.incident = incident
         self.organisation = str(incident.organisation)
         self.section = str(incident.department) if incident.department else ""
-        self.public = effective_profile(incident.organisation).organisation_type == (
-            "public_body")
+        self.public = effective_profile(incident.organisation).is_public_body
         self.assessment = services.assessment(incident)
         self.awareness: list[Awareness] = list(incident.awareness.all())
         self.links = list(incident.links.all())
@@ -165,6 +178,9 @@ class _Facts:
         self.steps = {s.kind: s for s in incident.steps.all()}
         self.kind_label = str(IncidentKind(incident.kind).label) if incident.kind in (
             IncidentKind.values) else incident.kind
+        self.preliminary_issued = Document.objects.filter(
+            incident=incident, kind=DocumentKind.PPC_REPORT, stage=ReportKind.PRELIMINARY,
+            issued_at__isnull=False).exists()
 
     # -- pieces shared by the documents
 
@@ -199,8 +215,12 @@ class _Facts:
         return _or(self.incident.data_items)
 
     def media(self) -> list[str]:
-        return [f"・{link.description}" + (f"（延べ{link.people:,}人）" if link.people is not None
-                                            else "") for link in self.links]
+        """One line per linked medium, copy or original. A medium whose contents hogo has no
+        record of is said to be that, not to hold "nothing": the items and the count are the
+        incident's own facts (items 2(2) and 3), which may well be 150 people."""
+        return [f"・{services.link_description(link)}"
+                + (f"（延べ{link.people:,}人）" if link.people is not None else "")
+                for link in self.links]
 
     def footage(self) -> bool:
         return any(link.medium_id or link.copy_id or link.segment_id for link in self.links)
@@ -214,8 +234,12 @@ class _Facts:
         people = self.incident.people
         if people is None:
             return PLACEHOLDER
-        basis = self.incident.people_basis.strip()
+        basis = self.people_basis()
         return f"{people:,}人" + (f"（{basis}）" if basis else "")
+
+    def people_basis(self) -> str:
+        """The basis in Japanese (documents are Japanese)."""
+        return _ja_text(services.people_basis_shown, self.incident).strip()
 
     def step_status(self, kind: str) -> str | None:
         step: Step | None = self.steps.get(kind)
@@ -239,9 +263,9 @@ class _Facts:
                 f"【今後実施予定の措置】\n{_or(self.incident.prevention_planned)}")
 
     def report_kind(self) -> str:
-        """速報 until the preliminary report is filed, then 確報."""
-        return ReportKind.FINAL if ReportKind.PRELIMINARY in self.filings else (
-            ReportKind.PRELIMINARY)
+        """速報 until the preliminary report is filed or its document issued, then 確報."""
+        done = ReportKind.PRELIMINARY in self.filings or self.preliminary_issued
+        return ReportKind.FINAL if done else ReportKind.PRELIMINARY
 
     # -- the timeline (経過)
 
@@ -296,16 +320,24 @@ class _Facts:
 def _ppc_report(f: _Facts) -> list[tuple[str, str, str]]:
     a = f.assessment
     incident = f.incident
-    law = "法第68条第1項" if f.public else "法第26条第1項"
-    if f.report_kind() == ReportKind.PRELIMINARY:
-        kind = (f"速報（{law}。事態を知った後速やかに。目安 {format_wareki(a.preliminary_target)}）"
+    basis = legal.basis(incident.organisation)
+    law = legal.report_article(incident.organisation).render("ja")
+    when = f"規則第{basis.report}条"  # the report's timing and content
+    owed = a.deadlines_apply or incident.voluntary_report
+    if not owed:  # no PPC deadline concerns a non-reportable incident
+        kind = (f"報告義務なし（{law}の報告対象となる事態（規則第{basis.situations}条）に"
+                "当たらない）。任意に報告する場合は事実の欄で「任意に報告する」を指定すると期限を表示")
+    elif f.report_kind() == ReportKind.PRELIMINARY:
+        kind = (f"速報（{law}、{when}。事態を知った後速やかに。"
+                f"目安 {format_wareki(a.preliminary_target)}）"
                 f"\n確報の期限：{format_wareki(a.final_due)}（事態を知った日から{a.final_days}日以内）")
     else:
-        kind = (f"確報（{law}。期限 {format_wareki(a.final_due)}、事態を知った日から"
+        kind = (f"確報（{law}、{when}。期限 {format_wareki(a.final_due)}、事態を知った日から"
                 f"{a.final_days}日以内）")
-        preliminary = f.filings[ReportKind.PRELIMINARY]
-        kind += f"\n速報の提出日：{format_wareki(preliminary.filed_on)}"
-    if a.moved_because:
+        preliminary = f.filings.get(ReportKind.PRELIMINARY)
+        kind += (f"\n速報の提出日：{format_wareki(preliminary.filed_on)}" if preliminary
+                 else "\n速報：発行済み（提出日は提出の記録後に記載）")
+    if a.moved_because and owed:
         kind += f"\n（{a.final_days}日目が{wording.moved_because_ja(a)}のため翌開庁日）"
     criteria = wording.summary_ja(a)
     if not a.reportable and incident.voluntary_report:
@@ -353,7 +385,10 @@ def _person_notice(f: _Facts) -> list[tuple[str, str, str]]:
          f"このたび、{org}において、皆様の個人情報を含む情報について{f.kind_label}の事案"
          "（そのおそれがある場合を含みます。）が発生いたしました。"
          "皆様に多大なる御迷惑と御心配をおかけしますことを、深くお詫び申し上げます。\n"
-         "本件の概要等について、下記のとおりお知らせいたします。"),
+         "本件の概要等について、"
+         + (f"{legal.notice_article(incident.organisation).render('ja')}の規定に基づき、"
+            if f.assessment.reportable else "")
+         + "下記のとおりお知らせいたします。"),
         ("summary", "1　事案の概要",
          f"{_or(incident.what_happened)}\n"
          f"発生した時期：{f.occurred()}\n"
@@ -383,9 +418,9 @@ def _announcement(f: _Facts) -> list[tuple[str, str, str]]:
     if f.media():
         held += "\n" + "\n".join(f.media())
     if incident.people is not None:
+        basis = f.people_basis()
         held += (f"\nなお、当該情報に含まれる個人を識別し得る人数は、延べ約{incident.people:,}人"
-                 + (f"（{incident.people_basis.strip()}）" if incident.people_basis.strip()
-                    else "") + "です。")
+                 + (f"（{basis}）" if basis else "") + "です。")
     else:
         held += f"\n個人を識別し得る人数：{PLACEHOLDER}"
     harm = incident.secondary_harm.strip()
@@ -418,6 +453,10 @@ def _announcement(f: _Facts) -> list[tuple[str, str, str]]:
 
 def _association_report(f: _Facts) -> list[tuple[str, str, str]]:
     incident = f.incident
+    org = incident.organisation
+    basis = legal.association_citation(org, "association_report")
+    exemption_rule = legal.association_citation(org, "association_exemption")
+    response_rule = legal.association_citation(org, "association_response")
     step = f.steps.get(StepKind.ASSOCIATION)
     reason = step.waived_reason if step else ""
     boxes = []
@@ -439,9 +478,9 @@ def _association_report(f: _Facts) -> list[tuple[str, str, str]]:
         ("addressee", "宛先",
          "一般社団法人全日本指定自動車教習所協会連合会（全指連）　御中\n"
          "（都道府県指定自動車教習所協会を通じて報告）"),
-        ("reporter", "報告者", f.organisation),
-        ("exemption", "報告を要しない場合（第41条第2号）への該当",
-         "\n".join([*boxes, decision])),
+        ("reporter", "報告者", f.organisation + (f"\n（根拠：{basis}）" if basis else "")),
+        ("exemption", f"報告を要しない場合（{exemption_rule}）への該当" if exemption_rule
+         else "報告を要しない場合への該当", "\n".join([*boxes, decision])),
         ("facts", "1　事実関係",
          f"事案の概要：{_or(incident.what_happened)}\n"
          f"発生日：{f.occurred()}\n"
@@ -450,32 +489,95 @@ def _association_report(f: _Facts) -> list[tuple[str, str, str]]:
          f"本人の数：{f.people()}\n"
          f"二次被害又はそのおそれ：{_or(incident.secondary_harm)}"),
         ("cause", "2　原因", _or(incident.cause)),
-        ("response", "3　対応の状況（第40条）",
+        ("response", f"3　対応の状況（{response_rule}）" if response_rule else "3　対応の状況",
          "\n".join(r for r in responses if r) or _or(incident.persons_response)),
         ("prevention", "4　再発防止策", f.prevention()),
         ("contact", "連絡先", _or(incident.contact)),
     ]
 
 
-# --- stored documents: draft, edit, regenerate, issue ---------------------------------------
+# --- stored documents: draft, edit, regenerate, issue, new versions ------------------------
 
 
 def is_issued(document: Document) -> bool:
     return document.issued_at is not None
 
 
+def versions(incident: Incident, kind: str) -> list[Document]:
+    """Every stored version of this kind of document, oldest first."""
+    return list(Document.objects.filter(incident=incident, kind=kind).select_related(
+        "edited_by", "issued_by").order_by("version"))
+
+
+def current(incident: Incident, kind: str) -> Document | None:
+    """The latest version (the one to edit, issue or follow with a new version)."""
+    return Document.objects.filter(incident=incident, kind=kind).select_related(
+        "edited_by", "issued_by").order_by("-version").first()
+
+
+def version_of(incident: Incident, kind: str, number: int) -> Document | None:
+    return Document.objects.filter(incident=incident, kind=kind, version=number).select_related(
+        "edited_by", "issued_by").first()
+
+
+def _stage(facts: _Facts, kind: str) -> str:
+    return str(facts.report_kind()) if kind == DocumentKind.PPC_REPORT else ""
+
+
+def _doc_event(incident: Incident, msgid: str, document: Document | str, by: User,
+               **extra: Any) -> None:
+    kind = document.kind if isinstance(document, Document) else document
+    services._event(incident, "document", Text(msgid, label=text_label(DocumentKind(kind).label),
+                                               **extra), by)
+
+
 def draft(incident: Incident, kind: str, by: User) -> Document:
-    """The stored document of this kind, generated from the facts the first time."""
+    """The stored (latest) document of this kind, generated from the facts the first time."""
     require(by, "incidents.manage", incident)
     check_kind(incident, kind)
     with transaction.atomic():
-        document, created = Document.objects.get_or_create(
-            incident=incident, kind=kind, defaults={"sections": generate(incident, kind)})
-        if created:
-            services._event(incident, "document", f"文書「{label(kind)}」の案を作成", by)
+        document = current(incident, kind)
+        if document is None:
+            facts = _Facts(incident)
+            document = Document.objects.create(incident=incident, kind=kind, version=1,
+                                               stage=_stage(facts, kind),
+                                               sections=generate(incident, kind))
+            _doc_event(incident, gettext_noop("文書「%(label)s」の案を作成"), kind, by)
             audit.record("incident.document_drafted", user=by, obj=incident,
-                         detail={"kind": kind, "document": document.pk})
+                         detail={"kind": kind, "document": document.pk, "version": 1})
     return document
+
+
+def can_have_new_version(document: Document) -> bool:
+    """A new version follows an issued one, the latest, while the incident is open."""
+    latest = current(document.incident, document.kind)
+    return (is_issued(document) and latest is not None and latest.pk == document.pk
+            and document.incident.can_be_changed)
+
+
+def new_version(document: Document, by: User) -> Document:
+    """Draft the next version from the facts as they now stand, keeping the issued one: the
+    PPC report's 確報 after its 速報 was issued (R-805)."""
+    incident = document.incident
+    require(by, "incidents.manage", incident)
+    services.ensure_open(incident)
+    if not is_issued(document):
+        raise IncidentError("発行前の文書はそのまま編集してください"
+                            "（新しい版は発行後に作成します）。")
+    if not can_have_new_version(document):
+        raise IncidentError("新しい版は最新の版からのみ作成できます。")
+    with transaction.atomic():
+        facts = _Facts(incident)
+        made = Document.objects.create(incident=incident, kind=document.kind,
+                                       version=document.version + 1,
+                                       stage=_stage(facts, document.kind),
+                                       sections=generate(incident, document.kind))
+        _doc_event(incident, gettext_noop("文書「%(label)s」の第%(version)s版を作成"), made, by,
+                   version=str(made.version))
+        audit.record("incident.document_drafted", user=by, obj=incident,
+                     detail={"kind": made.kind, "document": made.pk, "version": made.version,
+                             "follows": document.pk})
+    return made
 
 
 def _frozen(document: Document) -> None:
@@ -511,8 +613,8 @@ def save_edits(document: Document, by: User, texts: dict[str, str]) -> list[str]
         document.sections = sections
         document.edited_by, document.edited_at = by, clock.now()
         document.save(update_fields=["sections", "edited_by", "edited_at"])
-        services._event(document.incident, "document",
-                        f"文書「{label(document.kind)}」を編集：{headings}", by)
+        _doc_event(document.incident, gettext_noop("文書「%(label)s」を編集：%(headings)s"),
+                   document, by, headings=headings)
         audit.record("incident.document_edited", user=by, obj=document.incident,
                      detail={"kind": document.kind, "document": document.pk,
                              "sections": changed})
@@ -526,10 +628,11 @@ def regenerate(document: Document, by: User) -> Document:
     _frozen(document)
     with transaction.atomic():
         document.sections = generate(document.incident, document.kind)
+        document.stage = _stage(_Facts(document.incident), document.kind)
         document.edited_by, document.edited_at = by, clock.now()
-        document.save(update_fields=["sections", "edited_by", "edited_at"])
-        services._event(document.incident, "document",
-                        f"文書「{label(document.kind)}」を事実から作り直し", by)
+        document.save(update_fields=["sections", "stage", "edited_by", "edited_at"])
+        _doc_event(document.incident, gettext_noop("文書「%(label)s」を事実から作り直し"),
+                   document, by)
         audit.record("incident.document_regenerated", user=by, obj=document.incident,
                      detail={"kind": document.kind, "document": document.pk})
     return document
@@ -549,10 +652,11 @@ def issue(document: Document, by: User) -> Document:
     with transaction.atomic():
         document.issued_at, document.issued_by = clock.now(), by
         document.save(update_fields=["issued_at", "issued_by"])
-        services._event(document.incident, "document",
-                        f"文書「{label(document.kind)}」を発行", by)
+        _doc_event(document.incident, gettext_noop("文書「%(label)s」（第%(version)s版）を発行"),
+                   document, by, version=str(document.version))
         audit.record("incident.document_issued", user=by, obj=document.incident,
-                     detail={"kind": document.kind, "document": document.pk})
+                     detail={"kind": document.kind, "document": document.pk,
+                             "version": document.version})
     return document
 
 

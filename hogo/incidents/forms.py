@@ -46,6 +46,9 @@ class FactsForm(forms.Form):
     unauthorised = forms.BooleanField(label=_("不正の目的によるおそれ"), required=False)
     encrypted = forms.BooleanField(label=_("高度な暗号化等の秘匿化（鍵は漏えいしていない）"),
                                    required=False)
+    ordinance_items = forms.MultipleChoiceField(
+        label=_("条例要配慮個人情報（該当するおそれがある記述等）"), required=False,
+        choices=(), widget=forms.CheckboxSelectMultiple)
     voluntary_report = forms.BooleanField(label=_("報告対象外でも任意に報告する"),
                                           required=False)
     data_items = forms.CharField(label=_("漏えい等した個人データの項目"), required=False,
@@ -62,6 +65,15 @@ class FactsForm(forms.Form):
                                          required=False, widget=ROWS2)
     other = forms.CharField(label=_("その他参考となる事項"), required=False, widget=ROWS2)
     contact = forms.CharField(label=_("問い合わせ先"), max_length=300, required=False)
+
+    def __init__(self, *args, ordinance_items: list[str] = (), **kwargs) -> None:  # noqa: ANN002
+        """`ordinance_items`: the items the organisation's ordinance lists; with none (a
+        business, or an ordinance without such items) the field is not offered."""
+        super().__init__(*args, **kwargs)
+        if ordinance_items:
+            self.fields["ordinance_items"].choices = [(item, item) for item in ordinance_items]
+        else:
+            del self.fields["ordinance_items"]
 
 
 class AwarenessForm(forms.Form):
@@ -85,6 +97,14 @@ class FilingForm(forms.Form):
     kind = forms.ChoiceField(label=_("報告の種類"), choices=ReportKind.choices)
     filed_on = forms.DateField(label=_("提出日"), widget=DATE)
     reference = forms.CharField(label=_("受付番号等"), max_length=100, required=False)
+
+    def __init__(self, *args, kinds: list[str] | None = None, **kwargs) -> None:  # noqa: ANN002
+        """`kinds`: the reports this incident can have (the association's only where the
+        profile has one)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(value, name) for value, name in ReportKind.choices
+                                           if value in kinds]
 
 
 class StepForm(forms.Form):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from hogo.accounts.models import Department, Organisation, User
 
@@ -55,9 +56,15 @@ class Incident(models.Model):
     financial = models.BooleanField(_("財産的被害のおそれ"), default=False)
     unauthorised = models.BooleanField(_("不正の目的によるおそれ"), default=False)
     encrypted = models.BooleanField(_("高度な暗号化等の秘匿化"), default=False)
+    # The items of the local ordinance's 条例要配慮個人情報 (profile
+    # `incidents.ordinance_sensitive_items`) that are or may be involved (Rules Art. 43).
+    ordinance_items = models.JSONField(_("条例要配慮個人情報（該当する記述等）"), default=list,
+                                       blank=True)
     # The last assessment, kept so a change of reportability is visible and audited.
     reportable = models.BooleanField(default=False)
     criteria = models.JSONField(default=list, blank=True)
+    # True while nothing applies but the people count is unknown (hogo.rules Assessment.pending)
+    reportability_pending = models.BooleanField(default=False)
     voluntary_report = models.BooleanField(_("任意に報告する"), default=False)
     # For the reports (R-805), editable as the investigation proceeds.
     cause = models.TextField(_("発生原因"), blank=True)
@@ -111,6 +118,10 @@ class AwarenessSource(models.TextChoices):
     SYSTEM = "system", _("システム（棚卸し等）")
 
 
+# How hogo itself records a first awareness: stored in Japanese, shown translated.
+SYSTEM_HOW = (gettext_noop("報告者本人が気付いた"), gettext_noop("棚卸しで所在を確認できなかった"))
+
+
 class Awareness(models.Model):
     """Someone in (or told on behalf of) the organisation learning of the incident."""
 
@@ -133,6 +144,13 @@ class Awareness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.knew_on}"
+
+    @property
+    def how_shown(self) -> str:
+        """`how` in the reader's language when hogo wrote it; as typed otherwise."""
+        from django.utils.translation import gettext
+
+        return gettext(self.how) if self.how in SYSTEM_HOW else self.how
 
 
 class Link(models.Model):
@@ -224,12 +242,17 @@ class Step(models.Model):
 
 
 class Event(models.Model):
-    """One line of the incident's timeline (経過)."""
+    """One line of the incident's timeline (経過).
+
+    `text` is the Japanese written at the time (kept for old rows and plain readers);
+    `message` the same line as a message id and parameters (`hogo.incidents.texts.Text`),
+    rendered in the reader's language by `shown`. Rows from before have no `message`."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField()
     kind = models.CharField(max_length=40)
     text = models.TextField()
+    message = models.JSONField(default=dict, blank=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+")
 
@@ -238,6 +261,15 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def shown(self) -> str:
+        """The line in the reader's language (the stored Japanese for rows without one)."""
+        from hogo.incidents.texts import Text
+
+        if self.message.get("msgid"):
+            return Text.from_json(self.message).render()
+        return self.text
 
 
 class DocumentKind(models.TextChoices):
@@ -248,10 +280,17 @@ class DocumentKind(models.TextChoices):
 
 
 class Document(models.Model):
-    """A Japanese document generated from the incident, edited, then issued (frozen)."""
+    """A Japanese document generated from the incident, edited, then issued (frozen).
+
+    A kind of document may have several versions (版): once one is issued, a new version is
+    drafted from the facts as they then stand (the PPC report's 確報 after its 速報), and the
+    issued ones are kept as they were. `stage` says which report a PPC report version is."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("文書"), max_length=20, choices=DocumentKind.choices)
+    version = models.PositiveIntegerField(_("版"), default=1)
+    stage = models.CharField(_("報告の区分"), max_length=20, blank=True,
+                             choices=[("preliminary", _("速報")), ("final", _("確報"))])
     sections = models.JSONField(default=list)  # [{"key", "heading", "text"}] in form order
     edited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
@@ -261,8 +300,9 @@ class Document(models.Model):
                                   related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "kind"],
-                                               name="one_document_per_kind")]
+        ordering = ["kind", "version"]
+        constraints = [models.UniqueConstraint(fields=["incident", "kind", "version"],
+                                               name="one_document_version_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.incident_id})"
+        return f"{self.get_kind_display()} v{self.version} ({self.incident_id})"

@@ -14,17 +14,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from hogo import clock
 from hogo.accounts.models import User
 from hogo.accounts.permissions import allows, incident_scope, require
 from hogo.accounts.policy import effective_profile
 from hogo.alerts.models import Alert
-from hogo.alerts.services import ACKNOWLEDGED_HOOKS, mail_people, raise_alert
+from hogo.alerts.services import ACKNOWLEDGED_HOOKS, Message, mail_people, raise_alert
+from hogo.alerts.text import AlertText, as_japanese
 from hogo.audit import services as audit
-from hogo.incidents import wording
+from hogo.incidents import legal, wording
 from hogo.incidents.assessment import PolicyDefaults
 from hogo.incidents.models import (
+    SYSTEM_HOW,
     WAIVABLE_STEPS,
     Awareness,
     AwarenessSource,
@@ -38,6 +41,7 @@ from hogo.incidents.models import (
     Step,
     StepKind,
 )
+from hogo.incidents.texts import Join, Text, label
 from hogo.media import services as media_services
 from hogo.rules import incidents as rules
 from hogo.rules.office_calendar import add_office_hours
@@ -49,6 +53,11 @@ REPORTED = "incident.reported"
 ESCALATED = "incident.escalated"
 DEADLINE = "incident.deadline"
 REMIND_DAYS = (7, 3, 1, 0)
+# People-count notes hogo writes itself: stored in Japanese, shown translated
+# (`people_basis_shown`); a basis typed by a person is shown as typed.
+REPORTER_BASIS = gettext_noop("報告者の申告")
+LINKED_PEOPLE_BASIS = gettext_noop("関係する記録媒体・複製データの人数（延べ）の合計")
+SYSTEM_BASES = (REPORTER_BASIS, LINKED_PEOPLE_BASIS)
 
 
 class IncidentError(Exception):
@@ -74,9 +83,12 @@ def facts_of(incident: Incident) -> rules.Facts:
     """The incident's facts under its organisation's policy: the shape the rule takes."""
     first, latest = organisation_knew_on(incident)
     defaults = PolicyDefaults.from_profile(effective_profile(incident.organisation))
+    ordinance = bool(incident.ordinance_items) and bool(legal.ordinance_items(
+        incident.organisation))
     return defaults.facts(knew_on=first, knew_on_latest=latest, people=incident.people,
                           sensitive=incident.sensitive, financial=incident.financial,
-                          unauthorised=incident.unauthorised, encrypted=incident.encrypted)
+                          unauthorised=incident.unauthorised, encrypted=incident.encrypted,
+                          ordinance_sensitive=ordinance)
 
 
 def assessment(incident: Incident) -> rules.Assessment:
@@ -85,6 +97,21 @@ def assessment(incident: Incident) -> rules.Assessment:
 
 def must_report(incident: Incident) -> bool:
     return incident.reportable or incident.voluntary_report
+
+
+def deadlines_apply(incident: Incident) -> bool:
+    """Whether the PPC deadlines concern the incident: reportable, reported voluntarily, or
+    pending on an unknown people count (the clock runs from knowing meanwhile). A
+    non-reportable incident shows none."""
+    return must_report(incident) or incident.reportability_pending
+
+
+def people_basis_shown(incident: Incident) -> str:
+    """The basis of the people count in the reader's language when hogo wrote it."""
+    from django.utils.translation import gettext
+
+    basis = incident.people_basis
+    return gettext(basis) if basis in SYSTEM_BASES else basis
 
 
 def association_required(incident: Incident) -> bool:
@@ -97,14 +124,15 @@ def deadlines(incident: Incident, today: dt.date | None = None) -> list[dict[str
     result = assessment(incident)
     filed = {f.kind: f for f in incident.filings.all()}
     rows = []
-    if must_report(incident):
-        for kind, label in ((rules.PRELIMINARY, ReportKind.PRELIMINARY.label),
-                            (rules.FINAL, ReportKind.FINAL.label)):
+    if deadlines_apply(incident):
+        pending = incident.reportability_pending and not must_report(incident)
+        for kind, name in ((rules.PRELIMINARY, ReportKind.PRELIMINARY.label),
+                           (rules.FINAL, ReportKind.FINAL.label)):
             filing = filed.get(kind)
-            rows.append({"kind": kind, "label": label, "due": result.due(kind),
+            rows.append({"kind": kind, "label": name, "due": result.due(kind),
                          "days_left": result.days_left(kind, today), "filing": filing,
                          "overdue": filing is None and result.days_left(kind, today) < 0,
-                         "target_only": kind == rules.PRELIMINARY})
+                         "target_only": kind == rules.PRELIMINARY, "pending": pending})
     return rows
 
 
@@ -151,7 +179,8 @@ def report(user: User, *, title: str, kind: str, what_happened: str, knew_on: dt
            people: int | None = None, people_basis: str = "", sensitive: bool = False,
            financial: bool = False, unauthorised: bool = False, encrypted: bool = False,
            media: Iterable[Any] = (), copies: Iterable[Any] = (),
-           source: str = AwarenessSource.STAFF) -> Incident:
+           source: str = AwarenessSource.STAFF, ordinance_items: Iterable[str] = ()
+           ) -> Incident:
     """Record a report from anyone (R-801) and notify at once; the reporter's own noticing
     is the first awareness, `knew_on` the day they knew."""
     require(user, "incidents.report")
@@ -164,6 +193,7 @@ def report(user: User, *, title: str, kind: str, what_happened: str, knew_on: dt
         raise IncidentError("発生日の範囲が逆になっています。")
     if occurred_from and occurred_from > today:
         raise IncidentError("発生日に未来の日付は指定できません。")
+    chosen = _checked_ordinance_items(user.organisation, ordinance_items)
     now = clock.now()
     with transaction.atomic():
         incident = Incident.objects.create(
@@ -175,11 +205,11 @@ def report(user: User, *, title: str, kind: str, what_happened: str, knew_on: dt
             people=people, people_basis=people_basis.strip(), sensitive=sensitive,
             financial=financial, unauthorised=unauthorised or kind in (
                 IncidentKind.THEFT, IncidentKind.INTRUSION, IncidentKind.INSIDER),
-            encrypted=encrypted)
+            encrypted=encrypted, ordinance_items=chosen)
         Awareness.objects.create(
             incident=incident, person_name=str(user), user=user,
             person_section=str(user.department or ""), source=source, knew_on=knew_on,
-            how=noticed_how.strip() or "報告者本人が気付いた", recorded_by=user,
+            how=noticed_how.strip() or REPORTER_NOTICED, recorded_by=user,
             recorded_at=now)
         for medium in media:
             link_medium(incident, medium, by=user, event=False)
@@ -189,13 +219,30 @@ def report(user: User, *, title: str, kind: str, what_happened: str, knew_on: dt
                                             f"{copy.actual_start:%Y-%m-%d %H:%M}〜）")
         _people_from_links(incident)
         _create_steps(incident)
-        _event(incident, "reported", f"{user}（{user.department or '所属なし'}）が報告：{title}",
-               user, at=now)
+        _event(incident, "reported", Text(
+            gettext_noop("%(user)s（%(section)s）が報告：%(title)s"), user=str(user),
+            section=str(user.department) if user.department else label(NO_SECTION),
+            title=title.strip()), user, at=now)
         audit.record("incident.reported", user=user, obj=incident,
                      detail={"number": incident.number, "kind": kind})
         _reassess(incident, user, announce=False)
     notify_reported(incident.pk)  # at once, not by a later job: minutes count (R-801)
     return incident
+
+
+REPORTER_NOTICED, INVENTORY_NOTICED = SYSTEM_HOW
+NO_SECTION = gettext_noop("所属なし")
+
+
+def _checked_ordinance_items(organisation: Any, items: Iterable[str]) -> list[str]:
+    """The chosen 条例要配慮個人情報 items, each one the organisation's ordinance lists."""
+    chosen = [item for item in dict.fromkeys(items) if item]
+    known = legal.ordinance_items(organisation)
+    unknown = [item for item in chosen if item not in known]
+    if unknown:
+        raise IncidentError("条例要配慮個人情報の項目が正しくありません："
+                            + "、".join(unknown))
+    return chosen
 
 
 def _next_number(organisation_id: int | None, year: int) -> str:
@@ -221,8 +268,9 @@ def _people_allowed(incident: Incident, perm: str) -> list[User]:
 
 def first_recipients(incident: Incident) -> list[User]:
     """The reporter's section head(s) and every privacy officer (000: tell the section head;
-    R-801): the "incidents.told_at_once" rule."""
-    return _people_allowed(incident, "incidents.told_at_once")
+    R-801): the "incidents.told_at_once" rule; never the reporter, who knows already."""
+    return [person for person in _people_allowed(incident, "incidents.told_at_once")
+            if person.pk != incident.reported_by_id]
 
 
 def notify_reported(incident_pk: int) -> None:
@@ -230,15 +278,21 @@ def notify_reported(incident_pk: int) -> None:
     incident = Incident.objects.select_related("department", "reported_by").get(pk=incident_pk)
     recipients = first_recipients(incident)
     limit = acknowledge_by(incident)
-    text = (f"【漏えい等事案】{incident.number} {incident.title}（報告：{incident.reported_by}、"
-            f"{incident.department or '所属なし'}）。{clock.jst_date(limit)} "
-            f"{limit.astimezone(clock.JST):%H:%M}までに確認してください。")
+    facts = {"number": incident.number, "title": incident.title,
+             "reporter": str(incident.reported_by), "limit": limit}
+    text = (AlertText(gettext_noop("【漏えい等事案】%(number)s %(title)s（報告：%(reporter)s、"
+                                   "%(department)s）。%(limit)sまでに確認してください。"),
+                      department=str(incident.department), **facts)
+            if incident.department else
+            AlertText(gettext_noop("【漏えい等事案】%(number)s %(title)s（報告：%(reporter)s、"
+                                   "所属なし）。%(limit)sまでに確認してください。"), **facts))
     for person in recipients:
         raise_alert(REPORTED, message=text, key=f"incident:{incident.pk}:notify:{person.pk}",
                     department=incident.department, recipient=person, link=url_of(incident))
     _mail(incident, recipients, f"[hogo] 漏えい等事案の報告 {incident.number}", text)
-    _event(incident, "notified", "通知：" + "、".join(f"{p}（{p.get_role_display()}）"
-                                                    for p in recipients), None)
+    people = Join("、", [Text("%(name)s（%(role)s）", name=str(p),
+                              role=label(p.get_role_display())) for p in recipients])
+    _event(incident, "notified", Text(gettext_noop("通知：%(people)s"), people=people), None)
 
 
 def acknowledge_by(incident: Incident) -> dt.datetime:
@@ -251,7 +305,8 @@ def _alert_acknowledged(alert: Alert) -> None:
     if incident is None:
         return
     if not incident.events.filter(kind="acknowledged", user=alert.acknowledged_by).exists():
-        _event(incident, "acknowledged", f"{alert.acknowledged_by}が確認",
+        _event(incident, "acknowledged", Text(gettext_noop("%(user)sが確認"),
+                                              user=str(alert.acknowledged_by)),
                alert.acknowledged_by, at=alert.acknowledged_at)
     if incident.acknowledged_at is None:
         incident.acknowledged_at = alert.acknowledged_at
@@ -311,8 +366,10 @@ def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
     profile = effective_profile(incident.organisation)
     everyone = _people_allowed(incident, "incidents.told_on_escalation")
     names = "、".join(str(p) for p in silent)
-    text = (f"【至急・未確認】漏えい等事案 {incident.number} {incident.title} の報告を、"
-            f"{names}が確認期限までに確認していません。直ちに確認してください。")
+    text = AlertText(gettext_noop("【至急・未確認】漏えい等事案 %(number)s %(title)s の報告を、"
+                                  "%(names)sが確認期限までに確認していません。直ちに確認して"
+                                  "ください。"),
+                     number=incident.number, title=incident.title, names=names)
     with transaction.atomic():
         incident.escalated_at = now
         incident.save(update_fields=["escalated_at"])
@@ -320,8 +377,9 @@ def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
             raise_alert(ESCALATED, message=text, key=f"incident:{incident.pk}:escalated:"
                         f"{person.pk}", department=incident.department, recipient=person,
                         link=url_of(incident))
-        _event(incident, "escalated", f"確認期限を過ぎても未確認（{names}）のため上位へ通知",
-               None, at=now)
+        _event(incident, "escalated", Text(
+            gettext_noop("確認期限を過ぎても未確認（%(names)s）のため上位へ通知"), names=names),
+            None, at=now)
         audit.record("incident.escalated", obj=incident,
                      detail={"unacknowledged": [p.pk for p in silent]})
     extra = [profile.value("incidents.escalation_email") or ""]
@@ -329,10 +387,11 @@ def _escalate(incident: Incident, silent: list[User], now: dt.datetime) -> None:
           extra=[address for address in extra if address])
 
 
-def _mail(incident: Incident, people: Iterable[User], subject: str, text: str, *,
+def _mail(incident: Incident, people: Iterable[User], subject: str, text: Message, *,
           extra: Iterable[str] = ()) -> None:
-    mail_people(people, subject, f"{text}\n\n{url_of(incident)}\n\n（hogo から自動送信）",
-                extra=extra)
+    """Mail is Japanese: an AlertText is rendered in Japanese (its dates in the era)."""
+    body = f"{as_japanese(text)}\n\n{url_of(incident)}\n\n（hogo から自動送信）"
+    mail_people(people, subject, body, extra=extra)
 
 
 def url_of(incident: Incident) -> str:
@@ -342,9 +401,9 @@ def url_of(incident: Incident) -> str:
 # --- facts, awareness, links ----------------------------------------------------------------
 
 FACT_FIELDS = ("people", "people_basis", "sensitive", "financial", "unauthorised", "encrypted",
-               "voluntary_report", "data_items", "cause", "secondary_harm", "persons_response",
-               "publication", "prevention_done", "prevention_planned", "other", "contact",
-               "title", "what_happened", "occurred_from", "occurred_to", "kind")
+               "ordinance_items", "voluntary_report", "data_items", "cause", "secondary_harm",
+               "persons_response", "publication", "prevention_done", "prevention_planned",
+               "other", "contact", "title", "what_happened", "occurred_from", "occurred_to", "kind")
 
 
 def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
@@ -354,6 +413,9 @@ def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
     unknown = set(changes) - set(FACT_FIELDS)
     if unknown:
         raise ValueError(f"unknown incident fields: {sorted(unknown)}")
+    if "ordinance_items" in changes:
+        changes["ordinance_items"] = _checked_ordinance_items(incident.organisation,
+                                                              changes["ordinance_items"])
     changed = [name for name, value in changes.items() if getattr(incident, name) != value]
     if not changed:
         return []
@@ -362,10 +424,12 @@ def update_facts(incident: Incident, by: User, **changes: Any) -> list[str]:
         for name in changed:
             old = getattr(incident, name)
             setattr(incident, name, changes[name])
-            labels.append(f"{Incident._meta.get_field(name).verbose_name}："
-                          f"{_shown(old)} → {_shown(changes[name])}")
+            labels.append(Text("%(field)s：%(old)s → %(new)s",
+                               field=label(Incident._meta.get_field(name).verbose_name),
+                               old=_shown(old), new=_shown(changes[name])))
         incident.save(update_fields=changed)
-        _event(incident, "facts", "事実の更新：" + "／".join(labels), by)
+        _event(incident, "facts", Text(gettext_noop("事実の更新：%(changes)s"),
+                                       changes=Join("／", labels)), by)
         audit.record("incident.facts", user=by, obj=incident,
                      detail={name: str(changes[name]) for name in changed})
         _reassess(incident, by)
@@ -376,13 +440,18 @@ def _d(day: dt.date) -> str:
     return format_wareki(day)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> Any:
+    """A fact's value for the timeline: yes/no and "none" translatable, dates as dates."""
     if isinstance(value, bool):
-        return "はい" if value else "いいえ"
+        return label(gettext_noop("はい") if value else gettext_noop("いいえ"))
     if isinstance(value, dt.date):
-        return _d(value)
-    if value in (None, ""):
-        return "（なし）"
+        return value
+    if value in (None, "", []):
+        return label(gettext_noop("（なし）"))
+    if isinstance(value, list):
+        value = "、".join(str(v) for v in value)
+    if value in SYSTEM_BASES:
+        return label(value)
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
 
@@ -406,13 +475,17 @@ def add_awareness(incident: Incident, by: User, *, person_name: str, source: str
             person_section=person_section.strip(), knew_on=knew_on,
             knew_on_latest=knew_on_latest,
             how=how.strip(), recorded_by=by, recorded_at=clock.now())
-        span = f"{_d(knew_on)}〜{_d(knew_on_latest)}" if knew_on_latest else _d(knew_on)
-        text = (f"覚知の追加：{awareness.person_name}（{awareness.get_source_display()}"
-                f"{'、' + awareness.person_section if awareness.person_section else ''}）"
-                f"が{span}に知った（{awareness.how}）")
+        span: Any = (Text("%(first)s〜%(last)s", first=knew_on, last=knew_on_latest)
+                      if knew_on_latest else knew_on)
+        section = f"、{awareness.person_section}" if awareness.person_section else ""
+        text = Text(gettext_noop("覚知の追加：%(name)s（%(source)s%(section)s）が%(span)sに知った"
+                                 "（%(how)s）"), name=awareness.person_name,
+                    source=label(awareness.get_source_display()), section=section,
+                    span=span, how=awareness.how)
         after = organisation_knew_on(incident)[0]
         if after != before:
-            text += f"。事態を知った日を{_d(before)}から{_d(after)}に変更"
+            text = text + Text(gettext_noop("。事態を知った日を%(before)sから%(after)sに変更"),
+                               before=before, after=after)
         _event(incident, "awareness", text, by)
         audit.record("incident.awareness", user=by, obj=incident,
                      detail={"knew_on": knew_on.isoformat(), "source": source})
@@ -433,7 +506,8 @@ def link_medium(incident: Incident, medium: Any, *, by: User, event: bool = True
                                 description=f"{medium} の内容：{content.description}",
                                 people=None)
     if event:
-        _event(incident, "link", f"関係する記録媒体：{link.description}", by)
+        _event(incident, "link", Text(gettext_noop("関係する記録媒体：%(what)s"),
+                                      what=link_description(link)), by)
         _people_from_links(incident)
         _reassess(incident, by)
     return link
@@ -452,7 +526,8 @@ def link_copy(incident: Incident, copy: Any, *, by: User) -> Link:
             description=f"複製データ #{copy.pk}（{copy.request.vehicle} "
                         f"{copy.actual_start.astimezone(clock.JST):%Y-%m-%d %H:%M}〜、"
                         f"元データ：{sources or '不明'}）")
-        _event(incident, "link", f"関係する複製データ：{link.description}", by)
+        _event(incident, "link", Text(gettext_noop("関係する複製データ：%(what)s"),
+                                      what=link.description), by)
         audit.record("incident.linked", user=by, obj=incident, detail={"copy": copy.pk})
         _people_from_links(incident)
         _reassess(incident, by)
@@ -470,7 +545,19 @@ def add_medium(incident: Incident, medium: Any, *, by: User) -> Link:
     return link
 
 
-LINKED_PEOPLE_BASIS = "関係する記録媒体・複製データの人数（延べ）の合計"
+# What a medium's holdings say when hogo records no contents on it (media.services.holdings).
+NOTHING_RECORDED = "記録なし"
+NO_RECORD_OF_CONTENTS = "hogo に内容の記録がない媒体（内容と人数は事実関係の調査による）"
+
+
+def link_description(link: Link) -> str:
+    """A link as screens and documents show it. A medium hogo records nothing on is said to
+    be that, not to hold "nothing": what it held and how many people are the incident's own
+    facts, which may well count 150 people."""
+    text = link.description
+    if link.medium_id and link.people is None and text.endswith(NOTHING_RECORDED):
+        return text[:-len(NOTHING_RECORDED)] + NO_RECORD_OF_CONTENTS
+    return text
 
 
 def _people_from_links(incident: Incident) -> None:
@@ -486,17 +573,25 @@ def _people_from_links(incident: Incident) -> None:
 def _reassess(incident: Incident, by: User | None, *, announce: bool = True) -> None:
     result = assessment(incident)
     criteria = [str(c.code) for c in result.criteria]
-    reportable = result.reportable
-    if (reportable, criteria) == (incident.reportable, incident.criteria) and announce:
+    reportable, pending = result.reportable, result.pending
+    now = (reportable, criteria, pending)
+    if now == (incident.reportable, incident.criteria,
+               incident.reportability_pending) and announce:
         return
-    was = incident.reportable
+    was = (incident.reportable, incident.reportability_pending)
     incident.reportable, incident.criteria = reportable, criteria
-    incident.save(update_fields=["reportable", "criteria"])
-    summary = wording.summary_ja(result)
-    text = f"報告要否の判定：{summary}。確報期限 {_d(result.final_due)}"
-    if announce and was != reportable:
-        text = ("報告要否が変わりました（" + ("報告対象" if reportable else "報告対象外")
-                + f"）：{summary}。確報期限 {_d(result.final_due)}")
+    incident.reportability_pending = pending
+    incident.save(update_fields=["reportable", "criteria", "reportability_pending"])
+    summary = wording.summary_text(result)
+    # A PPC deadline is shown only where one concerns the incident (R-804).
+    text = Text(gettext_noop("報告要否の判定：%(summary)s"), summary=summary)
+    if announce and was != (reportable, pending):
+        state = (gettext_noop("報告対象") if reportable else
+                 gettext_noop("人数の確定待ち") if pending else gettext_noop("報告対象外"))
+        text = Text(gettext_noop("報告要否が変わりました（%(state)s）：%(summary)s"),
+                    state=label(state), summary=summary)
+    if result.deadlines_apply or incident.voluntary_report:
+        text = text + Text(gettext_noop("。確報期限 %(due)s"), due=result.final_due)
     _event(incident, "assessment", text, by)
     audit.record("incident.assessed", user=by, obj=incident,
                  detail={"reportable": reportable, "criteria": criteria,
@@ -509,10 +604,14 @@ def ensure_open(incident: Incident) -> None:
         raise IncidentError("完了した事案は変更できません。")
 
 
-def _event(incident: Incident, kind: str, text: str, user: User | None, *,
+def _event(incident: Incident, kind: str, text: Text | str, user: User | None, *,
            at: dt.datetime | None = None) -> Event:
-    return Event.objects.create(incident=incident, kind=kind, text=text, user=user,
-                                at=at or clock.now())
+    """A timeline line: its Japanese as written now, and its message to render later in the
+    reader's language (a plain string is stored as it is)."""
+    message = text.to_json() if isinstance(text, Text) else {}
+    japanese = text.render("ja") if isinstance(text, Text) else text
+    return Event.objects.create(incident=incident, kind=kind, text=japanese, message=message,
+                                user=user, at=at or clock.now())
 
 
 # --- filings, steps, closing ----------------------------------------------------------------
@@ -522,10 +621,15 @@ def record_filing(incident: Incident, by: User, *, kind: str, filed_on: dt.date,
                   reference: str = "") -> Filing:
     """A report actually filed, with whether it was late and by how many days (R-804)."""
     require(by, "incidents.file", incident)
-    if kind not in ReportKind.values:
+    ensure_open(incident)
+    if kind not in filing_kinds(incident):
         raise IncidentError("報告の種類が正しくありません。")
     if filed_on > clock.today_jst():
         raise IncidentError("提出日に未来の日付は指定できません。")
+    knew_on = organisation_knew_on(incident)[0]
+    if filed_on < knew_on:
+        raise IncidentError(f"提出日が事態を知った日（{_d(knew_on)}）より前になっています。"
+                            "提出日を確認してください。")
     if incident.filings.filter(kind=kind).exists():
         raise IncidentError("この報告の提出は記録済みです。")
     due = assessment(incident).due(kind) if kind != ReportKind.ASSOCIATION else None
@@ -535,10 +639,16 @@ def record_filing(incident: Incident, by: User, *, kind: str, filed_on: dt.date,
                                        due_on=due, days_late=days_late,
                                        reference=reference.strip(), filed_by=by,
                                        recorded_at=clock.now())
-        label = ReportKind(kind).label
-        late = f"（期限{_d(due)}、{days_late}日遅延）" if days_late else (
-            f"（期限{_d(due)}内）" if due else "")
-        _event(incident, "filing", f"{label}を提出：{_d(filed_on)}{late}", by)
+        name = label(ReportKind(kind).label)
+        if days_late:
+            text = Text(gettext_noop("%(kind)sを提出：%(day)s（期限%(due)s、%(late)s日遅延）"),
+                        kind=name, day=filed_on, due=due, late=days_late)
+        elif due:
+            text = Text(gettext_noop("%(kind)sを提出：%(day)s（期限%(due)s内）"), kind=name,
+                        day=filed_on, due=due)
+        else:
+            text = Text(gettext_noop("%(kind)sを提出：%(day)s"), kind=name, day=filed_on)
+        _event(incident, "filing", text, by)
         audit.record("incident.filed", user=by, obj=incident,
                      detail={"kind": kind, "filed_on": filed_on.isoformat(),
                              "days_late": days_late})
@@ -549,15 +659,39 @@ def record_filing(incident: Incident, by: User, *, kind: str, filed_on: dt.date,
     return filing
 
 
+def filing_kinds(incident: Incident) -> list[str]:
+    """The reports a filing may be recorded for: the PPC's two, and the association's only
+    where the organisation's profile has one."""
+    kinds = [str(ReportKind.PRELIMINARY), str(ReportKind.FINAL)]
+    if association_required(incident):
+        kinds.append(str(ReportKind.ASSOCIATION))
+    return kinds
+
+
+# Steps the Act does not require of a non-reportable incident: the notice to the persons
+# (Act Art. 26(2) / Art. 68(2) follow the report) and publication. Whoever decides records
+# why they do it or not.
+OPTIONAL_WHEN_NOT_REPORTABLE = frozenset({StepKind.NOTIFY, StepKind.PUBLISH})
+
+
+def step_is_optional(incident: Incident, step: Step) -> bool:
+    """Whether doing the step is the organisation's choice (with a recorded reason) rather
+    than owed: notice and publication of an incident that is not reportable (nor pending)."""
+    return (step.kind in OPTIONAL_WHEN_NOT_REPORTABLE and not incident.reportable
+            and not incident.reportability_pending)
+
+
 def update_step(step: Step, by: User, *, owner: User | None, due_on: dt.date | None) -> None:
     require(by, "incidents.manage", step.incident)
     ensure_open(step.incident)
     with transaction.atomic():
         step.owner, step.due_on = owner, due_on
         step.save(update_fields=["owner", "due_on"])
-        due = _d(due_on) if due_on else "未定"
-        _event(step.incident, "step", f"対応「{step.get_kind_display()}」の担当："
-                                      f"{owner or '未定'}、期限：{due}", by)
+        undecided = label(gettext_noop("未定"))
+        _event(step.incident, "step", Text(
+            gettext_noop("対応「%(step)s」の担当：%(owner)s、期限：%(due)s"),
+            step=label(step.get_kind_display()), owner=str(owner) if owner else undecided,
+            due=due_on or undecided), by)
 
 
 def complete_step(step: Step, by: User, *, evidence: str) -> None:
@@ -574,14 +708,20 @@ def complete_step(step: Step, by: User, *, evidence: str) -> None:
 def _finish_step(step: Step, by: User, evidence: str) -> None:
     step.done_at, step.done_by, step.evidence = clock.now(), by, evidence
     step.save(update_fields=["done_at", "done_by", "evidence"])
-    _event(step.incident, "step", f"対応完了「{step.get_kind_display()}」：{evidence}", by)
+    msgid = (gettext_noop("「%(step)s」を行うと判断し実施：%(evidence)s")
+             if step_is_optional(step.incident, step)
+             else gettext_noop("対応完了「%(step)s」：%(evidence)s"))
+    _event(step.incident, "step", Text(msgid, step=label(step.get_kind_display()),
+                                       evidence=evidence), by)
     audit.record("incident.step_done", user=by, obj=step.incident,
                  detail={"step": step.kind})
 
 
 def waive_step(step: Step, by: User, *, reason: str) -> None:
     """Notice, publication and the association report may be unnecessary, with a reason
-    (e.g. notice impossible, so published instead; 003 Art. 41's two exemptions)."""
+    (e.g. notice impossible, so published instead; the association guideline's two
+    exemptions); for a non-reportable incident, notice and publication are optional and the
+    reason records why they are not done."""
     require(by, "incidents.file", step.incident)
     ensure_open(step.incident)
     if step.kind not in WAIVABLE_STEPS:
@@ -591,8 +731,11 @@ def waive_step(step: Step, by: User, *, reason: str) -> None:
     with transaction.atomic():
         step.waived_reason, step.done_at, step.done_by = reason.strip(), clock.now(), by
         step.save(update_fields=["waived_reason", "done_at", "done_by"])
-        _event(step.incident, "step", f"対応「{step.get_kind_display()}」を不要と判断："
-                                      f"{step.waived_reason}", by)
+        msgid = (gettext_noop("「%(step)s」を行わないと判断：%(reason)s")
+                 if step_is_optional(step.incident, step)
+                 else gettext_noop("対応「%(step)s」を不要と判断：%(reason)s"))
+        _event(step.incident, "step", Text(msgid, step=label(step.get_kind_display()),
+                                           reason=step.waived_reason), by)
         audit.record("incident.step_waived", user=by, obj=step.incident,
                      detail={"step": step.kind, "reason": step.waived_reason})
 
@@ -606,6 +749,8 @@ def close(incident: Incident, by: User) -> None:
     require(by, "incidents.file", incident)
     ensure_open(incident)
     missing = [s.get_kind_display() for s in open_steps(incident)]
+    if incident.reportability_pending:
+        missing.append("本人の数の確定（報告要否の判断）")
     filed = set(incident.filings.values_list("kind", flat=True))
     if must_report(incident):
         missing += [label for kind, label in ((ReportKind.PRELIMINARY, "速報の提出"),
@@ -617,11 +762,31 @@ def close(incident: Incident, by: User) -> None:
         incident.state, incident.closed_at, incident.closed_by = (IncidentState.CLOSED,
                                                                    clock.now(), by)
         incident.save(update_fields=["state", "closed_at", "closed_by"])
-        _event(incident, "closed", "事案の対応を完了", by)
+        _event(incident, "closed", Text(gettext_noop("事案の対応を完了")), by)
         audit.record("incident.closed", user=by, obj=incident)
 
 
 # --- deadlines and links from elsewhere -----------------------------------------------------
+
+
+# Deadline reminders, by report kind and by how the deadline stands: whole sentences, so that
+# each language words them as it needs.
+REMINDERS = {
+    (rules.PRELIMINARY, "today"): gettext_noop(
+        "【速報】%(number)s %(title)s：本日が期限です（期限 %(due)s）。"),
+    (rules.PRELIMINARY, "left"): gettext_noop(
+        "【速報】%(number)s %(title)s：期限まであと%(days)s日です（期限 %(due)s）。"),
+    (rules.PRELIMINARY, "overdue"): gettext_noop(
+        "【速報】%(number)s %(title)s：期限を%(days)s日過ぎています。直ちに提出してください"
+        "（期限 %(due)s）。"),
+    (rules.FINAL, "today"): gettext_noop(
+        "【確報】%(number)s %(title)s：本日が期限です（期限 %(due)s）。"),
+    (rules.FINAL, "left"): gettext_noop(
+        "【確報】%(number)s %(title)s：期限まであと%(days)s日です（期限 %(due)s）。"),
+    (rules.FINAL, "overdue"): gettext_noop(
+        "【確報】%(number)s %(title)s：期限を%(days)s日過ぎています。直ちに提出してください"
+        "（期限 %(due)s）。"),
+}
 
 
 def remind_deadlines(today: dt.date | None = None) -> int:
@@ -634,14 +799,16 @@ def remind_deadlines(today: dt.date | None = None) -> int:
             if row["filing"] is not None:
                 continue
             left = row["days_left"]
-            if left in REMIND_DAYS:
-                when = "本日が期限です" if left == 0 else f"期限まであと{left}日です"
+            if left == 0:
+                when = "today"
+            elif left in REMIND_DAYS:
+                when = "left"
             elif left < 0:
-                when = f"期限を{-left}日過ぎています。直ちに提出してください"
+                when = "overdue"
             else:
                 continue
-            text = (f"【{row['label']}】{incident.number} {incident.title}："
-                    f"{when}（期限 {_d(row['due'])}）。")
+            text = AlertText(REMINDERS[row["kind"], when], number=incident.number,
+                             title=incident.title, days=abs(left), due=row["due"])
             for person in first_recipients(incident):
                 raise_alert(DEADLINE, message=text, recipient=person,
                             department=incident.department, link=url_of(incident),
@@ -660,12 +827,16 @@ def open_for_missing_medium(medium: Any, by: User, *, why: str) -> Incident:
                if loan else "保管庫に保管中のはず")
     contents = list(medium.contents.filter(removed_at__isnull=True))
     items = "、".join(c.description for c in contents)
+    # With nothing recorded in hogo, the contents are not known to be empty: the data items
+    # stay unfilled (the documents show 「（未記入）」) rather than saying "nothing".
+    held = (media_services.holdings(medium) if contents
+            else "hogo には内容の記録がありません（調査中）")
     return report(
         by, title=f"記録媒体 {medium} の所在不明", kind=IncidentKind.LOSS,
         what_happened=(f"棚卸しで記録媒体 {medium}（{medium.get_kind_display()}）が見つかりません"
-                       f"でした（{why}）。状態：{context}。内容：{media_services.holdings(medium)}。"),
-        knew_on=clock.today_jst(), noticed_how="棚卸しで所在を確認できなかった",
-        data_items=items or "（記録なし）", encrypted=False, media=[medium])
+                       f"でした（{why}）。状態：{context}。内容：{held}。"),
+        knew_on=clock.today_jst(), noticed_how=INVENTORY_NOTICED,
+        data_items=items, encrypted=False, media=[medium])
 
 
 # --- the privacy officer's yearly view --------------------------------------------------------

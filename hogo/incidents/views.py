@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from hogo import clock
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.audit import services as audit
-from hogo.incidents import documents, services, wording
+from hogo.incidents import documents, legal, services, wording
 from hogo.incidents.forms import AwarenessForm, FactsForm, FilingForm, ReportForm, StepForm
 from hogo.incidents.models import DocumentKind, Incident, Step
 from hogo.kit.feedback import run_service
@@ -43,7 +43,7 @@ def new_incident(request: HttpRequest) -> HttpResponse:
                 what_happened=data["what_happened"], knew_on=data["knew_on"],
                 noticed_how=data["noticed_how"], occurred_from=data["occurred_on"],
                 data_items=data["data_items"], people=data["people"],
-                people_basis=_("報告者の申告") if data["people"] is not None else "",
+                people_basis=services.REPORTER_BASIS if data["people"] is not None else "",
                 unauthorised=data["unauthorised"], media=data["media"])
         except services.IncidentError as error:
             form.add_error(None, str(error))
@@ -73,15 +73,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = incident.can_be_changed and allows(user, "incidents.manage", incident)
     people = services.people_of(incident)
     steps = [(step, StepForm(people=people, initial={"owner": step.owner_id,
-                                                     "due_on": step.due_on}))
+                                                     "due_on": step.due_on}),
+              services.step_is_optional(incident, step))
              for step in incident.steps.select_related("owner", "done_by")]
     return render(request, "incidents/detail.html", {
         "incident": incident, "assessment": result,
         "deadlines": services.deadlines(incident),
         "knew": services.organisation_knew_on(incident),
         "summary": wording.summary(result), "notes": wording.notes(result),
+        "citation": legal.screen_citation(incident.organisation).render(),
+        "deadlines_apply": services.deadlines_apply(incident),
+        "people_basis": services.people_basis_shown(incident),
+        "ordinance_items": incident.ordinance_items,
         "awareness": incident.awareness.select_related("user"),
-        "links": incident.links.select_related("medium", "copy"),
+        "links": [(link, services.link_description(link))
+                  for link in incident.links.select_related("medium", "copy")],
         "events": incident.events.select_related("user"),
         "filings": incident.filings.all(), "steps": steps,
         "my_alerts": services.unacknowledged_by(incident, user).exists(),
@@ -89,9 +95,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_file": incident.can_be_changed and allows(user, "incidents.file", incident),
         "can_close": incident.can_be_closed and allows(user, "incidents.file", incident),
         "facts_form": FactsForm(initial={name: getattr(incident, name)
-                                         for name in FactsForm.base_fields}),
+                                         for name in FactsForm.base_fields},
+                                ordinance_items=legal.ordinance_items(incident.organisation)),
         "awareness_form": AwarenessForm(), "filing_form": FilingForm(
-            initial={"filed_on": clock.today_jst()}),
+            initial={"filed_on": clock.today_jst()}, kinds=services.filing_kinds(incident)),
         "documents": [(kind, DocumentKind(kind).label) for kind in
                       documents.kinds_for(incident)],
         "open_steps": services.open_steps(incident),
@@ -124,7 +131,8 @@ def _valid(request: HttpRequest, form: Any) -> dict[str, Any] | None:
 @login_required
 def facts(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, "incidents.manage")
-    data = _valid(request, FactsForm(request.POST))
+    data = _valid(request, FactsForm(request.POST,
+                                     ordinance_items=legal.ordinance_items(incident.organisation)))
     if data is not None:
         changes = {name: value if value is not None or name == "people" else ""
                    for name, value in data.items()}
@@ -168,7 +176,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def filing(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, "incidents.file")
-    data = _valid(request, FilingForm(request.POST))
+    data = _valid(request, FilingForm(request.POST, kinds=services.filing_kinds(incident)))
     if data is not None:
         _run(request, lambda: services.record_filing(incident, request.user, **data),
              _("提出を記録しました。"))

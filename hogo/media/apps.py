@@ -7,3 +7,9 @@ class MediaConfig(AppConfig):
     name = "hogo.media"
     label = "media"
     verbose_name = "記録媒体"
+
+    def ready(self) -> None:
+        from hogo.alerts.waiting import add_source
+        from hogo.media.waiting import waiting
+
+        add_source(waiting)

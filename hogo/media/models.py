@@ -10,13 +10,22 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hogo import clock
 from hogo.accounts.models import Department, User
 
 
 class Cabinet(models.Model):
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cabinets")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cabinets",
+                                   verbose_name=_("所属"))
     name = models.CharField(_("名称"), max_length=100)
     location = models.CharField(_("設置場所"), max_length=200)
+    # The first inventory is due a period after the cabinet was registered.
+    registered_at = models.DateTimeField(_("登録日時"), default=clock.now)
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("保管庫")
+        verbose_name_plural = _("保管庫")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.location}）"
@@ -47,9 +56,16 @@ class Medium(models.Model):
                                 verbose_name=_("保管庫"))
     state = models.CharField(_("状態"), max_length=12, choices=MediumState.choices,
                              default=MediumState.IN_CABINET)
+    # What the app above media opened when this medium went missing (an incident): its
+    # number and page, as the `medium_missing` receiver returned them. Media never imports
+    # that app, so it keeps the words and the link, not a foreign key.
+    missing_reference = models.CharField(_("所在不明で開かれた事案"), max_length=50, blank=True)
+    missing_link = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["label"]
+        verbose_name = _("記録媒体")
+        verbose_name_plural = _("記録媒体")
 
     def __str__(self) -> str:
         return f"{self.label}（{self.get_kind_display()}）"
@@ -63,6 +79,12 @@ class Medium(models.Model):
     def can_be_checked_in(self) -> bool:
         """Only a medium out on loan can be brought back."""
         return self.state == MediumState.OUT
+
+    @property
+    def can_be_moved(self) -> bool:
+        """Put into another cabinet only while it is in its own: never while someone has it
+        or nobody knows where it is."""
+        return self.state == MediumState.IN_CABINET
 
     @property
     def can_be_wiped(self) -> bool:

@@ -11,12 +11,18 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hogo import clock
-from hogo.accounts.permissions import require
+from hogo.accounts.models import User
+from hogo.accounts.permissions import allows, require
 from hogo.alerts.services import raise_alert
+from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord
+from hogo.media import handoffs
 from hogo.media.models import (
     Cabinet,
     Checkout,
@@ -35,20 +41,40 @@ class MediaError(ValueError):
     """A refused media operation; the message is Japanese, for the screen."""
 
 
-def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date) -> Checkout:
+def possible_holders(user: Any, medium: Medium) -> Any:
+    """Whom this person may record as taking the medium: themselves; a manager (who may
+    hand a medium out) anyone active of the medium's department."""
+    if not allows(user, "media.manage", medium):
+        return User.objects.filter(pk=user.pk)
+    return User.objects.filter(department=medium.department_id, is_active=True).order_by(
+        "display_name", "username")
+
+
+def check_out(user: Any, medium: Medium, *, purpose: str, due_on: dt.date,
+              holder: Any = None) -> Checkout:
+    """Take a medium out of its cabinet, for oneself or (a manager) handing it to another
+    person of the department, who is then told at once (one alert for this loan)."""
     require(user, "media.use", medium)
+    holder = holder or user
+    if holder.pk != user.pk:
+        require(user, "media.manage", medium)
+        if not holder.is_active or holder.department_id != medium.department_id:
+            raise MediaError(_("記録媒体を渡せるのは、その記録媒体の所属の職員だけです。"))
     if due_on < clock.today_jst():
-        raise MediaError("返却予定日は今日以降にしてください。")
+        raise MediaError(_("返却予定日は今日以降にしてください。"))
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
         if not medium.can_be_checked_out:
-            raise MediaError(f"この記録媒体は{medium.get_state_display()}のため持ち出せません。")
-        checkout = Checkout.objects.create(medium=medium, taken_by=user, taken_at=clock.now(),
+            raise MediaError(_("この記録媒体は%(state)sのため持ち出せません。")
+                             % {"state": medium.get_state_display()})
+        checkout = Checkout.objects.create(medium=medium, taken_by=holder, taken_at=clock.now(),
                                            purpose=purpose, due_on=due_on)
         medium.state = MediumState.OUT
         medium.save(update_fields=["state"])
         audit.record("medium.checked_out", user=user, obj=medium, purpose=purpose,
-                     detail={"due_on": due_on.isoformat()})
+                     detail={"due_on": due_on.isoformat(), "holder": holder.pk})
+        if holder.pk != user.pk:
+            handoffs.handed_out(checkout, by=user)
     return checkout
 
 
@@ -78,12 +104,14 @@ def open_checkout(medium: Medium) -> Checkout | None:
 
 
 def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
+    """Bring a medium back; its manager (and the holder, when someone else returned it)
+    is told once, so whoever must check what it holds knows it is back."""
     require(user, "media.use", medium)
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
         checkout = open_checkout(medium)
         if checkout is None:
-            raise MediaError("この記録媒体は持ち出されていません。")
+            raise MediaError(_("この記録媒体は持ち出されていません。"))
         checkout.returned_by, checkout.returned_at = user, clock.now()
         checkout.condition = condition
         checkout.save(update_fields=["returned_by", "returned_at", "condition"])
@@ -91,6 +119,7 @@ def check_in(user: Any, medium: Medium, *, condition: str) -> Checkout:
         medium.save(update_fields=["state"])
         audit.record("medium.checked_in", user=user, obj=medium, purpose=condition,
                      detail={"checkout": checkout.pk})
+        handoffs.returned(checkout, by=user)
     return checkout
 
 
@@ -125,6 +154,12 @@ def board_rows(media: Any, today: dt.date | None = None) -> list[dict[str, Any]]
     return rows
 
 
+def inventory_rows(inventory: Inventory) -> list[dict[str, Any]]:
+    """Each item of an inventory with the loan it is out on (who holds it, until when)."""
+    items = inventory.items.select_related("medium__cabinet")
+    return [{"item": item, "loan": open_checkout(item.medium)} for item in items]
+
+
 def escalate_overdue(today: dt.date | None = None) -> int:
     """Overdue media: the manager is told the day after the due date, the privacy officer
     after three more days."""
@@ -134,13 +169,18 @@ def escalate_overdue(today: dt.date | None = None) -> int:
     for checkout in overdue:
         medium = checkout.medium
         days = (today - checkout.due_on).days
-        message = (f"記録媒体 {medium} が返却予定日（{checkout.due_on:%Y-%m-%d}）を{days}日過ぎても"
-                   f"返却されていません。持出し者: {checkout.taken_by}。内容: {holdings(medium)}")
-        raise_alert("media.overdue", department=medium.department, message=message,
-                    key=f"overdue:{checkout.pk}")
+        message = AlertText(gettext_noop(
+            "記録媒体 %(medium)s が返却予定日（%(due)s）を%(days)s日過ぎても返却されていません。"
+            "持出し者: %(holder)s。内容: %(holdings)s"),
+            medium=str(medium), due=checkout.due_on, days=days, holder=str(checkout.taken_by),
+            holdings=holdings(medium))
+        link = reverse("media:medium", args=[medium.pk])
+        handoffs.once("media.overdue", department=medium.department, message=message,
+                      key=f"overdue:{checkout.pk}", link=link)
+        handoffs.overdue_to_holder(checkout, days)
         if days > ESCALATE_AFTER_DAYS:
-            raise_alert("media.overdue", department=None, message=message,
-                        key=f"overdue-escalated:{checkout.pk}")
+            handoffs.once("media.overdue", department=None, message=message,
+                          key=f"overdue-escalated:{checkout.pk}", link=link)
     return overdue.count()
 
 
@@ -184,10 +224,19 @@ def mark_missing(user: Any, medium: Medium, *, why: str) -> Any:
                                                                user=user, why=why)
                   if record is not None]
         record = opened[0] if opened else None
-        message = f"記録媒体 {medium} が所在不明です（{why}）。内容: {holdings(medium)}。"
+        if record is not None:
+            medium.missing_reference = str(record.number)
+            medium.missing_link = record.get_absolute_url()
+            medium.save(update_fields=["missing_reference", "missing_link"])
+        found = {"medium": str(medium), "why": why, "holdings": holdings(medium)}
+        message = AlertText(gettext_noop("記録媒体 %(medium)s が所在不明です（%(why)s）。"
+                                         "内容: %(holdings)s。"), **found)
         link = ""
         if record is not None:
-            message += f"漏えい等事案 {record.number} として直ちに確認してください。"
+            message = AlertText(gettext_noop(
+                "記録媒体 %(medium)s が所在不明です（%(why)s）。内容: %(holdings)s。"
+                "漏えい等事案 %(number)s として直ちに確認してください。"),
+                number=str(record.number), **found)
             link = record.get_absolute_url()
         raise_alert("media.missing", department=medium.department, message=message,
                     key=f"missing:{medium.pk}", link=link)
@@ -215,7 +264,7 @@ def wipe(user: Any, medium: Medium, *, method: str, destroy: bool = False) -> De
     """
     require(user, "media.manage", medium)
     if not medium.can_be_wiped:
-        raise MediaError("消去・破砕できるのは保管庫に返却済みの記録媒体だけです。")
+        raise MediaError(_("消去・破砕できるのは保管庫に返却済みの記録媒体だけです。"))
     with transaction.atomic():
         now = clock.now()
         held = list(medium.contents.filter(removed_at__isnull=True))

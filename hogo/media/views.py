@@ -1,13 +1,12 @@
-"""The media board, a medium's page (check-out, check-in, contents) and the inventory page."""
+"""The media board, a medium's page (check-out, check-in, contents), the inventory page and
+the register screens for cabinets and media."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from hogo.accounts.permissions import (
@@ -16,30 +15,16 @@ from hogo.accounts.permissions import (
     department_scope,
     permission_required,
 )
-from hogo.media import services
+from hogo.media import registers, services, waiting
+from hogo.media.forms import (
+    CabinetForm,
+    CheckinForm,
+    CheckoutForm,
+    ContentForm,
+    MediumForm,
+    WipeForm,
+)
 from hogo.media.models import Cabinet, Inventory, InventoryItem, Medium
-
-
-class CheckoutForm(forms.Form):
-    purpose = forms.CharField(label=_lazy("持出しの目的"), max_length=300)
-    due_on = forms.DateField(label=_lazy("返却予定日"),
-                             widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class CheckinForm(forms.Form):
-    condition = forms.CharField(label=_lazy("返却時の状態（内容を消去したか等）"), max_length=200)
-
-
-class WipeForm(forms.Form):
-    method = forms.CharField(label=_lazy("消去・破砕の方法（例：専用ソフトで全領域を上書き）"),
-                             max_length=200)
-    destroy = forms.BooleanField(label=_lazy("物理的に破砕・廃棄した"), required=False)
-
-
-class ContentForm(forms.Form):
-    description = forms.CharField(label=_lazy("記録した内容"), max_length=300)
-    people = forms.IntegerField(label=_lazy("人数（延べ、分かる場合）"), required=False,
-                                min_value=0)
 
 
 @permission_required("media.view")
@@ -47,7 +32,9 @@ def board(request: HttpRequest) -> HttpResponse:
     media = department_scope(request.user, Medium.objects.select_related("cabinet"))
     rows = services.board_rows(media)
     cabinets = department_scope(request.user, Cabinet.objects.all())
-    return render(request, "media/board.html", {"rows": rows, "cabinets": cabinets})
+    return render(request, "media/board.html", {
+        "rows": rows, "cabinets": cabinets,
+        "can_register": bool(registers.managed_cabinets(request.user))})
 
 
 @permission_required("media.view")
@@ -55,7 +42,9 @@ def medium_page(request: HttpRequest, pk: int) -> HttpResponse:
     medium = get_object_or_404(Medium, pk=pk)
     authorize(request, "media.view", medium)
     action = request.POST.get("action")
-    forms_ = {"checkout": CheckoutForm(request.POST if action == "checkout" else None),
+    holders = services.possible_holders(request.user, medium)
+    forms_ = {"checkout": CheckoutForm(request.POST if action == "checkout" else None,
+                                       holders=holders, me=request.user),
               "checkin": CheckinForm(request.POST if action == "checkin" else None),
               "content": ContentForm(request.POST if action == "content" else None),
               "wipe": WipeForm(request.POST if action == "wipe" else None)}
@@ -77,11 +66,73 @@ def medium_page(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("記録した内容を登録しました。"))
             return redirect("media:medium", pk=pk)
         except services.MediaError as refused:
-            messages.error(request, str(refused))
+            forms_[action].add_error(None, str(refused))
     return render(request, "media/medium.html", {
         "medium": medium, "forms": forms_, "holdings": services.holdings(medium),
+        "loan": services.open_checkout(medium),
         "can_wipe": allows(request.user, "media.manage", medium),
+        "can_edit": allows(request.user, registers.MANAGE, medium),
         "checkouts": medium.checkouts.select_related("taken_by", "returned_by")[:50]})
+
+
+@permission_required("media.view")
+def cabinets(request: HttpRequest) -> HttpResponse:
+    listed = department_scope(request.user, Cabinet.objects.select_related("department"))
+    rows = [{"cabinet": c, "due_on": waiting.inventory_due_on(c),
+             "last": c.inventories.filter(finished_at__isnull=False).first(),
+             "count": c.media.exclude(state="destroyed").count(),
+             "can_count": allows(request.user, "media.use", c),
+             "can_edit": allows(request.user, registers.MANAGE, c)} for c in listed]
+    return render(request, "media/cabinets.html", {
+        "rows": rows, "every": waiting.INVENTORY_EVERY_DAYS,
+        "can_add": bool(registers.managed_departments(request.user))})
+
+
+@permission_required(registers.MANAGE)
+def cabinet_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    target = None
+    if pk is not None:
+        target = get_object_or_404(Cabinet, pk=pk)
+        authorize(request, registers.MANAGE, target)
+    form = CabinetForm(request.POST or None,
+                       departments=registers.managed_departments(request.user), instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if target is None:
+                saved = registers.register_cabinet(request.user, **form.cleaned_data)
+                messages.success(request, _("保管庫「%(name)s」を登録しました。") % {"name": saved})
+            else:
+                saved = registers.update_cabinet(request.user, target, **form.cleaned_data)
+                messages.success(request, _("保管庫「%(name)s」を更新しました。") % {"name": saved})
+            return redirect("media:cabinets")
+        except registers.RegisterError as refused:
+            form.add_error(None, str(refused))
+    return render(request, "media/cabinet_form.html", {"form": form, "cabinet": target})
+
+
+@permission_required(registers.MANAGE)
+def medium_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    target = None
+    if pk is not None:
+        target = get_object_or_404(Medium, pk=pk)
+        authorize(request, registers.MANAGE, target)
+    choices = registers.managed_cabinets(request.user)
+    form = MediumForm(request.POST or None, cabinets=choices, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if target is None:
+                saved = registers.register_medium(request.user, **form.service_data())
+                messages.success(request, _("記録媒体「%(label)s」を登録しました。")
+                                 % {"label": saved.label})
+            else:
+                saved = registers.update_medium(request.user, target, **form.service_data())
+                messages.success(request, _("記録媒体「%(label)s」を更新しました。")
+                                 % {"label": saved.label})
+            return redirect("media:medium", pk=saved.pk)
+        except registers.RegisterError as refused:
+            form.add_error(None, str(refused))
+    return render(request, "media/medium_form.html", {
+        "form": form, "medium": target, "no_cabinet": not choices})
 
 
 @require_POST
@@ -101,8 +152,9 @@ def inventory(request: HttpRequest, pk: int) -> HttpResponse:
         services.finish_inventory(request.user, counted)
         messages.success(request, _("棚卸しを終了しました。"))
         return redirect("media:inventory", pk=pk)
+    rows = services.inventory_rows(counted)
     return render(request, "media/inventory.html", {
-        "inventory": counted, "items": counted.items.select_related("medium")})
+        "inventory": counted, "rows": rows, "items": [row["item"] for row in rows]})
 
 
 @require_POST
@@ -114,5 +166,7 @@ def confirm_item(request: HttpRequest, pk: int) -> HttpResponse:
     if item.inventory.finished_at is None:
         services.confirm(request.user, item, found=request.POST.get("found") == "yes")
     if request.htmx:
-        return render(request, "media/_item.html", {"item": item})
+        item.medium.refresh_from_db()
+        return render(request, "media/_item.html", {
+            "item": item, "loan": services.open_checkout(item.medium)})
     return redirect("media:inventory", pk=item.inventory_id)

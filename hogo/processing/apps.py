@@ -10,7 +10,11 @@ class ProcessingConfig(AppConfig):
 
     def ready(self) -> None:
         # Copies sits below processing and names none of it: it shows registered panels.
+        from hogo.alerts.waiting import add_source
         from hogo.copies.panels import add_panel
+        from hogo.processing.handoffs import name_kinds, waiting
         from hogo.processing.panel import copy_panel
 
         add_panel(copy_panel)
+        add_source(waiting)
+        name_kinds()

@@ -6,6 +6,8 @@ name, and the migrations only moved the model's state), so existing rows stay wh
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +61,10 @@ class Processing(models.Model):
     decided_as = models.CharField(max_length=200, blank=True)  # "個人情報保護管理者（市長の代理）"
     decision_note = models.TextField(blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # percent of the current job
+    # When the current job really began working (not when it was queued), so the time still
+    # needed is estimated from the measured rate, not from a constant.
+    progress_started_at = models.DateTimeField(null=True, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)  # detections ready for review
     analysis = models.JSONField(null=True, blank=True)  # hogo.redact's tracks, for review
     removed_tracks = models.JSONField(default=list, blank=True)
     added_boxes = models.JSONField(default=list, blank=True)  # [{"frame", "box": [x0,y0,x1,y1]}]
@@ -99,3 +105,13 @@ class Processing(models.Model):
     def is_running(self) -> bool:
         """A background job (detection or rendering) is working on it."""
         return self.state in RUNNING
+
+    def remaining(self, now: dt.datetime) -> dt.timedelta | None:
+        """The time the running job still needs at the rate measured so far; None before
+        there is a measurement (under 1 % done, or not running)."""
+        if not self.is_running or self.progress_started_at is None or self.progress < 1:
+            return None
+        elapsed = (now - self.progress_started_at).total_seconds()
+        if elapsed <= 0:
+            return None
+        return dt.timedelta(seconds=elapsed * (100 - self.progress) / self.progress)

@@ -7,6 +7,7 @@ only of requests, approvals and copies, and a change in the pipeline's API touch
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, BinaryIO
 
 from hogo.redact import Analysis, Settings, add_manual_box
@@ -82,21 +83,54 @@ COUNT_NOTE = ("顔の自動検出・追跡による延べ人数（同じ人が�
 
 
 def track_rows(data: dict) -> list[dict[str, Any]]:
-    return [{"id": str(track["id"]), "kind_label": KIND_LABELS.get(track["kind"], track["kind"]),
-             "first": track["first"], "last": track["last"],
-             "manual": track.get("source") == "manual"} for track in data.get("tracks", [])]
+    """Each detection for the review table: its kind in words, the frames it masks and the
+    frame it is seen best on (the strip's scrubber jumps there, its thumbnail shows it)."""
+    rows = []
+    for track in data.get("tracks", []):
+        best = max(track.get("keyframes") or [[track["first"], 0, 0, 0, 0, 0]],
+                   key=lambda k: k[5])
+        rows.append({"id": str(track["id"]),
+                     "kind_label": KIND_LABELS.get(track["kind"], track["kind"]),
+                     "first": track["first"], "last": track["last"], "frame": int(best[0]),
+                     "manual": track.get("source") == "manual"})
+    return rows
+
+
+def best_view(data: dict | None, track_id: str) -> tuple[int, tuple[int, int, int, int]] | None:
+    """The frame a detection is seen best on and its box there; None for an unknown id."""
+    for track in (data or {}).get("tracks", []):
+        if str(track["id"]) == str(track_id) and track.get("keyframes"):
+            frame, x0, y0, x1, y1, _ = max(track["keyframes"], key=lambda k: k[5])
+            return int(frame), (int(x0), int(y0), int(x1), int(y1))
+    return None
+
+
+def around(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The box with half its size again on each side, inside the picture: a thumbnail shows
+    the face or plate with a little of what is around it."""
+    x0, y0, x1, y1 = box
+    dx, dy = max(8, (x1 - x0) // 2), max(8, (y1 - y0) // 2)
+    return max(0, x0 - dx), max(0, y0 - dy), min(width, x1 + dx), min(height, y1 + dy)
 
 
 def strip_frames(data: dict | None, wanted: int) -> list[int]:
-    """Frames for the review strip: the pipeline's samples, else evenly spaced ones."""
-    data = data or {}
-    sampled = [int(i) for i in data.get("thumbnails", [])]
-    if sampled:
-        step = max(1, len(sampled) // wanted)
-        return sampled[::step][:wanted]
+    """Frames for the review strip, evenly spaced over the whole clip from its first frame to
+    its last (a clip of 1800 frames is sampled up to frame 1799, not only its beginning)."""
     total = frame_count(data)
-    return sorted({round(i * (total - 1) / max(1, wanted - 1)) for i in range(wanted)}) \
-        if total else []
+    if total <= 0 or wanted <= 0:
+        return []
+    if wanted == 1 or total == 1:
+        return [0]
+    return sorted({round(i * (total - 1) / (wanted - 1)) for i in range(wanted)})
+
+
+def frame_rate(data: dict | None) -> float:
+    """Frames per second of the analysed copy (stored as a fraction such as "30000/1001")."""
+    value = (data or {}).get("frame_rate")
+    try:
+        return float(Fraction(str(value))) if value else 0.0
+    except (ValueError, ZeroDivisionError):
+        return 0.0
 
 
 def boxes_at(data: dict, index: int, *, removed: list[str],

@@ -15,14 +15,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from hogo import clock
 from hogo.accounts.models import Role
 from hogo.accounts.permissions import require
-from hogo.accounts.policy import effective_profile
+from hogo.accounts.policy import citation, effective_profile
 from hogo.audit import services as audit
 from hogo.copies.models import Copy
-from hogo.processing import redaction, tasks
+from hogo.processing import handoffs, redaction, tasks
 from hogo.processing.models import MaskKind, Processing, ProcessingState
 from hogo.processing.work import reader_for
 from hogo.redact import frame_at
@@ -42,6 +43,29 @@ def processings() -> QuerySet[Processing]:
     """Processings with what their page shows."""
     return Processing.objects.select_related(
         "copy__request__vehicle", "copy__stored", "requested_by", "decided_by", "result")
+
+
+def processing_citation(organisation: Any) -> str:
+    """Where the organisation's own rules allow processing a copy; "" when they say nothing."""
+    return citation(organisation, "copy_processing")
+
+
+copy_title = handoffs.copy_title
+
+
+def remaining(processing: Processing) -> str:
+    """「残り約3分」: the time the running job still needs at the rate measured so far, in
+    words; "" before there is a measurement."""
+    left = processing.remaining(clock.now())
+    if left is None:
+        return ""
+    seconds = max(1, round(left.total_seconds()))
+    if seconds < 60:
+        return gettext("残り約%(n)d秒") % {"n": seconds}
+    if seconds < 3600:
+        return gettext("残り約%(n)d分") % {"n": round(seconds / 60)}
+    return gettext("残り約%(h)d時間%(m)d分") % {"h": seconds // 3600,
+                                             "m": round(seconds % 3600 / 60)}
 
 
 def approver_label(organisation: Any) -> str:
@@ -67,6 +91,7 @@ def request(user: Any, copy: Copy, *, reason: str, mask: str = MaskKind.BLUR,
             mask=mask, faces=faces, plates=plates, keep_audio=keep_audio)
         audit.record("copy.processing_requested", user=user, obj=copy, purpose=reason,
                      detail={"processing": processing.pk, "mask": mask})
+        handoffs.requested(processing)
     return processing
 
 
@@ -94,6 +119,7 @@ def approve(user: Any, processing: Processing) -> None:
         processing.save(update_fields=["state", "decided_by", "decided_at", "decided_as"])
         audit.record("copy.processing_approved", user=user, obj=processing.copy,
                      detail={"processing": processing.pk, "as": processing.decided_as})
+        handoffs.approved(processing)
         _enqueue_analysis(processing)
 
 
@@ -160,6 +186,24 @@ def review_frame(user: Any, processing: Processing, index: int) -> bytes:
     audit.record("copy.frame_viewed", user=user, obj=processing.copy,
                  purpose="加工前の検出結果の確認",
                  detail={"processing": processing.pk, "frame": index})
+    return picture
+
+
+def detection_picture(user: Any, processing: Processing, track_id: str) -> bytes:
+    """A small JPEG of one detection where it is seen best, for the review table. It shows
+    footage, so each viewing is audited; LookupError for a detection the analysis lacks."""
+    require(user, "copies.review_processing", processing)
+    view = redaction.best_view(processing.analysis, track_id)
+    if view is None:
+        raise LookupError(f"processing {processing.pk} has no detection {track_id}")
+    index, box = view
+    with reader_for(processing.copy) as source:
+        frame = frame_at(source, index)
+    x0, y0, x1, y1 = redaction.around(box, frame.shape[1], frame.shape[0])
+    picture = thumbnail_jpeg(frame[y0:y1, x0:x1], width=96)
+    audit.record("copy.frame_viewed", user=user, obj=processing.copy,
+                 purpose="加工前の検出結果の確認",
+                 detail={"processing": processing.pk, "frame": index, "detection": track_id})
     return picture
 
 

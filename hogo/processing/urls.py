@@ -13,4 +13,6 @@ urlpatterns = [
     path("processing/<int:pk>/decide/", views.decide, name="decide"),
     path("processing/<int:pk>/review/", views.review, name="review"),
     path("processing/<int:pk>/frames/<int:index>.jpg", views.frame, name="frame"),
+    path("processing/<int:pk>/detections/<str:track_id>.jpg", views.detection,
+         name="detection"),
 ]

@@ -23,7 +23,7 @@ from hogo.processing import services as service
 from hogo.processing.models import MaskKind, Processing
 from hogo.redact import FrameError
 
-STRIP = 8  # frames shown to the reviewer
+STRIP = 12  # frames shown to the reviewer, from the first to the last of the clip
 
 
 def _processing(request: HttpRequest, pk: int, perm: str = "copies.view_register") -> Processing:
@@ -68,8 +68,13 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "processing/processing.html", {
         "item": item, "tracks": tracks, "reviewing": reviewing,
         "strip": redaction.strip_frames(item.analysis, STRIP) if reviewing else [],
+        "frames": redaction.frame_count(item.analysis),
+        "fps": redaction.frame_rate(item.analysis),
         "can_decide": item.can_be_approved and allows(user, "copies.approve_processing", item),
         "approver": service.approver_label(user.organisation),
+        "citation": service.processing_citation(user.organisation),
+        "copy_title": service.copy_title(item.copy),
+        "remaining": service.remaining(item),
         "added_json": json.dumps(item.added_boxes)})
 
 
@@ -77,7 +82,8 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx while a job runs; a finished job reloads the page."""
     item = _processing(request, pk)
-    response = render(request, "processing/_processing_progress.html", {"item": item})
+    response = render(request, "processing/_processing_progress.html", {
+        "item": item, "remaining": service.remaining(item)})
     if not item.is_running:
         response["HX-Refresh"] = "true"
     return response
@@ -128,6 +134,20 @@ def frame(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     try:
         picture = service.review_frame(request.user, item, index)
     except FrameError:
+        return HttpResponse(status=404)
+    response = HttpResponse(picture, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def detection(request: HttpRequest, pk: int, track_id: str) -> HttpResponse:
+    """One detection's thumbnail (where it is seen best): footage, so viewing is audited."""
+    item = _processing(request, pk)
+    authorize(request, "copies.review_processing", item)
+    try:
+        picture = service.detection_picture(request.user, item, track_id)
+    except (LookupError, FrameError):
         return HttpResponse(status=404)
     response = HttpResponse(picture, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"

@@ -18,7 +18,7 @@ from hogo.audit import services as audit
 from hogo.copies.models import Copy
 from hogo.footage.objects import DecryptingReader, get_store, store_stream
 from hogo.media.models import Content
-from hogo.processing import redaction
+from hogo.processing import handoffs, redaction
 from hogo.processing.models import Processing, ProcessingState
 
 log = logging.getLogger("hogo.processing.work")
@@ -29,6 +29,7 @@ def run_analysis(pk: int) -> None:
     processing = Processing.objects.select_related("copy__stored").get(pk=pk)
     if processing.state != ProcessingState.ANALYSING:
         return
+    _started(processing)
     try:
         with reader_for(processing.copy) as source:
             analysis, counts = redaction.analyse(source, settings_of(processing),
@@ -42,11 +43,13 @@ def run_analysis(pk: int) -> None:
         processing.progress = 100
         processing.state = (ProcessingState.COUNTED if processing.count_only
                             else ProcessingState.REVIEW)
+        processing.analysed_at = clock.now()
         processing.save(update_fields=["analysis", "people_count", "plate_count", "progress",
-                                       "state"])
+                                       "state", "analysed_at"])
         _record_count(processing.copy, processing)
         audit.record("copy.analysed", obj=processing.copy,
                      detail={"processing": pk, "people": counts[0], "plates": counts[1]})
+        handoffs.detected(processing)
 
 
 def run_render(pk: int) -> None:
@@ -54,6 +57,7 @@ def run_render(pk: int) -> None:
     processing = Processing.objects.select_related("copy__stored", "copy__request").get(pk=pk)
     if processing.state != ProcessingState.RENDERING:
         return
+    _started(processing)
     parent = processing.copy
     settings = settings_of(processing)
     sink = io.BytesIO()
@@ -89,6 +93,7 @@ def run_render(pk: int) -> None:
         audit.record("copy.processed", obj=made, detail={"processing": pk,
                                                          "parent": parent.pk,
                                                          "sha256": made.sha256})
+        handoffs.rendered(processing)
 
 
 def settings_of(processing: Processing) -> Any:
@@ -99,6 +104,13 @@ def settings_of(processing: Processing) -> Any:
 def reader_for(copy: Copy) -> DecryptingReader:
     return DecryptingReader(get_store(), copy.stored.object_id, copy.stored.wrapped_key,
                             copy.size, readahead=2)
+
+
+def _started(processing: Processing) -> None:
+    """The job begins now (not when it was queued): the time-left estimate starts here."""
+    processing.progress, processing.progress_started_at = 0, clock.now()
+    Processing.objects.filter(pk=processing.pk).update(
+        progress=0, progress_started_at=processing.progress_started_at)
 
 
 def _progress(processing: Processing) -> Any:
@@ -121,6 +133,7 @@ def _fail(processing: Processing, error: Exception) -> None:
         processing.save(update_fields=["state", "error"])
         audit.record("copy.processing_failed", obj=processing.copy,
                      detail={"processing": processing.pk, "error": str(error)[:300]})
+        handoffs.failed(processing)
 
 
 def _record_count(copy: Copy, processing: Processing) -> None:

@@ -56,10 +56,16 @@ class NamingProfile(models.TextChoices):
     DATE_FOLDERS = "date_folders", _("日付フォルダ（例: 2025-06-03/141500_front.mp4）")
 
 
+def camera_names(codes: list[str]) -> str:
+    """「前方・車内」 for camera codes, in the usual order: people never read the codes."""
+    labels = dict(Channel.choices)
+    return "・".join(str(labels[c]) for c in Channel.values if c in codes)
+
+
 def validate_channels(value: object) -> None:
     if not isinstance(value, list) or not value or not set(value) <= set(Channel.values):
         raise ValidationError(_("カメラは %(choices)s から1つ以上選んでください。"),
-                              params={"choices": ", ".join(Channel.values)})
+                              params={"choices": camera_names(list(Channel.values))})
 
 
 class Recorder(models.Model):
@@ -73,7 +79,7 @@ class Recorder(models.Model):
         help_text=_("記録媒体の容量。超えると古い元データから消去されます。"))
     capacity_hours = models.PositiveIntegerField(_("記録容量（時間）"), null=True, blank=True)
     channels = models.JSONField(_("カメラ"), default=list, validators=[validate_channels],
-                                help_text=_("front, rear, left, right, cabin のいずれか"))
+                                help_text=_("実際に付いているカメラ（前方・後方・左・右・車内）"))
     has_microphone = models.BooleanField(_("マイクあり"), default=False)
     naming_profile = models.CharField(_("ファイル名の形式"), max_length=20,
                                       choices=NamingProfile.choices, default=NamingProfile.FLAT)
@@ -90,6 +96,11 @@ class Recorder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vehicle.registration} {self.maker} {self.model_name} ({self.serial})"
+
+    @property
+    def cameras(self) -> str:
+        """The cameras it has, in words (「前方・車内」)."""
+        return camera_names(self.channels)
 
     @property
     def department_id(self) -> int:

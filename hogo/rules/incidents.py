@@ -6,6 +6,12 @@ must be told (which reportable situation applies), the preliminary-report target
 final-report due date; `Assessment.filing` says whether a report filed on a given day was late,
 and by how many days. Each legal rule is one function below, its source in its docstring.
 
+A people count nobody knows yet is not "not reportable": the Act makes reportable what *may*
+have happened (おそれ), so an unknown count that may be over the threshold leaves the decision
+pending on the count (`Assessment.pending`), its deadlines running from the day of knowing
+like any other. `legal_basis` names the articles that apply to the organisation type, in one
+place, for every screen and document.
+
 Only codes and dates come out of here: the words for people (Japanese, and the English of the
 API and console) live in the incidents app (`hogo.incidents.wording`). Framework-free: the
 incident service, `POST /api/incidents/assess` and `hogo incidents assess` all call this module.
@@ -37,6 +43,35 @@ class CriterionCode(StrEnum):
     FINANCIAL = "financial"  # item 2: misuse may cause financial damage
     UNAUTHORISED = "unauthorised"  # item 3: an act with an unauthorised purpose
     PEOPLE = "people"  # item 4: more than the threshold of people
+    # Rules Art. 43 item 5, local governments only: data the ordinance makes sensitive.
+    ORDINANCE_SENSITIVE = "ordinance_sensitive"
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """The articles an organisation type's incident rests on: the Act's duty to report and
+    notify (`act`: its paragraph 1 the report, paragraph 2 the notice), the Rules' reportable
+    situations (`situations`), the report's timing and content (`report`) and the notice to
+    the persons (`notice`)."""
+
+    act: int
+    situations: int
+    report: int
+    notice: int
+
+
+# Businesses: Act Art. 26 with Rules Arts. 7, 8 and 10. Public bodies: Act Art. 68 with
+# Rules Arts. 43, 44 and 45.
+LEGAL_BASIS = {PRIVATE_BUSINESS: LegalBasis(26, 7, 8, 10),
+               PUBLIC_BODY: LegalBasis(68, 43, 44, 45)}
+
+
+def legal_basis(organisation_type: str) -> LegalBasis:
+    """The one place that says which articles apply to an organisation type."""
+    try:
+        return LEGAL_BASIS[organisation_type]
+    except KeyError:
+        raise ValueError(f"organisation_type must be one of {sorted(LEGAL_BASIS)}") from None
 
 
 @dataclass(frozen=True)
@@ -51,6 +86,7 @@ class Criterion:
 SENSITIVE = Criterion(1, CriterionCode.SENSITIVE)
 FINANCIAL = Criterion(2, CriterionCode.FINANCIAL)
 UNAUTHORISED = Criterion(3, CriterionCode.UNAUTHORISED)
+ORDINANCE_SENSITIVE = Criterion(5, CriterionCode.ORDINANCE_SENSITIVE)
 
 
 def people_criterion(threshold: int) -> Criterion:
@@ -67,6 +103,8 @@ class Facts:
     ("some day in March"), `knew_on` is the earliest day it can have been and `knew_on_latest`
     the latest: deadlines count from `knew_on` (the safe side), and `knew_on_latest` only shows
     how late they would be if it were the day. `knew_on_latest` is None for an exact day.
+    `people` None means nobody knows the count yet (see `Assessment.pending`).
+    `ordinance_sensitive` (a local government's 条例要配慮個人情報) exists for public bodies only.
     """
 
     organisation_type: str
@@ -77,6 +115,7 @@ class Facts:
     financial: bool = False
     unauthorised: bool = False
     encrypted: bool = False  # high-level encryption, the key not lost with it
+    ordinance_sensitive: bool = False  # Rules Art. 43 item 5 (local governments)
     threshold: int | None = None  # None: the law's threshold for the organisation type
     preliminary_days: int = 3
     final_days: int = 30
@@ -89,6 +128,13 @@ class Facts:
             raise ValueError("knew_on_latest must not be before knew_on")
         if self.people is not None and self.people < 0:
             raise ValueError("people must not be negative")
+        if self.ordinance_sensitive and self.organisation_type != PUBLIC_BODY:
+            raise ValueError("ordinance_sensitive applies to local governments only "
+                             "(Rules Art. 43 item 5); a business has no such data")
+        law = DEFAULT_THRESHOLDS[self.organisation_type]
+        if self.threshold is not None and not 1 <= self.threshold <= law:
+            raise ValueError(f"threshold must be between 1 and the Act's {law} persons "
+                             "(a policy may be stricter, never laxer)")
         for name in ("preliminary_days", "final_days", "final_days_unauthorised"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -130,7 +176,25 @@ class Assessment:
             return self.final_due
         raise ValueError(f"unknown report kind {kind!r}")
 
+    @property
+    def pending(self) -> bool:
+        """No situation applies yet, but the people count is unknown and may be over the
+        threshold: the decision waits on the count. The Act counts what may have happened
+        (おそれ), so the deadlines run from the day of knowing meanwhile."""
+        return not self.criteria and self.facts.people is None and not self.facts.encrypted
+
+    @property
+    def deadlines_apply(self) -> bool:
+        """Whether the PPC deadlines concern this incident (reportable, or pending)."""
+        return self.reportable or self.pending
+
     def filing(self, kind: str, filed_on: dt.date) -> Filing:
+        """Whether a report filed on `filed_on` was late; a day before the day of knowing is
+        an error (nobody files before knowing), never "on time"."""
+        if filed_on < self.knew_on:
+            raise ValueError(f"the {kind} report cannot have been filed on "
+                             f"{filed_on.isoformat()}, before the day of knowing "
+                             f"{self.knew_on.isoformat()}")
         due = self.due(kind)
         days_late = max(0, (filed_on - due).days)
         return Filing(kind, filed_on, due, days_late > 0, days_late)
@@ -151,8 +215,8 @@ def criteria_met(facts: Facts) -> tuple[Criterion, ...]:
     data; possible financial damage from misuse; an act with an unauthorised purpose); item 4
     is "more than 1,000 people" (Art. 7) or "more than 100" (Art. 43), unless the
     organisation's policy sets a lower threshold. A possibility (おそれ) counts as the fact.
-    Rules Art. 43 item 5 (data a local government's ordinance defines as sensitive,
-    条例要配慮個人情報) is not modelled: record it as `sensitive`.
+    Rules Art. 43 item 5 adds, for a local government, data its ordinance defines as
+    sensitive (条例要配慮個人情報; the items are the ordinance's, kept in the profile).
     """
     met = []
     if facts.sensitive:
@@ -163,7 +227,26 @@ def criteria_met(facts: Facts) -> tuple[Criterion, ...]:
         met.append(UNAUTHORISED)
     if facts.people is not None and facts.people > facts.people_threshold:
         met.append(people_criterion(facts.people_threshold))
+    if facts.ordinance_sensitive:
+        met.append(ORDINANCE_SENSITIVE)
     return tuple(met)
+
+
+def check_dates(today: dt.date, *, knew_on: dt.date, knew_on_latest: dt.date | None = None,
+                filed: tuple[dt.date | None, ...] = ()) -> None:
+    """ValueError unless the dates can be true on `today`: nobody knows of an incident in the
+    future, and nobody files a report after today or before the day of knowing."""
+    if knew_on > today or (knew_on_latest is not None and knew_on_latest > today):
+        raise ValueError(f"the day of knowing cannot be in the future (today is "
+                         f"{today.isoformat()})")
+    for day in filed:
+        if day is None:
+            continue
+        if day > today:
+            raise ValueError(f"a filing date cannot be in the future: {day.isoformat()}")
+        if day < knew_on:
+            raise ValueError(f"a filing date cannot be before the day of knowing "
+                             f"{knew_on.isoformat()}: {day.isoformat()}")
 
 
 def encryption_exempt(facts: Facts, criteria: tuple[Criterion, ...]) -> bool:

@@ -46,7 +46,7 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class PermittedUse:
-    """One listed use of footage and copies (Ashiya rule Art. 8)."""
+    """One use of footage and copies the organisation's own rules list (its `source`)."""
 
     code: str
     label_ja: str
@@ -274,13 +274,29 @@ class PolicyProfile:
     def is_public_body(self) -> bool:
         return self.organisation_type == "public_body"
 
+    @property
+    def version_label(self) -> str:
+        """The profile's version as people read it, e.g. 「2026.4版」 (not `city 2026.4`)."""
+        return f"{self.version}版"
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> PolicyProfile:
-        """A copy with overrides applied, each checked like the file's own values."""
+        """A copy with overrides applied, each checked like the file's own values. The
+        organisation's own list of permitted uses (PERMITTED_USES_PATH) replaces the file's
+        list, checked by the same rules as the file's."""
         values = dict(self.values)
+        uses = self.permitted_uses
         for path, value in overrides.items():
-            values[path] = _checked(path, value, "override")
+            if path == PERMITTED_USES_PATH:
+                uses = checked_permitted_uses(value, self.unlisted_uses, "override")
+            else:
+                values[path] = _checked(path, value, "override")
         _check_relations(values, self.organisation_type, "override")
-        return dataclasses.replace(self, values=values)
+        return dataclasses.replace(self, values=values, permitted_uses=uses)
+
+    def permitted_uses_data(self) -> list[dict[str, str]]:
+        """The permitted uses as the plain tables a file or an override holds."""
+        return [{"code": u.code, "label_ja": u.label_ja, "label_en": u.label_en,
+                 "source": u.source} for u in self.permitted_uses]
 
 
 def _checked(path: str, value: Any, source: str) -> Any:
@@ -318,6 +334,30 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[path] = value
     return flat
+
+
+# An organisation's own list of permitted uses, kept among its overrides under this path.
+PERMITTED_USES_PATH = "copies.permitted_uses"
+USE_PLACEHOLDERS = ("organisation", *OWN_RULE_NAMES)
+
+
+def checked_permitted_uses(raw: Any, unlisted: tuple[UnlistedUse, ...] = (),
+                           source: str = "") -> tuple[PermittedUse, ...]:
+    """A list of permitted uses checked as a profile file's is: at least one, each with a
+    code, both labels and where the own rules list it (`{main}第8条第1号`), codes unique,
+    none also an unlisted use (it would be both allowed and refused)."""
+    uses = _permitted_uses(raw, source)
+    for index, use in enumerate(uses):
+        if problem := _placeholders(use.source, USE_PLACEHOLDERS):
+            raise ProfileError(f"{PERMITTED_USES_PATH}[{index}].source", problem, source)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", use.code):
+            raise ProfileError(f"{PERMITTED_USES_PATH}[{index}].code",
+                               "must be lower-case letters, digits and _ (e.g. accident_evidence)",
+                               source)
+        if use.code in {u.code for u in unlisted}:
+            raise ProfileError(f"{PERMITTED_USES_PATH}[{index}].code",
+                               f"{use.code!r} is listed as an unlisted use", source)
+    return uses
 
 
 def _permitted_uses(raw: Any, source: str) -> tuple[PermittedUse, ...]:
@@ -377,7 +417,7 @@ def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
     """Validate a profile's parsed TOML; raise ProfileError naming the first bad field."""
     data = dict(data)
     copies = dict(data.get("copies", {})) if isinstance(data.get("copies"), dict) else {}
-    uses = _permitted_uses(copies.pop("permitted_uses", None), source)
+    uses = checked_permitted_uses(copies.pop("permitted_uses", None), (), source)
     unlisted = _unlisted_uses(copies.pop("unlisted_uses", None), uses, source)
     data["copies"] = copies
     flat = _flatten(data)
@@ -396,10 +436,6 @@ def parse_profile(data: Mapping[str, Any], source: str = "") -> PolicyProfile:
     if KINDS.get(kind) != org_type:
         raise ProfileError("kind", f"{kind!r} is not a kind of {org_type}", source)
     _check_relations(values, org_type, source)
-    allowed = ("organisation", *OWN_RULE_NAMES)
-    for index, use in enumerate(uses):
-        if problem := _placeholders(use.source, allowed):
-            raise ProfileError(f"copies.permitted_uses[{index}].source", problem, source)
     return PolicyProfile(data["key"], data["version"], data["label_ja"], data["label_en"],
                          org_type, kind, values, uses, unlisted)
 

@@ -428,6 +428,33 @@ def _check_compatible(inputs: list[_Input], keep_audio: bool) -> None:
                 f"セグメントの音声形式が同じ場合だけです。音声なしで複製してください。")
 
 
+def encoding_runs(segments: Sequence[Source | tuple[SourceFile, dt.datetime]], *,
+                  keep_audio: bool = False) -> list[list[int]]:
+    """Split consecutive segments where the encoding changes: the indices of each run.
+
+    A stream copy joins packets only of segments encoded alike (`extract` refuses others with
+    "mismatch"); a recorder whose settings changed mid-drive, or a camera replaced, leaves
+    footage that no single copy can hold without re-encoding. The caller makes one copy per
+    run instead. With `keep_audio` a change of the audio format starts a new run too. Only the
+    headers are read; file objects are left where `extract` expects them (it seeks to 0).
+    """
+    items = [item if isinstance(item, Source) else Source(*item) for item in segments]
+    if not items:
+        return []
+    runs: list[list[int]] = []
+    previous: tuple[Any, ...] | None = None
+    with contextlib.ExitStack() as stack:
+        for index, segment in enumerate(items):
+            opened = _open(index, segment, segment.start, stack)
+            key = (_video_format(opened), _audio_format(opened) if keep_audio else None)
+            if runs and key == previous:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+            previous = key
+    return runs
+
+
 # -- copying -------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hogo import clock
 from hogo.accounts import services as accounts
 from hogo.accounts.models import Department, Organisation, Role, User
 from hogo.clock import JST, today_jst
@@ -117,9 +118,23 @@ def _scratch() -> Path:
     return directory
 
 
+def footage_start(now: dt.datetime | None = None) -> dt.datetime:
+    """09:00 (JST) of the latest day whose demo clips all lie before now: today from 09:40,
+    yesterday before that. Footage is never stamped in the future (a recorder cannot have
+    filmed it), so the demo looks like real footage at any hour."""
+    now = now or clock.now()
+    span = dt.timedelta(minutes=10 * (CLIPS_PER_VEHICLE - 1), seconds=CLIP_SECONDS)
+    day = clock.jst_date(now)
+    start = dt.datetime.combine(day, dt.time(9, 0), JST)
+    if start + span > now:
+        start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(9, 0), JST)
+    return start
+
+
 def load_demo_footage(recorders: list[Recorder]) -> None:
-    """A few one-minute clips per recorder from 09:00 today (JST), through the real ingest."""
-    day_start = dt.datetime.combine(today_jst(), dt.time(9, 0), JST)
+    """A few one-minute clips per recorder from 09:00 (JST) of the latest day they fit in
+    before now (`footage_start`), through the real ingest."""
+    day_start = footage_start()
     for recorder in recorders:
         for n in range(CLIPS_PER_VEHICLE):
             start = day_start + dt.timedelta(minutes=10 * n)

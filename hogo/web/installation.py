@@ -24,7 +24,8 @@ from hogo.web.filemodes import loose_paths, private_dirs
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
 # Django's deployment checks that hogo's own lines already name (HTTPS, DEBUG, hosts), and the
 # two HSTS options hogo leaves off on purpose (subdomains and preload are the site's choice).
-DJANGO_CHECKS_COVERED = {"security.W004", "security.W005", "security.W008", "security.W012",
+DJANGO_CHECKS_COVERED = {"hogo.W001", "hogo.E001",  # hogo's own line: "base url: ..."
+                         "security.W004", "security.W005", "security.W008", "security.W012",
                          "security.W016", "security.W018", "security.W020", "security.W021"}
 
 
@@ -111,6 +112,31 @@ def _django_findings() -> list[Finding]:
             and m.id not in DJANGO_CHECKS_COVERED]
 
 
+def base_url_problem() -> str:
+    """Why links in mail would not reach people, or "" (HOGO_BASE_URL set and well formed)."""
+    if not getattr(settings, "HOGO_BASE_URL_SET", False):
+        return (f"base url: HOGO_BASE_URL is unset; links in mail point at "
+                f"{settings.HOGO_BASE_URL} (set it to the address people open hogo at, "
+                "e.g. https://hogo.city.example.jp)")
+    if not settings.HOGO_BASE_URL.startswith(("http://", "https://")):
+        return (f"base url: HOGO_BASE_URL={settings.HOGO_BASE_URL!r} must start with "
+                "https:// (or http://)")
+    return ""
+
+
+def base_url_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A malformed HOGO_BASE_URL is an error at start-up; an unset one behind HTTPS (a real
+    installation) a warning."""
+    problem = base_url_problem()
+    if not problem:
+        return []
+    if getattr(settings, "HOGO_BASE_URL_SET", False):
+        return [checks.Error(problem, id="hogo.E001")]
+    if getattr(settings, "HOGO_HTTPS", False):
+        return [checks.Warning(problem, id="hogo.W001")]
+    return []
+
+
 def findings() -> list[Finding]:
     """Everything a production installation still lacks, then notes."""
     found: list[Finding] = []
@@ -124,6 +150,8 @@ def findings() -> list[Finding]:
         found.append(Finding(True, "hosts: HOGO_ALLOWED_HOSTS names only this machine "
                                    f"({', '.join(sorted(hosts)) or 'none'}); add the "
                                    "server's name"))
+    if problem := base_url_problem():
+        found.append(Finding(True, problem))
     found += _key_place_findings() + _mode_findings() + _backup_findings()
     found += _anchor_findings() + _django_findings()
     if _sqlite_file() is not None:

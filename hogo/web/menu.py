@@ -1,15 +1,23 @@
-"""The navigation: each item names the permission that shows it, so menus follow roles."""
+"""The navigation: each item names the permission that shows it, so menus follow roles.
+
+Adding a screen to the menu is one line in MENU: its label (Japanese, translated), its URL
+name and the permission (a rule in accounts.permissions) that shows it. An item whose URL
+does not resolve (its app not installed yet) is left out and logged, never a broken page.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.permissions import allows
+
+log = logging.getLogger("hogo.web")
 
 
 @dataclass(frozen=True)
@@ -25,11 +33,14 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("映像の検索"), "footage:search", "footage.search"),
     MenuItem(_("複製データ"), "copies:register", "copies.view_register"),
     MenuItem(_("受信記録"), "footage:uploads", "footage.view_quarantine"),
-    MenuItem(_("記録媒体"), "media:board", "media.view"),
-    MenuItem(_("漏えい等事案"), "incidents:list", "incidents.report"),
+    MenuItem(_("記録媒体"), "media:board", "media.view_board"),
+    MenuItem(_("漏えい等事案"), "incidents:list", "incidents.list"),
     MenuItem(_("車両"), "registry:vehicles", "registry.view_vehicles"),
+    MenuItem(_("車両・機器の登録"), "registry:register", "registry.register"),
+    MenuItem(_("保管庫と棚卸し"), "media:cabinets", "media.view_board"),
     MenuItem(_("監査ログ"), "audit:list", "audit.view_log"),
     MenuItem(_("運用ポリシー"), "accounts:policy", "policy.view"),
+    MenuItem(_("利用目的の登録簿"), "accounts:permitted_uses", "policy.change"),
     MenuItem(_("利用者管理"), "accounts:users", "accounts.manage_users"),
     MenuItem(_("APIトークン"), "accounts:tokens", "accounts.issue_token"),
     MenuItem(_("二要素認証"), "accounts:totp", "accounts.use_totp"),
@@ -37,9 +48,20 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 
+def _url(item: MenuItem) -> str | None:
+    try:
+        return reverse(item.url_name)
+    except NoReverseMatch:
+        log.warning("menu item %s: no URL named %r", item.label, item.url_name)
+        return None
+
+
 def menu_for(user: Any) -> list[dict[str, Any]]:
-    return [{"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
-            for item in MENU if allows(user, item.perm)]
+    items = []
+    for item in MENU:
+        if allows(user, item.perm) and (url := _url(item)) is not None:
+            items.append({"label": item.label, "url": url, "name": item.url_name})
+    return items
 
 
 def menu_context(request: HttpRequest) -> dict[str, Any]:

@@ -88,3 +88,38 @@ class ServiceRefusalMiddleware:
         from hogo.web.views import forbidden
 
         return forbidden(request)
+
+
+class AdminGateMiddleware:
+    """The Django admin is the system administrator's alone: anyone else reaching /admin/
+    gets hogo's own 403 page (audited like every refusal), and someone not logged in goes
+    to hogo's log-in, never the admin's own log-in form or its bare refusal."""
+
+    PREFIX = "/admin/"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.PREFIX):
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        from django.contrib.auth.views import redirect_to_login
+
+        from hogo.accounts.permissions import allows
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if allows(user, "admin.use"):
+            return None
+        from hogo.audit import services as audit
+        from hogo.web.views import forbidden
+
+        audit.record("access.denied", user=user,
+                     detail={"permission": "admin.use", "path": request.path})
+        return forbidden(request)

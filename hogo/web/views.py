@@ -15,6 +15,7 @@ from hogo import clock
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.policy import effective_profile
 from hogo.alerts import services as alerts
+from hogo.alerts.waiting import waiting_for
 from hogo.audit import services as audit
 from hogo.incidents.services import incident_countdown
 from hogo.registry.services import overdue_notices
@@ -29,6 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user, "registry.view_vehicles") else []
     return render(request, "web/dashboard.html", {
         "alerts": alerts.open_alerts_for(user), "overdue_notices": overdue,
+        "waiting": waiting_for(user),
         "incident_deadlines": incident_countdown(user),
         "profile": profile, "today": clock.today_jst(), "recent": recent,
         "threshold": profile.value("incidents.reporting_threshold") if profile else None,

@@ -73,9 +73,10 @@ def test_key_pages_of_each_role_run_under_the_policy(session_for, live_server, t
     _watch(operator, seen)
     _visit(operator, "/footage/")
     operator.click("a:text('デモ 300 さ 10-01 公用車1号')")
-    today = operator.evaluate(
-        "new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10)")
-    operator.fill("input[name=day]", today)
+    from hogo.web.demo import footage_start
+
+    # the demo's footage day: today, or yesterday before its clips are over (never future)
+    operator.fill("input[name=day]", footage_start().date().isoformat())
     operator.click("button:text('表示')")
     operator.wait_for_selector(".lane-bars .bar")
     lefts = operator.eval_on_selector_all(".lane-bars .bar", "bars => bars.map(b => b.style.left)")
@@ -137,3 +138,29 @@ def test_key_pages_of_each_role_run_under_the_policy(session_for, live_server, t
     sysadmin.wait_for_selector(".swagger-ui .info")
 
     assert _refusals(seen) == [], "\n".join(_refusals(seen))
+
+
+def test_the_folded_menu_opens_under_the_policy(browser, live_server, transactional_db):
+    """On a phone the menu is one button; app.js (not an inline handler) opens it."""
+    from hogo.web.demo import load_demo
+
+    load_demo(footage=False)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.base_url = live_server.url
+    seen: list[str] = []
+    _watch(page, seen)
+    _visit(page, "/accounts/login/")
+    page.fill("input[name=username]", "manager")
+    page.fill("input[name=password]", "demo-manager-2026")
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    toggle = page.locator("[data-testid=menu-toggle]")
+    assert toggle.is_visible() and not page.locator("#menu-items").is_visible()
+    toggle.click()
+    assert page.locator("#menu-items").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.click("#menu-items a[data-menu='copies:register']")
+    page.wait_for_url(f"{live_server.url}/copies/")
+    assert _refusals(seen) == [], "\n".join(_refusals(seen))
+    context.close()

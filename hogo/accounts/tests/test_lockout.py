@@ -61,10 +61,11 @@ def test_success_resets_the_count(client, user):
     assert user("staff").failed_logins == 0
 
 
-def test_admin_login_is_throttled_too(client, user):
-    for attempt in range(10):
-        client.post("/admin/login/", {"username": "staff", "password": f"wrong-{attempt}"})
-    assert user("staff").is_locked
+def test_the_admin_has_no_log_in_of_its_own(client, user):
+    """/admin/login/ goes to hogo's log-in (throttled, with TOTP): no second way in."""
+    response = client.post("/admin/login/", {"username": "staff", "password": "wrong"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert user("staff").failed_logins == 0  # the admin's form never checked a password
 
 
 def test_code_for_an_account_locked_meanwhile_is_refused_audited_and_said(client, user):

@@ -1,6 +1,7 @@
 """Log-in in Japanese, Argon2 hashes, expiring sessions, optional TOTP for managers."""
 
 import pyotp
+import pytest
 
 from hogo.audit.models import AuditEntry
 
@@ -49,5 +50,9 @@ def test_totp_enrolment_and_login(client_for, client, user):
     assert client.session["_auth_user_id"] == str(user("manager").pk)
 
 
-def test_totp_is_not_offered_to_staff(client_for):
-    assert client_for("staff").get("/accounts/totp/").status_code == 403
+@pytest.mark.parametrize("login", ["staff", "operator", "auditor", "sysadmin", "privacy"])
+def test_totp_is_offered_to_every_role(client_for, login):
+    """Every role reaches personal data (or, as sysadmin, the accounts guarding it)."""
+    page = client_for(login).get("/accounts/totp/")
+    assert page.status_code == 200 and 'value="start"' in page.content.decode()
+    assert any(item["name"] == "accounts:totp" for item in page.context["menu"])

@@ -36,5 +36,19 @@ def test_admin_edit_of_a_vehicle_is_audited(client_for, demo):
 
 
 def test_staff_cannot_open_the_admin(client_for):
-    response = client_for("staff").get("/admin/")
-    assert response.status_code == 302  # sent to log in: not staff
+    """Anyone but the system administrator gets hogo's own 403 page, audited; someone not
+    logged in goes to hogo's log-in, never the admin's."""
+    from hogo.audit.models import AuditEntry
+
+    for login in ("staff", "privacy", "manager"):
+        response = client_for(login).get("/admin/registry/vehicle/")
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "アクセスできません" in page and 'class="error-page"' in page
+        assert "Django" not in page
+    assert AuditEntry.objects.filter(action="access.denied", actor="user:staff").exists()
+    from django.test import Client
+
+    anonymous = Client().get("/admin/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert client_for("sysadmin").get("/admin/").status_code == 200

@@ -12,6 +12,7 @@ from hogo.accounts import lockout, services
 from hogo.accounts.forms import LeaverForm, NewUserForm
 from hogo.accounts.models import User
 from hogo.accounts.permissions import allows, authorize, permission_required
+from hogo.accounts.policy import citation
 from hogo.accounts.services import AccountError
 
 
@@ -21,7 +22,8 @@ def department(request: HttpRequest) -> HttpResponse:
     authorize(request, "accounts.view_own_department", dept)
     people = User.objects.filter(department=dept).order_by("-is_active", "role", "username")
     return render(request, "accounts/department.html", {
-        "department": dept, "rows": [_row(request, p) for p in people]})
+        "department": dept, "rows": [_row(request, p) for p in people],
+        "designation_rule": citation(request.user.organisation, "designation")})
 
 
 def _row(request: HttpRequest, person: User, error: str | None = None) -> dict:

@@ -211,3 +211,17 @@ def test_a_write_only_sink_is_enough():
                            custody=CUSTODY, password=password)
     assert result.sha256 == sha256(bytes(sink.data))
     assert read_all(io.BytesIO(bytes(sink.data)), password)["a.mp4"] == b"abc"
+
+
+def test_the_undertaking_cites_the_rule_it_is_given_and_none_otherwise():
+    """The provider's own rule comes from its policy profile (through the caller); without
+    one the parenthetical is left out, and no other organisation's rule is ever named."""
+    from hogo.export.documents import obligations_text
+
+    rule = "デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則第10条"
+    cited = obligations_text(rule)
+    assert f"（{rule}）" in cited.splitlines()
+    assert "目的以外の利用及び第三者への無断提供を行わないこと。" in cited
+    plain = obligations_text("")
+    assert "（" not in plain.splitlines()[3] and "規則" not in plain
+    assert plain == DEFAULT_OBLIGATIONS_JA and "芦屋" not in plain + cited

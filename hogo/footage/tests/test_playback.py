@@ -46,6 +46,35 @@ def test_a_purpose_outside_the_profile_is_refused(client_for, segment):
     assert not AuditEntry.objects.filter(action="footage.viewed", actor="user:manager").exists()
 
 
+def test_a_reason_shorter_than_the_profile_asks_is_refused_keeping_the_input(client_for,
+                                                                            segment, demo):
+    client = client_for("operator")
+    response = client.post(f"/footage/segments/{segment.pk}/", {
+        "purpose": "accident_investigation", "reason": "事故確認"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<video" not in page
+    assert "10文字以上で入力してください（現在4文字）" in page
+    assert "事故確認</textarea>" in page and "10文字以上" in page
+    assert not AuditEntry.objects.filter(action="footage.viewed").exists()
+    from hogo.accounts.policy import set_override
+
+    set_override(demo, "purposes.min_reason_chars", 4, by=None, reason="テスト")
+    assert choose_purpose(client, segment).status_code == 302
+    response = client.post(f"/footage/segments/{segment.pk}/", {
+        "purpose": "accident_investigation", "reason": "事故確認"})
+    assert response.status_code == 302  # the organisation's own minimum
+
+
+def test_the_page_cites_the_organisations_own_rule(client_for, segment, demo):
+    from hogo.accounts.policy import citation, set_override
+
+    page = client_for("operator").get(f"/footage/segments/{segment.pk}/").content.decode()
+    assert citation(demo, "viewing") in page and "芦屋" not in page
+    set_override(demo, "own_rules.citations.viewing", "", by=None, reason="規則に定めなし")
+    page = client_for("operator").get(f"/footage/segments/{segment.pk}/").content.decode()
+    assert 'data-testid="viewing-citation"' not in page  # nothing cited when rules say nothing
+
+
 @pytest.mark.parametrize("username", ["staff", "auditor", "privacy", "sysadmin",
                                       "seiso-manager"])
 def test_everyone_else_is_refused(client_for, segment, username):

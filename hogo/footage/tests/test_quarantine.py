@@ -328,7 +328,7 @@ def test_the_department_is_told_at_quarantine_and_a_week_before_erasure(demo, re
     assert not reminders.exists()
     quarantine.erase_expired_quarantine(today=dt.date(2025, 6, 27))
     quarantine.erase_expired_quarantine(today=dt.date(2025, 6, 28))
-    assert reminders.count() == 1 and "2025-07-04" in reminders.get().message
+    assert reminders.count() == 1 and "令和7年7月4日" in reminders.get().message  # 和暦 in alerts
 
 
 def test_the_date_counts_from_the_quarantine_not_from_a_later_save(demo, recorder, tmp_path):

@@ -116,3 +116,27 @@ def test_key_must_match_file_name(tmp_path):
     other.write_text((PROFILES / "city.toml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ProfileError, match="key"):
         load_profile(other)
+
+
+def test_an_organisations_own_permitted_uses_replace_the_files_and_are_checked():
+    from hogo.rules.profile import PERMITTED_USES_PATH
+
+    profile = load_profile(PROFILES / "city.toml")
+    own = [*profile.permitted_uses_data(),
+           {"code": "inquiry", "label_ja": "照会への回答", "label_en": "Answering an inquiry",
+            "source": "{main}第8条第3号"}]
+    changed = profile.with_overrides({PERMITTED_USES_PATH: own})
+    assert [u.code for u in changed.permitted_uses][-1] == "inquiry"
+    assert changed.use_source(changed.permitted_uses[-1], "デモ市").endswith("規則第8条第3号")
+    assert [u.code for u in profile.permitted_uses][-1] == "accident_evidence"  # unchanged
+    for broken, field in [([], PERMITTED_USES_PATH),
+                          ([{**own[0], "extra": "x"}], f"{PERMITTED_USES_PATH}[0].extra"),
+                          ([{**own[0], "code": "training_material"}],
+                           f"{PERMITTED_USES_PATH}[0].code")]:
+        with pytest.raises(ProfileError) as error:
+            profile.with_overrides({PERMITTED_USES_PATH: broken})
+        assert error.value.field == field
+
+
+def test_the_version_is_shown_in_words():
+    assert load_profile(PROFILES / "city.toml").version_label.endswith("版")

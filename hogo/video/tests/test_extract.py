@@ -417,3 +417,19 @@ def test_extraction_imports_no_django() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_encoding_runs_split_where_the_format_changes(footage: Footage) -> None:
+    """A copy across a change of encoding is made as one copy per run, each joinable."""
+    from hogo.video.extract import encoding_runs
+
+    mixed = sources([*footage.segments, footage.larger])
+    assert encoding_runs(mixed) == [[0, 1, 2], [3]]
+    first, second = (extract([mixed[i] for i in run], at(8) if run[0] == 0 else at(9),
+                             at(9) if run[0] == 0 else at(10), io.BytesIO())
+                     for run in encoding_runs(mixed))
+    assert (first.width, second.width) == (160, 320)
+    with_silent = sources([*footage.segments, footage.silent])
+    assert encoding_runs(with_silent) == [[0, 1, 2, 3]]
+    assert encoding_runs(with_silent, keep_audio=True) == [[0, 1, 2], [3]]
+    assert encoding_runs([]) == []

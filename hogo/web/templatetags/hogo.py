@@ -48,9 +48,12 @@ def action_label(code: str) -> str:
 
 @register.simple_tag
 def object_label(entry) -> str:
+    """What a record is about, in words: a person by name and role (never 「職員 #2」)."""
+    from hogo.accounts.services import describe
     from hogo.audit.labels import object_label as label
 
-    return label(entry.object_type, entry.object_id)
+    return describe(entry.object_type, entry.object_id) or label(entry.object_type,
+                                                                 entry.object_id)
 
 
 @register.filter
@@ -63,3 +66,38 @@ def jst_seconds(value: dt.datetime | None) -> str:
 def label_of(code: str, labels: dict) -> str:
     """The display label of a code from a mapping, or the code itself."""
     return str(labels.get(code, code))
+
+
+@register.filter
+def ago(value: dt.datetime | dt.timedelta | None) -> str:
+    """How long ago, in words: 「3日前」, 「2時間前」, 「5分前」, 「たった今」."""
+    if value is None:
+        return ""
+    from django.utils.translation import ngettext
+
+    from hogo import clock
+
+    age = value if isinstance(value, dt.timedelta) else clock.now() - value
+    seconds = max(int(age.total_seconds()), 0)
+    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    if days:
+        return ngettext("%(n)d日前", "%(n)d日前", days) % {"n": days}
+    if hours:
+        return ngettext("%(n)d時間前", "%(n)d時間前", hours) % {"n": hours}
+    if minutes:
+        return ngettext("%(n)d分前", "%(n)d分前", minutes) % {"n": minutes}
+    return translation.gettext("たった今")
+
+
+@register.simple_tag
+def actor_label(entry) -> str:
+    """Who did it, in words: a person by name and role; a job or machine as recorded."""
+    from hogo.accounts.services import describe
+
+    if getattr(entry, "actor_user_id", None):
+        person = describe("accounts.user", str(entry.actor_user_id))
+        if person:
+            return person
+    if entry.actor == "system":
+        return translation.gettext("システム")
+    return entry.actor

@@ -25,3 +25,32 @@ def test_loading_twice_changes_nothing(demo, capsys):
     assert not created and User.objects.count() == users
     assert Organisation.objects.filter(name="デモ市").count() == 1
     assert "demo-privacy-2026" in capsys.readouterr().out
+
+
+def test_demo_footage_is_never_stamped_in_the_future(demo):
+    import datetime as dt
+
+    from hogo import clock
+    from hogo.clock import JST
+    from hogo.footage.models import Segment
+    from hogo.web.demo import footage_start
+
+    night = dt.datetime(2026, 6, 3, 2, 0, tzinfo=JST)
+    assert footage_start(night) == dt.datetime(2026, 6, 2, 9, 0, tzinfo=JST)
+    # the last clip (09:20-09:21) is over at 09:21, not a second before
+    assert footage_start(night.replace(hour=9, minute=20, second=59)).day == 2
+    assert footage_start(night.replace(hour=9, minute=21)) == dt.datetime(2026, 6, 3, 9, 0,
+                                                                          tzinfo=JST)
+    latest = Segment.objects.order_by("-end_at").first()
+    assert latest is not None and latest.end_at <= clock.now()
+
+
+def test_the_demo_city_is_demo_city_and_cites_its_own_rule(demo):
+    from hogo.accounts.policy import citation, permitted_uses
+    from hogo.rules.profile import CITATION_KEYS
+
+    assert demo.name == "デモ市"
+    cited = [citation(demo, key) for key in CITATION_KEYS]
+    cited += [use["source"] for use in permitted_uses(demo)]
+    assert any("デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則" in c for c in cited)
+    assert not any("芦屋" in c for c in cited)

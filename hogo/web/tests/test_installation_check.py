@@ -35,6 +35,8 @@ def test_a_weak_installation_gets_one_line_for_each_gap(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     missing = "\n".join(_missing_lines(done.stdout))
     for expected in ("debug: HOGO_DEBUG is on", "https: HOGO_HTTPS is off",
+                     "base url: HOGO_BASE_URL is unset; links in mail point at "
+                     "http://127.0.0.1:8000",
                      "hosts: HOGO_ALLOWED_HOSTS names only this machine",
                      f"master keys: {data / 'keys'} is inside the data directory",
                      f"file modes: 1 file(s) or folder(s) readable by other accounts, "
@@ -124,7 +126,7 @@ def test_a_well_configured_installation_passes(tmp_path):
     anchors.mkdir()
     env = {"HOGO_DATA_DIR": str(tmp_path / "var"), "HOGO_KEY_DIR": str(keys),
            "HOGO_HTTPS": "true", "HOGO_ALLOWED_HOSTS": "hogo.city.example.jp",
-           "HOGO_AUDIT_ANCHOR_DIR": str(anchors)}
+           "HOGO_AUDIT_ANCHOR_DIR": str(anchors), "HOGO_BASE_URL": "https://hogo.city.example.jp"}
     try:
         assert hogo("migrate", "-v0", **env).returncode == 0
         backed_up = hogo("keys", "backup", "--to", str(backups), **env)
@@ -145,3 +147,13 @@ def test_a_well_configured_installation_passes(tmp_path):
 def test_djangos_own_check_is_still_there(tmp_path):
     done = hogo("check", "--django", HOGO_DATA_DIR=str(tmp_path / "var"))
     assert done.returncode == 0 and "System check identified no issues" in done.stdout
+
+
+def test_a_base_url_missing_behind_https_warns_and_a_malformed_one_stops_start_up(tmp_path):
+    data = str(tmp_path / "var")
+    unset = hogo("check", "--django", HOGO_DATA_DIR=data, HOGO_HTTPS="true",
+                 HOGO_ALLOWED_HOSTS="hogo.city.example.jp")
+    assert "hogo.W001" in unset.stdout + unset.stderr and "HOGO_BASE_URL is unset" in (
+        unset.stdout + unset.stderr)
+    broken = hogo("check", "--django", HOGO_DATA_DIR=data, HOGO_BASE_URL="hogo.example.jp")
+    assert broken.returncode != 0 and "hogo.E001" in broken.stdout + broken.stderr

@@ -7,52 +7,57 @@ from hogo.web.demo import USERS
 MENUS = {
     "privacy": {
         "footage:uploads",
-        "media:board",
+        "media:board", "media:cabinets",
         "incidents:list",
         "copies:register",
         "web:dashboard",
         "audit:list",
         "accounts:policy",
+        "accounts:permitted_uses",
         "accounts:totp",
     },
     "manager": {
-        "media:board",
+        "media:board", "media:cabinets",
         "incidents:list",
         "copies:register",
         "web:dashboard",
         "accounts:department",
         "registry:vehicles",
+        "registry:register",
         "accounts:totp",
         "footage:search",
         "footage:uploads",
     },
     "operator": {
-        "media:board",
+        "media:board", "media:cabinets",
         "incidents:list",
         "copies:register",
         "web:dashboard",
         "registry:vehicles",
         "footage:search",
         "footage:uploads",
+        "accounts:totp",
     },
-    "staff": {"media:board", "incidents:list", "web:dashboard"},
-    "auditor": {"media:board", "incidents:list", "copies:register", "web:dashboard", "audit:list",
-                "accounts:policy"},
+    # TOTP for everyone; the system administrator gets no empty board or list.
+    "staff": {"media:board", "media:cabinets", "incidents:list", "web:dashboard", "accounts:totp"},
+    "auditor": {"media:board", "media:cabinets", "incidents:list", "copies:register",
+                "web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
     "sysadmin": {
-        "media:board",
-        "incidents:list",
         "web:dashboard",
+        "accounts:totp",
         "accounts:users",
         "accounts:tokens",
         "admin:index",
+        "registry:register",
     },
     "seiso-manager": {
-        "media:board",
+        "media:board", "media:cabinets",
         "incidents:list",
         "copies:register",
         "web:dashboard",
         "accounts:department",
         "registry:vehicles",
+        "registry:register",
         "accounts:totp",
         "footage:search",
         "footage:uploads",
@@ -65,6 +70,23 @@ def test_each_role_sees_only_its_menus(client_for, username):
     response = client_for(username).get("/")
     shown = {item["name"] for item in response.context["menu"]}
     assert shown == MENUS[username]
+
+
+def test_every_menu_item_opens_a_page_for_whoever_sees_it(client_for):
+    """No menu leads to a refusal (the system administrator's included)."""
+    for username in MENUS:
+        client = client_for(username)
+        for item in client.get("/").context["menu"]:
+            assert client.get(item["url"]).status_code == 200, (username, item["name"])
+
+
+def test_a_menu_item_whose_app_is_missing_is_left_out(client_for, monkeypatch):
+    from hogo.web import menu
+
+    extra = menu.MenuItem("未完成の画面", "nowhere:index", "web.view_dashboard")
+    monkeypatch.setattr(menu, "MENU", (*menu.MENU, extra))
+    names = {item["name"] for item in client_for("staff").get("/").context["menu"]}
+    assert "nowhere:index" not in names and "web:dashboard" in names
 
 
 def test_dashboard_shows_the_japanese_era_date(client_for):

@@ -19,18 +19,19 @@ from hogo.accounts.models import Organisation
 from hogo.accounts.policy import effective_profile
 from hogo.incidents import wording
 from hogo.incidents.assessment import PolicyDefaults, assessment_json, evaluate
+from hogo.incidents.dates import parse_date
 from hogo.rules.incidents import DEFAULT_THRESHOLDS, Assessment, Filing
 
 KIND_EN = {"preliminary": "preliminary report", "final": "final report"}
 
 
 def date_argument(text: str) -> dt.date:
-    """argparse type: a calendar date, refused with a message saying what is expected."""
+    """argparse type: a calendar date in the API's formats (`hogo.incidents.dates`), refused
+    with a message saying what is expected."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2025-10-05") from None
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def organisation_defaults() -> PolicyDefaults | None:
@@ -82,6 +83,9 @@ class Command(BaseCommand):
                                  "intrusion, insider)")
         assess.add_argument("--encrypted", action="store_true",
                             help="strongly encrypted, the key not lost with it")
+        assess.add_argument("--ordinance-sensitive", action="store_true",
+                            help="data the local ordinance makes sensitive (条例要配慮個人情報; "
+                                 "local governments only)")
         assess.add_argument("--filed-preliminary", type=date_argument, metavar="DATE",
                             help="when the preliminary report was filed: was it late?")
         assess.add_argument("--filed-final", type=date_argument, metavar="DATE",
@@ -115,6 +119,7 @@ class Command(BaseCommand):
             organisation_type=options["organisation_type"], people=options["people"],
             sensitive=options["sensitive"], financial=options["financial"],
             unauthorised=options["unauthorised"], encrypted=options["encrypted"],
+            ordinance_sensitive=options["ordinance_sensitive"],
             filed_preliminary=options["filed_preliminary"], filed_final=options["filed_final"])
         try:
             assessment, filings = evaluate(defaults, **query)
@@ -155,6 +160,9 @@ def summary_lines(assessment: Assessment, filings: tuple[Filing, ...]) -> list[s
             verdict = f"late by {filing.days_late} day{'' if filing.days_late == 1 else 's'}"
         lines.append(f"{KIND_EN[filing.kind].capitalize()} filed {filing.filed_on.isoformat()}: "
                      f"{verdict} (due {filing.due.isoformat()})")
-    if not assessment.reportable:
+    if assessment.pending:
+        lines.append("The decision waits on the people count; meanwhile the deadlines above "
+                     "run from the day of knowing.")
+    elif not assessment.reportable:
         lines.append("No report to the PPC is required; the dates apply to a voluntary one.")
     return lines

@@ -16,6 +16,7 @@ from waitress.server import BaseWSGIServer, create_server
 
 from hogo.footage.tus import MAX_PATCH
 from hogo.jobs import schedule
+from hogo.web.installation import base_url_problem
 from hogo.wsgi import application
 
 log = logging.getLogger("hogo.serve")
@@ -131,6 +132,8 @@ class Command(BaseCommand):
             schedule.start()
             self.stdout.write("background worker and schedule: running in this process")
         self.stdout.write(f"hogo is up: http://{host}:{port}/  (Ctrl+C to stop)")
+        if problem := base_url_problem():
+            self.stderr.write(f"warning: {problem}")
         # PATCH bodies of footage uploads (at most 64 MiB) stay in memory: waitress would
         # otherwise spool them to a temporary file, i.e. write plaintext video to disk. A
         # larger body is refused before it is read (a chunked one as soon as it grows past the

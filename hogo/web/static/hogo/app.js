@@ -11,6 +11,15 @@
         if (!window.confirm(button.dataset.confirm)) event.preventDefault();
       });
     });
+    // On phones and tablets the menu is folded behind one button (see app.css).
+    root.querySelectorAll("[data-menu-toggle]").forEach(button => {
+      button.addEventListener("click", () => {
+        const nav = button.closest("nav");
+        const open = !nav.classList.contains("open");
+        nav.classList.toggle("open", open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    });
     root.querySelectorAll(".bar[data-left]").forEach(bar => {
       bar.style.left = `${bar.dataset.left}%`;
       bar.style.width = `${bar.dataset.width}%`;
