@@ -51,6 +51,18 @@ def _raise(kind: str, *, message: Message, key: str, department: Department | No
     return alert, True
 
 
+def raise_once(kind: str, *, key: str, message: Message, link: str = "",
+               recipient: User | None = None, department: Department | None = None) -> bool:
+    """Raise this alert unless one with its key was ever raised (open or acknowledged): a job
+    announcing the same overdue loan or the same day's deadline again, hour after hour, must
+    not alert (or mail) again. True if raised now."""
+    if Alert.objects.filter(key=key).exists():
+        return False
+    raise_alert(kind, message=message, key=key, recipient=recipient, department=department,
+                link=link)
+    return True
+
+
 def alert_roles(roles: Iterable[str], kind: str, *, message: Message, key: str,
                 link: str = "") -> list[Alert]:
     """An alert for each active person holding one of these roles, keyed per person.
@@ -74,8 +86,9 @@ def alert_people(people: Iterable[User], kind: str, *, message: Message, key: st
         if created:
             raised.append(alert)
     if subject and raised:
-        mail_people([a.recipient for a in raised if a.recipient is not None], subject,
-                    message, link=link)
+        told = [a.recipient for a in raised if a.recipient is not None]
+        # After the commit: a rolled-back hand-off mails nobody about what never happened.
+        transaction.on_commit(lambda: mail_people(told, subject, message, link=link))
     return raised
 
 

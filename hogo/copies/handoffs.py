@@ -62,7 +62,7 @@ def copy_title(copy: Copy) -> str:
 def title_params(request: CopyRequest) -> dict[str, str | int]:
     """The parts of 「複製申請 #12（公用車1号 前方）」 for an AlertText: number, vehicle and
     cameras, already rendered (names, not lazy objects)."""
-    return {"number": request.pk, "vehicle": str(request.vehicle),
+    return {"number": str(request.pk), "vehicle": str(request.vehicle),
             "cameras": "・".join(camera(code) for code in request.channels)}
 
 
@@ -105,8 +105,10 @@ def requested(request: CopyRequest) -> list[User]:
                  _people(request, "copies.decide"), AlertText(
                      gettext_noop("%(who)sさんが複製申請 #%(number)s（%(vehicle)s %(cameras)s）を"
                                   "申請しました。利用目的と必要な理由を確認し、承認又は不承認を"
-                                  "判断してください。理由：%(reason)s"),
-                     who=str(request.requested_by), reason=request.justification,
+                                  "判断してください。"),
+                     # The reason stays on the page: it often names people and places, and
+                     # this text also leaves hogo as mail.
+                     who=str(request.requested_by),
                      **title_params(request)),
                  "複製の承認依頼", actor=request.requested_by)
 

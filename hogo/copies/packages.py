@@ -12,6 +12,7 @@ the system knows what the medium holds and how many people it concerns.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass
@@ -99,16 +100,51 @@ def package_manifest(copy: Copy) -> dict[str, Any]:
 
 def pending_export(pending: MutableMapping[str, Any] | None, copy: Copy,
                    medium: Medium) -> Export | None:
-    """The package of this copy for this medium still waiting for its download, if any."""
-    entry = (pending or {}).get(PENDING, {}).get(f"{copy.pk}:{medium.pk}")
-    if not entry or not Path(entry["path"]).exists():
+    """The package of this copy for this medium still waiting for its download, if any.
+
+    The session keeps where the package is, never its password: that waits beside the
+    package in a 0600 file and goes with it (download, erasure or expiry)."""
+    key = f"{copy.pk}:{medium.pk}"
+    entry = (pending or {}).get(PENDING, {}).get(key)
+    if not entry:
         return None
-    return Export(**{**entry, "path": Path(entry["path"])})
+    path = Path(entry["path"])
+    secret = password_file(path)
+    if not path.exists() or not secret.exists():
+        _forget(pending, key)
+        return None
+    return Export(**{**entry, "path": path, "password": secret.read_text(encoding="utf-8")})
+
+
+def password_file(package: Path) -> Path:
+    return package.with_suffix(".password")
+
+
+def _keep_password(package: Path, password: str) -> None:
+    """Owner-only file beside the package, so reloading the page shows the same password
+    without the password reaching the session (the database)."""
+    descriptor = os.open(password_file(package), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(password)
+
+
+def _remove(package: Path) -> None:
+    package.unlink(missing_ok=True)
+    password_file(package).unlink(missing_ok=True)
+
+
+def _forget(pending: MutableMapping[str, Any] | None, key: str) -> None:
+    if pending is not None and key in pending.get(PENDING, {}):
+        waiting = dict(pending[PENDING])
+        waiting.pop(key)
+        pending[PENDING] = waiting
 
 
 def _remember(pending: MutableMapping[str, Any], made: Export) -> None:
     waiting = dict(pending.get(PENDING, {}))
-    waiting[f"{made.copy}:{made.medium}"] = {**asdict(made), "path": str(made.path)}
+    entry = {**asdict(made), "path": str(made.path)}
+    entry.pop("password")
+    waiting[f"{made.copy}:{made.medium}"] = entry
     pending[PENDING] = waiting  # assigned again, so a session knows it changed
 
 
@@ -142,15 +178,19 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
         custody=custody_events(copy),
         obligations_text=obligations_text(citation(organisation, "recipient_undertaking")),
         password=password)
+    _keep_password(path, password)
     with transaction.atomic():
+        # Locked: two exports at once (a double click) record the copy on the medium once.
+        Medium.objects.select_for_update().get(pk=medium.pk)
         held = Content.objects.filter(medium=medium, copy=copy, removed_at__isnull=True)
-        if not held.exists():
+        already = held.exists()
+        if not already:
             record_content(user, medium, copy=copy, people=copy.people_count,
                            description=f"{kind_of(copy)} #{copy.pk}（暗号化ZIP "
                                        f"{fingerprint(password)}）")
         audit.record("copy.exported", user=user, obj=copy, purpose=checkout.purpose,
                      detail={"medium": medium.label, "package_sha256": result.sha256,
-                             "password": fingerprint(password), "again": held.exists()})
+                             "password": fingerprint(password), "again": already})
     made = Export(token, path, password, fingerprint(password), result.sha256, copy.pk,
                   medium.pk, download_name(copy))
     if pending is not None:
@@ -181,7 +221,7 @@ def discard_packages(copy: Copy) -> list[str]:
     """Delete packages of this copy still waiting on the server (the copy is being erased)."""
     removed = []
     for package in export_dir().glob(f"copy-{copy.pk:05d}-*.zip"):
-        package.unlink(missing_ok=True)
+        _remove(package)
         removed.append(package.name)
     return removed
 
@@ -192,7 +232,7 @@ def take_package(user: Any, path: str | None) -> BinaryIO | None:
     if path is None or not Path(path).exists():
         return None
     handle = Path(path).open("rb")  # noqa: SIM115 - the caller's response closes it
-    Path(path).unlink()
+    _remove(Path(path))
     audit.record("copy.export_downloaded", user=user, detail={"package": Path(path).name})
     return handle
 
@@ -210,7 +250,7 @@ def expire_exports(now: dt.datetime | None = None) -> list[str]:
         made = dt.datetime.fromtimestamp(package.stat().st_mtime, tz=dt.UTC)
         if now - made < EXPORT_LIFETIME:
             continue
-        package.unlink(missing_ok=True)
+        _remove(package)
         audit.record("copy.export_expired", detail={"package": package.name,
                                                     "made_at": made.isoformat()})
         removed.append(package.name)

@@ -371,6 +371,6 @@ def remind_expiring(today: dt.date | None = None) -> int:
                         gettext_noop("複製データ #%(number)s（%(vehicle)s %(camera)s）の"
                                      "保存期間の満了日は %(ends)s です。翌日に消去されます。"
                                      "延長が必要な場合は理由とともに記録してください。"),
-                        number=copy.pk, vehicle=str(copy.request.vehicle),
+                        number=str(copy.pk), vehicle=str(copy.request.vehicle),
                         camera=handoffs.camera(copy.channel), ends=copy.expires_on))
     return soon.count()

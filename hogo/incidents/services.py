@@ -21,7 +21,13 @@ from hogo.accounts.models import User
 from hogo.accounts.permissions import allows, incident_scope, require
 from hogo.accounts.policy import effective_profile
 from hogo.alerts.models import Alert
-from hogo.alerts.services import ACKNOWLEDGED_HOOKS, Message, mail_people, raise_alert
+from hogo.alerts.services import (
+    ACKNOWLEDGED_HOOKS,
+    Message,
+    mail_people,
+    raise_alert,
+    raise_once,
+)
 from hogo.alerts.text import AlertText, as_japanese
 from hogo.audit import services as audit
 from hogo.incidents import legal, wording
@@ -391,7 +397,10 @@ def _mail(incident: Incident, people: Iterable[User], subject: str, text: Messag
           extra: Iterable[str] = ()) -> None:
     """Mail is Japanese: an AlertText is rendered in Japanese (its dates in the era)."""
     body = f"{as_japanese(text)}\n\n{url_of(incident)}\n\n（hogo から自動送信）"
-    mail_people(people, subject, body, extra=extra)
+    people, extra = list(people), list(extra)
+    # After the commit: an incident rolled back (a missing medium's inventory that failed)
+    # mails nobody about a number that does not exist.
+    transaction.on_commit(lambda: mail_people(people, subject, body, extra=extra))
 
 
 def url_of(incident: Incident) -> str:
@@ -809,13 +818,14 @@ def remind_deadlines(today: dt.date | None = None) -> int:
                 continue
             text = AlertText(REMINDERS[row["kind"], when], number=incident.number,
                              title=incident.title, days=abs(left), due=row["due"])
-            for person in first_recipients(incident):
-                raise_alert(DEADLINE, message=text, recipient=person,
-                            department=incident.department, link=url_of(incident),
-                            key=f"incident:{incident.pk}:{row['kind']}:{today}:{person.pk}")
-            _mail(incident, first_recipients(incident), f"[hogo] {row['label']}の期限 "
-                  f"{incident.number}", text)
-            sent += 1
+            # The hourly job announces the same day's reminder again: alert and mail once.
+            told = [person for person in first_recipients(incident) if raise_once(
+                DEADLINE, message=text, recipient=person, department=incident.department,
+                link=url_of(incident),
+                key=f"incident:{incident.pk}:{row['kind']}:{today}:{person.pk}")]
+            if told:
+                _mail(incident, told, f"[hogo] {row['label']}の期限 {incident.number}", text)
+                sent += 1
     return sent
 
 

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_noop
 
 from hogo.accounts.models import User
 from hogo.accounts.permissions import allows
-from hogo.alerts.models import Alert
-from hogo.alerts.services import Message, mail_people, raise_alert
+from hogo.alerts.services import Message, mail_people, raise_once
 from hogo.alerts.text import AlertText, as_japanese
 
 HANDED_OUT = "media.handed_out"
@@ -49,13 +48,9 @@ def managers_of(medium: Any, *, besides: Iterable[Any] = ()) -> list[User]:
 
 def once(kind: str, *, key: str, message: Message, link: str, recipient: User | None = None,
          department: Any = None) -> bool:
-    """Raise this alert unless one with its key was ever raised (open or acknowledged): an
-    hourly job announcing the same overdue loan again must not alert again. True if raised."""
-    if Alert.objects.filter(key=key).exists():
-        return False
-    raise_alert(kind, message=message, key=key, recipient=recipient, department=department,
-                link=link)
-    return True
+    """Raise this alert unless one with its key was ever raised (`alerts.raise_once`)."""
+    return raise_once(kind, key=key, message=message, link=link, recipient=recipient,
+                      department=department)
 
 
 def _tell(event: str, checkout: Any, people: list[User], text: AlertText,

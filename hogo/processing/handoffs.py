@@ -72,9 +72,10 @@ def requested(processing: Processing) -> None:
     people = _people(processing, "copies.approve_processing", besides=[processing.requested_by])
     _tell(processing, REQUESTED, people, AlertText(
         gettext_noop("%(who)sさんが%(copy)sの加工（マスキング）を申請しました（%(asked)s）。"
-                     "承認又は不承認を判断してください。理由：%(reason)s"),
+                     "承認又は不承認を判断してください。"),
+        # The reason stays on the page: this text also leaves hogo as mail.
         who=str(processing.requested_by), copy=copy_title(processing.copy),
-        asked=clock.jst_date(processing.requested_at), reason=processing.reason),
+        asked=clock.jst_date(processing.requested_at)),
         AlertText(gettext_noop("[hogo] 加工（マスキング）の承認依頼")))
 
 

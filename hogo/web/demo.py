@@ -66,6 +66,9 @@ USERS = [
 ]
 
 
+DEMO_ORDINANCE_ITEMS = ("生活保護の受給に関する事項", "児童虐待に関する事項")
+
+
 @transaction.atomic
 def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
     """Create the demo organisation unless it exists; returns it and whether it was new."""
@@ -73,7 +76,9 @@ def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
     if existing is not None:
         return existing, False
     org = Organisation.objects.create(name=ORGANISATION, profile_key="city", policy_overrides={
-        "incidents.escalation_email": "soukatsu@demo.city.example.jp"})
+        "incidents.escalation_email": "soukatsu@demo.city.example.jp",
+        # デモ市's own ordinance lists these as 条例要配慮個人情報 (a real city enters its own).
+        "incidents.ordinance_sensitive_items": list(DEMO_ORDINANCE_ITEMS)})
     departments = {code: Department.objects.create(organisation=org, code=code, name=name,
                                                    manages_vehicles=manages)
                    for code, name, manages in DEPARTMENTS}

@@ -101,7 +101,7 @@ class AdminGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self.PREFIX):
+        if request.path_info.startswith(self.PREFIX):
             refusal = self._refusal(request)
             if refusal is not None:
                 return refusal

@@ -68,14 +68,21 @@ def test_mail_is_japanese_with_era_dates_and_absolute_links(demo):
 
 
 @override_settings(HOGO_BASE_URL="https://hogo.city.example.jp")
-def test_a_hand_off_alerts_each_person_once_and_mails_them_once(demo):
+def test_a_hand_off_alerts_each_person_once_and_mails_them_once(
+        demo, django_capture_on_commit_callbacks):
     people = list(User.objects.filter(username__in=["manager", "privacy"]))
     mail.outbox.clear()
     text = AlertText(gettext_noop("複製の申請 %(number)s の承認をお願いします。"), number="#12")
-    first = alert_people(people, "copies.requested", message=text, key="copy.requested:12",
-                         link="/copies/requests/12/", subject="[hogo] 複製の申請")
-    again = alert_people(people, "copies.requested", message=text, key="copy.requested:12",
-                         link="/copies/requests/12/", subject="[hogo] 複製の申請")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = alert_people(people, "copies.requested", message=text,
+                             key="copy.requested:12", link="/copies/requests/12/",
+                             subject="[hogo] 複製の申請")
+        assert mail.outbox == []  # mailed only after the commit
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        again = alert_people(people, "copies.requested", message=text,
+                             key="copy.requested:12", link="/copies/requests/12/",
+                             subject="[hogo] 複製の申請")
     assert len(first) == 2 and again == []
     assert Alert.objects.filter(key__startswith="copy.requested:12:").count() == 2
     (sent,) = mail.outbox

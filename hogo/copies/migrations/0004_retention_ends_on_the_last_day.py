@@ -9,10 +9,18 @@ from django.db import migrations, models
 
 def extension_last_day(apps, schema_editor):
     Copy = apps.get_model("copies", "Copy")
+    moved = {}  # parent pk -> (old, new): a masked copy made after the extension took the old
     for copy in Copy.objects.filter(erased_at__isnull=True, extensions__isnull=False).distinct():
         until = max(e.until for e in copy.extensions.all())
         if copy.expires_on == until + dt.timedelta(days=1):
+            moved[copy.pk] = (copy.expires_on, until)
             copy.expires_on = until
+            copy.save(update_fields=["expires_on"])
+    for copy in Copy.objects.filter(erased_at__isnull=True, parent_id__in=list(moved),
+                                    extensions__isnull=True):
+        old, new = moved[copy.parent_id]
+        if copy.expires_on == old:
+            copy.expires_on = new
             copy.save(update_fields=["expires_on"])
 
 

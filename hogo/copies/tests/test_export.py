@@ -158,3 +158,26 @@ def test_a_processed_copy_says_re_encoded_in_its_manifest(copy):
     assert manifest["encoding"] == {"ja": "再エンコード（マスキング済み）",
                                     "en": "re-encoded (masked)"}
     assert manifest["tool"].startswith("re-encoded (masked)")
+
+
+def test_the_session_never_holds_the_password(client_for, copy, user):
+    """Reloading shows the same password, read from a 0600 file beside the package; the
+    session (saved in the database) keeps only where the package is. Downloading removes both."""
+    from django.contrib.sessions.models import Session
+
+    from hogo.copies.packages import password_file
+
+    usb = Medium.objects.get(label="KANZAI-USB-01")
+    check_out(user("operator"), usb, purpose="保険会社への提出", due_on=clock.today_jst())
+    client = client_for("operator")
+    first = client.post(f"/copies/copies/{copy.pk}/export/", {"medium": usb.pk}, follow=True)
+    again = client.post(f"/copies/copies/{copy.pk}/export/", {"medium": usb.pk}, follow=True)
+    export = first.context["export"]
+    assert again.context["export"].password == export.password
+    stored = "".join(s.session_data + str(s.get_decoded()) for s in Session.objects.all())
+    assert export.password not in stored
+    secret = password_file(export.path)
+    assert secret.read_text(encoding="utf-8") == export.password
+    assert secret.stat().st_mode & 0o777 == 0o600
+    client.get(f"/copies/exports/{export.token}/")
+    assert not secret.exists() and not export.path.exists()

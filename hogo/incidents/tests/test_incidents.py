@@ -31,9 +31,11 @@ def incident_alerts(incident):
     return Alert.objects.filter(key__startswith=f"incident:{incident.pk}:")
 
 
-def test_a_staff_report_reaches_the_section_head_and_the_privacy_officer_at_once(user):
+def test_a_staff_report_reaches_the_section_head_and_the_privacy_officer_at_once(
+        user, django_capture_on_commit_callbacks):
     mail.outbox.clear()
-    incident = lost_usb(user("staff"))
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        incident = lost_usb(user("staff"))
     recipients = {a.recipient.username for a in incident_alerts(incident)}
     assert recipients == {"manager", "privacy"}  # not the other department's manager
     assert incident in [i for i in Incident.objects.all()]
@@ -48,13 +50,15 @@ def test_a_staff_report_reaches_the_section_head_and_the_privacy_officer_at_once
     assert incident.awareness.get().user == user("staff")
 
 
-def test_unacknowledged_reports_escalate_after_two_office_hours(user):
+def test_unacknowledged_reports_escalate_after_two_office_hours(
+        user, django_capture_on_commit_callbacks):
     with clock.frozen(MONDAY_10):
         incident = lost_usb(user("staff"), knew_on=MONDAY_10.date())
     assert services.acknowledge_by(incident) == dt.datetime(2026, 11, 16, 12, 0, tzinfo=JST)
     assert services.escalate_unacknowledged(MONDAY_10 + dt.timedelta(minutes=119)) == 0
     mail.outbox.clear()
-    assert services.escalate_unacknowledged(MONDAY_10 + dt.timedelta(minutes=121)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_unacknowledged(MONDAY_10 + dt.timedelta(minutes=121)) == 1
     incident.refresh_from_db()
     assert incident.escalated_at is not None
     escalated = Alert.objects.filter(kind=services.ESCALATED, key__contains=f":{incident.pk}:")

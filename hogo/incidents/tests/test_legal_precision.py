@@ -19,7 +19,7 @@ from hogo.incidents.models import DocumentKind, IncidentKind, ReportKind
 from hogo.rules.profile import ProfileError
 
 ASSESS = "/api/incidents/assess"
-CITY_ITEMS = ["（例）生活保護の受給に関する事項", "（例）児童虐待に関する事項"]
+CITY_ITEMS = ["生活保護の受給に関する事項", "児童虐待に関する事項"]  # the demo city's override
 
 
 def _report(user, **extra):

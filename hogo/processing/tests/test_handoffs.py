@@ -30,22 +30,26 @@ def queue(user, kind: str) -> list:
     return [item for item in waiting_for(user) if item.kind == kind]
 
 
-def test_each_hand_off_alerts_the_next_people_once(copy, user, settings):
+def test_each_hand_off_alerts_the_next_people_once(copy, user, settings,
+                                                  django_capture_on_commit_callbacks):
     settings.HOGO_BASE_URL = "https://hogo.demo.example.jp"
     operator, officer = user("operator"), user("privacy")
     for person in (operator, officer, user("manager")):
         person.email = f"{person.username}@demo.example.jp"
         person.save(update_fields=["email"])
-    item = service.request(operator, copy, reason="保険会社へ提出する前に第三者の顔を隠す")
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        item = service.request(operator, copy, reason="保険会社へ提出する前に第三者の顔を隠す")
     assert alerted(handoffs.REQUESTED) == ["privacy"]  # the profile's approver, not the actor
     told = Alert.objects.get(kind=handoffs.REQUESTED)
     assert told.link == f"/copies/processing/{item.pk}/" and "前方" in told.message
     assert "front" not in told.message and "令和" in told.message
-    handoffs.requested(item)  # announced twice: still one alert, one mail
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs.requested(item)  # announced twice: still one alert, one mail
     assert Alert.objects.filter(kind=handoffs.REQUESTED).count() == 1
     sent = [m for m in mail.outbox if "承認依頼" in m.subject]
     assert len(sent) == 1 and sent[0].to == ["privacy@demo.example.jp"]
     assert f"https://hogo.demo.example.jp/copies/processing/{item.pk}/" in sent[0].body
+    assert "第三者の顔を隠す" not in sent[0].body  # the reason stays inside hogo
     assert [w.url for w in queue(officer, "processing.approve")] == [told.link]
     assert queue(operator, "processing.approve") == []  # the requester does not approve
 
