@@ -52,16 +52,30 @@ def login(page):
     return log_in
 
 
+def save_shot(page, name: str) -> Path:
+    """A full-page screenshot in var/screenshots/ (what the closing note looks at)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 @pytest.fixture
 def shot(page):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return lambda name: save_shot(page, name)
 
-    def take(name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
-    return take
+def logged_in(browser, url: str, username: str, width: int = 1280):
+    """A new browser context at this width, logged in as a demo user: (context, page)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"demo-{username}-2026")
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{url}/")
+    return context, page
 
 
 @pytest.fixture
@@ -69,16 +83,9 @@ def session_for(browser, live_server):
     """A separate browser context logged in as a demo user: (context, page)."""
     contexts = []
 
-    def open_as(username: str):
-        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    def open_as(username: str, width: int = 1280):
+        context, page = logged_in(browser, live_server.url, username, width)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", f"demo-{username}-2026")
-        page.click("[data-testid=login-submit]")
-        page.wait_for_url(f"{live_server.url}/")
         return context, page
 
     yield open_as

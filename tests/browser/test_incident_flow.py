@@ -7,15 +7,14 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import save_shot
 
 pytestmark = pytest.mark.browser
 
 
 
 def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    save_shot(page, name)
 
 
 def test_report_escalation_and_documents(session_for, live_server, transactional_db):

@@ -6,14 +6,13 @@ Rules Art. 43/44, the medium with nothing recorded is not "記録なし" beside 
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import save_shot
 
 pytestmark = pytest.mark.browser
 
 
 def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    save_shot(page, name)
 
 
 def test_pending_count_citations_and_versions(session_for, live_server, transactional_db):

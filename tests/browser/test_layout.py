@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, logged_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,7 @@ CONTRAST = """(selector) => {
 
 
 def _open(browser, live_server, username: str, width: int):
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"demo-{username}-2026")
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
+    return logged_in(browser, live_server.url, username, width)
 
 
 def _check(page, name: str) -> None:
