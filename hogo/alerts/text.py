@@ -64,7 +64,8 @@ def kind_label(kind: str) -> str:
     return str(label) if label else ""
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """A parameter as stored (JSON): dates and times tagged, numbers kept, the rest text."""
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, dt.date):
@@ -74,7 +75,8 @@ def _encode(value: Any) -> Any:
     return str(value)
 
 
-def _shown(value: Any, language: str) -> Any:
+def shown_value(value: Any, language: str) -> Any:
+    """A stored parameter for a reader: dates in the Japanese era in Japanese, ISO in English."""
     if isinstance(value, dict) and "date" in value:
         day = dt.date.fromisoformat(value["date"])
         return day.isoformat() if language == "en" else format_wareki(day)
@@ -92,7 +94,7 @@ class AlertText:
 
     def __init__(self, msgid: str, **params: Any) -> None:
         self.msgid = str(msgid)
-        self.params = {name: _encode(value) for name, value in params.items()}
+        self.params = {name: encode_value(value) for name, value in params.items()}
 
     @classmethod
     def stored(cls, msgid: str, params: Mapping[str, Any]) -> AlertText:
@@ -105,7 +107,7 @@ class AlertText:
         to the Japanese message id rather than failing the page."""
         language = language or translation.get_language() or settings.LANGUAGE_CODE
         with translation.override(language):
-            values = {name: _shown(value, language) for name, value in self.params.items()}
+            values = {name: shown_value(value, language) for name, value in self.params.items()}
             try:
                 return gettext(self.msgid) % values
             except (KeyError, ValueError, TypeError):

@@ -12,7 +12,6 @@ texts or lists of them (`Join`), so a line made of translatable parts translates
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,8 +19,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from hogo import clock
-from hogo.rules.wareki import format_wareki
+from hogo.alerts.text import encode_value, shown_value
 
 
 class Label:
@@ -97,13 +95,9 @@ def _encode(value: Any) -> Any:
         return {"t": _msgid(value)}
     if isinstance(value, Join):
         return {"join": [_encode(part) for part in value.parts], "sep": value.sep}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    return encode_value(value)
 
 
 def _shown(value: Any, language: str) -> Any:
@@ -115,13 +109,4 @@ def _shown(value: Any, language: str) -> Any:
         if "join" in value:
             return value.get("sep", "").join(str(_shown(part, language))
                                              for part in value["join"])
-        if "date" in value:
-            day = dt.date.fromisoformat(value["date"])
-            return day.isoformat() if language == "en" else format_wareki(day)
-        if "datetime" in value:
-            local = dt.datetime.fromisoformat(value["datetime"]).astimezone(clock.JST)
-            day = local.date().isoformat() if language == "en" else format_wareki(local.date())
-            return f"{day} {local:%H:%M}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return value
+    return shown_value(value, language)
