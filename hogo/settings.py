@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hogo.processing",
     "hogo.media",
     "hogo.incidents",
+    "hogo.provision",
     "hogo.oversight",
 ]
 

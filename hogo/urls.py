@@ -21,6 +21,7 @@ urlpatterns = [
     path("copies/", include("hogo.processing.urls")),  # the same paths as before the split
     path("media/", include("hogo.media.urls")),
     path("incidents/", include("hogo.incidents.urls")),
+    path("provision/", include("hogo.provision.urls")),
     path("api/uploads/", include("hogo.footage.tus_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -27,7 +27,8 @@ FLOORS: tuple[str, ...] = (
     # the base every app stands on
     "audit", "accounts", "alerts",
     # the domain, in the order its nouns depend on each other
-    "registry", "footage", "media", "copies", "processing", "incidents", "oversight",
+    "registry", "footage", "media", "copies", "processing", "incidents", "provision",
+    "oversight",
     # entry points: the API, the UI shell, settings and commands
     "api", "urls", "wsgi", "web", "settings", "cli", "testing",
 )

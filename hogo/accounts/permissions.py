@@ -85,6 +85,25 @@ def _processing_approver(user: User, obj: Any) -> bool:
         _department_of(obj) == user.department_id)
 
 
+
+def _provision_handler(user: User, request: Any) -> bool:
+    """The privacy officer; the managers and operators of the request's department; for a
+    request no department has yet (from the public form), every manager and operator of the
+    organisation, one of whom routes it by naming its vehicle."""
+    if user.role == Role.PRIVACY_OFFICER:
+        return True
+    if not (user.role == Role.MANAGER or user.is_operator):
+        return False
+    department = None if request is None else _department_of(request)
+    return department is None or department == user.department_id
+
+
+def _own_department_set(*roles: str, operators: bool = False) -> Rule:
+    """Like _own_department, but an object without a department yet is nobody's."""
+    own = _own_department(*roles, operators=operators)
+    return lambda user, obj: own(user, obj) and (obj is None or _department_of(obj) is not None)
+
+
 RULES: dict[str, Rule] = {
     "web.view_dashboard": _any,
     "accounts.view_own_department": _own_department(Role.MANAGER),
@@ -164,6 +183,26 @@ RULES: dict[str, Rule] = {
     # time, every manager and privacy officer of the organisation.
     "incidents.told_at_once": _privacy_officer_or_own_manager,
     "incidents.told_on_escalation": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
+    # Third-party provision (R-501-R-505): any member of staff enters a request from the
+    # letter received; the privacy officer and the department's managers and operators take
+    # it in; the department's manager decides (the privacy officer second, by the profile);
+    # its managers and operators hand the copy over and record the recipient's erasure.
+    "provision.enter": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.MANAGER, Role.STAFF),
+    "provision.list": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
+        _provision_handler(user, None)),
+    "provision.view": lambda user, request: user.role in ORGANISATION_WIDE_READERS or (
+        _provision_handler(user, request)
+        or (request is not None and request.entered_by_id == user.pk)),
+    "provision.accept": _provision_handler,
+    "provision.decide": _own_department_set(Role.MANAGER),
+    "provision.second_approve": _role(Role.PRIVACY_OFFICER),
+    "provision.hand_over": _own_department_set(Role.MANAGER, operators=True),
+    "provision.confirm_erasure": lambda user, obj: user.role == Role.PRIVACY_OFFICER or (
+        _own_department_set(Role.MANAGER, operators=True)(user, obj)),
+    "provision.close": _privacy_officer_or_own_manager,
+    "provision.view_records": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
+    "provision.manage_records": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of
@@ -171,6 +210,7 @@ RULES: dict[str, Rule] = {
 TOKEN_RULES: dict[str, Rule] = {
     # A what-if assessment from facts alone: no personal data in or out.
     "incidents.assess": lambda token, obj: True,
+    "provision.assess": lambda token, obj: True,
     "footage.upload": lambda token, recorder: recorder is None or (
         recorder.vehicle.department.organisation_id == token.organisation_id
         and (token.department_id is None

@@ -31,7 +31,12 @@ from hogo.footage.search import Criteria, find_segments
 from hogo.footage.viewing import purpose_choices
 from hogo.registry import services as registry
 from hogo.registry.models import Channel, Vehicle
-from hogo.rules.copies import copy_expires_on, copy_request_refusals, is_due_for_erasure
+from hogo.rules.copies import (
+    PROVISION_PURPOSE,
+    copy_expires_on,
+    copy_request_refusals,
+    is_due_for_erasure,
+)
 
 REMIND_DAYS = 30
 
@@ -64,7 +69,8 @@ def labels(user: Any) -> dict[str, str]:
     """Names for purpose and camera codes (a code is never shown where a word exists)."""
     unlisted = effective_profile(user.organisation).unlisted_uses
     language = translation.get_language()
-    return {**{use.code: use.label(language) for use in unlisted},
+    return {PROVISION_PURPOSE: _("第三者提供"),
+            **{use.code: use.label(language) for use in unlisted},
             **dict(purpose_choices(user)), **{k: str(v) for k, v in Channel.choices}}
 
 
@@ -92,13 +98,21 @@ def _segments(vehicle: Vehicle, start: dt.datetime, end: dt.datetime, channels: 
 
 def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.datetime,
                  channels: list[str], audio: bool, purpose: str, justification: str,
-                 long_range_reason: str = "") -> CopyRequest:
-    """File a request; refused with reasons, pinned originals, self-approved for a manager."""
+                 long_range_reason: str = "", provision_reference: str = "") -> CopyRequest:
+    """File a request; refused with reasons, pinned originals, self-approved for a manager.
+
+    With `provision_reference` (a decided third-party provision request's number) the purpose
+    is PROVISION_PURPOSE, which no profile lists: the provision decision is its ground."""
     require(user, "copies.request", vehicle)
     profile = effective_profile(user.organisation)
+    permitted = [u.code for u in profile.permitted_uses]
+    if provision_reference:
+        if purpose != PROVISION_PURPOSE:
+            raise ValueError("a copy for a provision has the purpose " + PROVISION_PURPOSE)
+        permitted.append(PROVISION_PURPOSE)
     available = [code for code, _label in registry.channels_of(vehicle)]
     refusals = copy_request_refusals(
-        purpose=purpose, permitted=[u.code for u in profile.permitted_uses],
+        purpose=purpose, permitted=permitted,
         minutes=(end - start).total_seconds() / 60,
         max_minutes=profile.value("copies.max_range_minutes"),
         long_range_reason=long_range_reason, channels=channels, available_channels=available,
@@ -120,7 +134,9 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
                                             segments, by=user)
         request.save(update_fields=["hold"])
         audit.record("copy.requested", user=user, obj=request, purpose=justification,
-                     detail={"purpose": purpose, "channels": channels, "audio": audio})
+                     detail={"purpose": purpose, "channels": channels, "audio": audio,
+                             **({"provision": provision_reference}
+                                if provision_reference else {})})
         self_approved = allows(user, "copies.decide", request)
         if not self_approved:
             handoffs.requested(request)

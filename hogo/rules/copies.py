@@ -18,6 +18,9 @@ import datetime as dt
 from collections.abc import Collection
 
 DAY = dt.timedelta(days=1)
+# The purpose of a copy made for an approved third-party provision (第三者提供): not one of the
+# profile's permitted uses but the decision on a written request (own rule on provision).
+PROVISION_PURPOSE = "third_party_provision"
 
 
 def period_end(made_on: dt.date, months: int) -> dt.date:

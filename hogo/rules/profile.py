@@ -203,6 +203,23 @@ FIELDS: tuple[Field, ...] = (
           "The organisation's own rule (dashcams, personal data)", _rule_text),
     Field("own_rules.guideline", "業界の指針（ない場合は空欄）",
           "The industry guideline followed (empty if none)", _rule_text_or_empty),
+    # Third-party provision (第三者提供): who decides besides the department's manager, the
+    # decision target, the download link's life, the recipient's erasure confirmation, the
+    # public request form and its throttle.
+    Field("provision.second_approver", "第三者提供の第二承認者（不要な場合は空欄）",
+          "Second approver of a third-party provision (empty: none)",
+          lambda v: None if v in ("", "privacy_officer") else
+          "must be privacy_officer or empty"),
+    Field("provision.decision_days", "第三者提供の決定の目安（日）",
+          "Decide a provision request within (days)", _int_between(1, 60)),
+    Field("provision.link_days", "ダウンロードリンクの有効期間（日）",
+          "A download link is valid for (days)", _int_between(1, 30)),
+    Field("provision.erasure_confirmation_days", "提供先の消去等の確認期限（日）",
+          "Recipient confirms erasure or return within (days)", _int_between(1, 730)),
+    Field("provision.public_form", "申請フォームを公開する",
+          "Open the public request form", _is_bool),
+    Field("provision.public_form_per_hour", "申請フォームの受付上限（1時間・1接続元あたり）",
+          "Public form submissions per hour from one address", _int_between(1, 100)),
     Field("requests.answer_days", "開示等の請求への回答期限（日）",
           "Days to answer a person's request", _int_between(1, 60)),
     Field("requests.extension_days", "開示決定期限の延長（日）",

@@ -1,0 +1,3 @@
+"""Provision views: decision."""
+
+urlpatterns: list = []

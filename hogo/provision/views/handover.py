@@ -1,0 +1,3 @@
+"""Provision views: handover."""
+
+urlpatterns: list = []

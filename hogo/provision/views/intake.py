@@ -1,0 +1,3 @@
+"""Provision views: intake."""
+
+urlpatterns: list = []

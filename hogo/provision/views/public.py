@@ -1,0 +1,3 @@
+"""Provision views: public."""
+
+urlpatterns: list = []

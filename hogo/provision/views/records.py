@@ -1,0 +1,3 @@
+"""Provision views: records."""
+
+urlpatterns: list = []
