@@ -60,6 +60,7 @@ def test_the_queue_shows_only_what_this_person_may_act_on(client_for, source):
 
 
 def test_ages_in_words():
+    translation.activate("ja")  # a client request before may have left English active
     assert ago(dt.timedelta(days=3, hours=5)) == "3日前"
     assert ago(dt.timedelta(hours=1, minutes=59)) == "1時間前"
     assert ago(dt.timedelta(minutes=5)) == "5分前"
