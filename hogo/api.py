@@ -17,6 +17,7 @@ from hogo.accounts import services as accounts
 from hogo.accounts.policy import effective_profile
 from hogo.audit.context import new_request_id, request_id
 from hogo.incidents.api import router as incidents_router
+from hogo.provision.api import router as provision_router
 
 if TYPE_CHECKING:  # annotations only: a view asks accounts' services
     from hogo.accounts.models import MachineToken
@@ -64,3 +65,4 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/incidents", incidents_router)
+api.add_router("/provision", provision_router)

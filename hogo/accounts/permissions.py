@@ -189,8 +189,9 @@ RULES: dict[str, Rule] = {
     # its managers and operators hand the copy over and record the recipient's erasure.
     "provision.enter": lambda user, obj: user.organisation_id is not None and user.role in (
         Role.PRIVACY_OFFICER, Role.MANAGER, Role.STAFF),
-    "provision.list": lambda user, obj: user.role in ORGANISATION_WIDE_READERS or (
-        _provision_handler(user, None)),
+    # The inbox: readers and handlers see requests; other staff see the ones they entered.
+    "provision.list": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER, Role.STAFF),
     "provision.view": lambda user, request: user.role in ORGANISATION_WIDE_READERS or (
         _provision_handler(user, request)
         or (request is not None and request.entered_by_id == user.pk)),

@@ -29,7 +29,13 @@ from hogo.accounts.policy import citation
 from hogo.audit import services as audit
 from hogo.copies.custody import custody_events
 from hogo.copies.models import Copy
-from hogo.export import Item, build_package, generate_password, obligations_text
+from hogo.export import (
+    Item,
+    PackageResult,
+    build_package,
+    generate_password,
+    obligations_text,
+)
 from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.objects import get_store
 from hogo.media.models import Content, Medium, MediumState
@@ -148,6 +154,37 @@ def _remember(pending: MutableMapping[str, Any], made: Export) -> None:
     pending[PENDING] = waiting  # assigned again, so a session knows it changed
 
 
+@dataclass(frozen=True)
+class BuiltPackage:
+    """A package just written: its one-time password (never stored; only its fingerprint
+    may be) and what was written (size, SHA-256, members)."""
+
+    password: str
+    result: PackageResult
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.password)
+
+
+def write_copy_package(copy: Copy, sink: str | os.PathLike[str] | BinaryIO) -> BuiltPackage:
+    """Write the encrypted package of a kept copy (the clip decrypted on the fly, its
+    manifest, chain of custody and the recipient's undertaking citing the own rule) to
+    `sink` — a path that does not exist yet, or a writable binary file — under a new
+    generated password. Checks nothing: callers check who may and onto what."""
+    password = generate_password()
+    data = get_store().open_range(copy.stored.object_id, copy.stored.wrapped_key)
+    name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
+    organisation = copy.request.vehicle.department.organisation
+    result = build_package(
+        sink if not isinstance(sink, os.PathLike) else str(sink),
+        [Item(name, data, copy.sha256)], manifest=package_manifest(copy),
+        custody=custody_events(copy),
+        obligations_text=obligations_text(citation(organisation, "recipient_undertaking")),
+        password=password)
+    return BuiltPackage(password, result)
+
+
 def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
                      pending: MutableMapping[str, Any] | None = None) -> Export:
     """Package a copy for a medium the user has checked out; returns the one-time password.
@@ -167,17 +204,10 @@ def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
     waiting = pending_export(pending, copy, medium)
     if waiting is not None:
         return waiting
-    password, token = generate_password(), secrets.token_urlsafe(16)
+    token = secrets.token_urlsafe(16)
     path = package_path(copy, token)
-    store = get_store()
-    data = store.open_range(copy.stored.object_id, copy.stored.wrapped_key)
-    name = f"copy_{copy.pk:05d}_{copy.channel}.mp4"
-    organisation = copy.request.vehicle.department.organisation
-    result = build_package(
-        str(path), [Item(name, data, copy.sha256)], manifest=package_manifest(copy),
-        custody=custody_events(copy),
-        obligations_text=obligations_text(citation(organisation, "recipient_undertaking")),
-        password=password)
+    built = write_copy_package(copy, path)
+    password, result = built.password, built.result
     _keep_password(path, password)
     with transaction.atomic():
         # Locked: two exports at once (a double click) record the copy on the medium once.

@@ -1,5 +1,806 @@
-"""Provision area 'intake' (to be written)."""
+"""Intake of third-party provision requests (R-501): from the letter staff received, or from
+the public web form; corrected until the own rule's Art. 9 items are all there; accepted
+(受付) by a handler, which routes the request to the vehicle's department for a decision.
+
+A letter is never lost: staff may save it incomplete (受付前・補正待ち) with what is missing
+listed; the public form, by contrast, refuses to submit until every item is there. From the
+moment the vehicle and the time range are known the originals are pinned (a Hold), and the
+pin follows every correction. Every change leaves a line in the request's 経過 and an audit
+entry; every hand-off alerts the people who act next (never the actor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from hogo import clock
+from hogo.accounts.models import Organisation, User
+from hogo.accounts.permissions import allows, require
+from hogo.accounts.policy import citation
+from hogo.alerts.text import AlertText
+from hogo.alerts.waiting import WaitingItem
+from hogo.audit import services as audit
+from hogo.footage.objects import get_store, store_stream
+from hogo.kit.changes import apply_changes
+from hogo.provision import common
+from hogo.provision.models import (
+    OPEN_STATES,
+    Attachment,
+    Basis,
+    Event,
+    ProvisionRequest,
+    Received,
+    RecipientKind,
+    RecordForm,
+    RequestState,
+)
+from hogo.registry import services as registry
+from hogo.registry.models import Channel, Vehicle
+
+log = logging.getLogger("hogo.provision")
+
+RECEIVED_KIND = "provision.received"
+TO_DECIDE_KIND = "provision.to_decide"
+
+# The request's own fields a form may set (the rest is the workflow's).
+FIELDS = ("recipient_kind", "requester_name", "requester_address", "is_organisation",
+          "representative", "person_in_charge", "phone", "email", "basis", "basis_detail",
+          "letter_reference", "letter_date", "purpose", "vehicle", "vehicle_text", "place",
+          "start_at", "end_at", "channels", "audio", "consent_on", "opt_out_on", "sensitive",
+          "record_form")
+# What a requester may say on the public form (no vehicle of ours, no legal assessment).
+PUBLIC_FIELDS = tuple(f for f in FIELDS if f not in (
+    "vehicle", "opt_out_on", "sensitive", "record_form"))
+# Kinds of requester that are always an organisation (name, address, representative and
+# the person in charge, own rule Art. 9(1)).
+ORGANISATION_KINDS = frozenset({
+    RecipientKind.GOVERNMENT_BODY, RecipientKind.POLICE, RecipientKind.COURT,
+    RecipientKind.BAR_ASSOCIATION, RecipientKind.INSURER, RecipientKind.BUSINESS,
+    RecipientKind.CONTRACTOR, RecipientKind.JOINT_USER, RecipientKind.SUCCESSOR})
+# Bases that always come as an official document with its number.
+DOCUMENT_BASES = frozenset({Basis.WARRANT, Basis.CCP_197_2, Basis.COURT, Basis.BAR_ASSOCIATION})
+DETAIL_BASES = frozenset({Basis.STATUTE, Basis.OTHER})
+CORRECTABLE = (RequestState.INCOMPLETE, RequestState.RECEIVED)
+WITHDRAWABLE = (RequestState.INCOMPLETE, RequestState.RECEIVED, RequestState.SECOND_APPROVAL)
+
+# A scanned letter: PDF, JPEG or PNG (recognised by its first bytes), at most this size.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+              (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
+THROTTLE_WINDOW = dt.timedelta(hours=1)
+
+# The own rule's Art. 9 items, as codes (stored in request.missing) and names for people.
+MISSING_LABELS: dict[str, Any] = {
+    "recipient_kind": gettext_lazy("請求者の区分"),
+    "requester_name": gettext_lazy("請求者の氏名又は名称"),
+    "requester_address": gettext_lazy("請求者の住所又は所在地"),
+    "representative": gettext_lazy("代表者の氏名"),
+    "person_in_charge": gettext_lazy("責任者（担当者）の氏名"),
+    "basis": gettext_lazy("提供を求める根拠"),
+    "basis_detail": gettext_lazy("根拠となる法令名・条項など"),
+    "letter_reference": gettext_lazy("文書番号"),
+    "purpose": gettext_lazy("提供を求める目的"),
+    "data": gettext_lazy("求める映像の車両又は場所"),
+    "start_at": gettext_lazy("求める映像の開始日時"),
+    "end_at": gettext_lazy("求める映像の終了日時"),
+    "range": gettext_lazy("終了日時が開始日時より後であること"),
+    "channels": gettext_lazy("求めるカメラ"),
+    "consent_on": gettext_lazy("本人の同意を得た日"),
+    "vehicle": gettext_lazy("車両の特定"),
+}
+# The form field each missing item points at (for the error beside it).
+MISSING_FIELD = {"data": "vehicle_text", "range": "end_at", "vehicle": "vehicle"}
+
+
+class ProvisionError(Exception):
+    """A refused step; `reasons` are Japanese sentences for the person who tried."""
+
+    def __init__(self, reasons: list[str] | str) -> None:
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+class Incomplete(ProvisionError):
+    """The own rule's Art. 9 items are not all there; `missing` holds their codes."""
+
+    def __init__(self, reasons: list[str], missing: list[str]) -> None:
+        super().__init__(reasons)
+        self.missing = missing
+
+
+class Throttled(ProvisionError):
+    """Too many requests from one address within the hour (HTTP 429)."""
+
+
+class PublicFormClosed(ProvisionError):
+    """The organisation does not take requests through the public form."""
+
+
+# --- what is missing --------------------------------------------------------------------
+
+
+def missing_items(request: ProvisionRequest) -> list[str]:
+    """The own rule's Art. 9 items this request lacks, as codes (see MISSING_LABELS)."""
+    missing = []
+    if not request.recipient_kind:
+        missing.append("recipient_kind")
+    if not request.requester_name.strip():
+        missing.append("requester_name")
+    if not request.requester_address.strip():
+        missing.append("requester_address")
+    if request.is_organisation:
+        missing += [name for name in ("representative", "person_in_charge")
+                    if not getattr(request, name).strip()]
+    if not request.basis:
+        missing.append("basis")
+    elif request.basis in DETAIL_BASES and not request.basis_detail.strip():
+        missing.append("basis_detail")
+    if _needs_reference(request) and not request.letter_reference.strip():
+        missing.append("letter_reference")
+    if not request.purpose.strip():
+        missing.append("purpose")
+    if request.vehicle_id is None and not (request.vehicle_text.strip()
+                                           or request.place.strip()):
+        missing.append("data")
+    missing += [name for name in ("start_at", "end_at") if getattr(request, name) is None]
+    if request.start_at and request.end_at and request.end_at <= request.start_at:
+        missing.append("range")
+    if request.vehicle_id is not None and not request.channels:
+        missing.append("channels")
+    if request.basis == Basis.CONSENT and request.consent_on is None:
+        missing.append("consent_on")
+    return missing
+
+
+def _needs_reference(request: ProvisionRequest) -> bool:
+    """A letter's number (文書番号): for every letter and every official document, except a
+    person's own request on their consent."""
+    own_consent = not request.is_organisation and request.basis == Basis.CONSENT
+    official = request.received_via == Received.LETTER or request.basis in DOCUMENT_BASES
+    return official and not own_consent
+
+
+def missing_labels(codes: Iterable[str]) -> list[str]:
+    return [str(MISSING_LABELS.get(code, code)) for code in codes]
+
+
+def missing_field(code: str) -> str:
+    """The form field a missing item belongs to."""
+    return MISSING_FIELD.get(code, code)
+
+
+def missing_reasons_one(code: str) -> str:
+    """One sentence (in the reader's language) for one missing item."""
+    if code == "range":
+        return _("終了日時が開始日時より後になっていません。")
+    if code == "vehicle":
+        return _("車両が特定されていません。車両を選んでから受け付けてください。")
+    return _("「%(item)s」が記載されていません。") % {"item": MISSING_LABELS.get(code, code)}
+
+
+def missing_reasons(request: ProvisionRequest, codes: list[str]) -> list[str]:
+    """Sentences saying what is missing, the first citing the own rule."""
+    rule = citation(request.organisation, "provision")
+    head = (_("%(rule)sに定める記載事項が不足しています。") % {"rule": rule} if rule
+            else _("提供の申請に必要な記載事項が不足しています。"))
+    return [head, *(missing_reasons_one(code) for code in codes)]
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def vehicles_for(user: User) -> Any:
+    """The vehicles a request of this organisation may name (any department's)."""
+    return Vehicle.objects.filter(department__organisation=user.organisation_id).select_related(
+        "department").order_by("department__code", "label", "registration")
+
+
+def cameras_by_vehicle(vehicles: Any) -> dict[int, list[tuple[str, str]]]:
+    """The cameras each vehicle's recorders really have."""
+    return {v.pk: registry.channels_of(v) for v in vehicles.prefetch_related("recorders")}
+
+
+def camera_choices() -> list[tuple[str, str]]:
+    """Every kind of camera (the public form: a requester does not know our recorders)."""
+    return [(code, str(label)) for code, label in Channel.choices]
+
+
+def camera_names(codes: Iterable[str]) -> str:
+    return "・".join(registry.channel_label(code) for code in codes)
+
+
+def find(user: User, pk: int) -> ProvisionRequest | None:
+    """The request of the user's organisation with this id (permission checked by callers)."""
+    return ProvisionRequest.objects.select_related(
+        "vehicle__department", "department", "organisation", "entered_by",
+        "accepted_by").filter(pk=pk, organisation=user.organisation_id).first()
+
+
+def visible_requests(user: User, *, state: str = "", via: str = "",
+                     overdue: bool = False) -> list[ProvisionRequest]:
+    """The inbox: the organisation's requests this person may view, newest first. `state`
+    is a RequestState, "open" or "" (all); `via` letter/web; `overdue` only late ones."""
+    if not allows(user, "provision.list"):
+        return []
+    rows = ProvisionRequest.objects.filter(organisation=user.organisation_id).select_related(
+        "vehicle", "department", "entered_by")
+    if state == "open":
+        rows = rows.filter(state__in=OPEN_STATES)
+    elif state in RequestState.values:
+        rows = rows.filter(state=state)
+    if via in Received.values:
+        rows = rows.filter(received_via=via)
+    today = clock.today_jst()
+    shown = [r for r in rows[:1000] if allows(user, "provision.view", r)]
+    return [r for r in shown if is_overdue(r, today)] if overdue else shown
+
+
+def is_overdue(request: ProvisionRequest, today: dt.date | None = None) -> bool:
+    """A decision still owed after its target day."""
+    today = today or clock.today_jst()
+    return (request.due_on is not None and request.due_on < today
+            and request.state in (RequestState.RECEIVED, RequestState.SECOND_APPROVAL))
+
+
+def may_update(user: User, request: ProvisionRequest) -> bool:
+    """Handlers correct a request until it is decided; whoever entered a letter may complete
+    it while it waits to be accepted."""
+    if request.state not in CORRECTABLE:
+        return False
+    return allows(user, "provision.accept", request) or (
+        request.state == RequestState.INCOMPLETE and request.entered_by_id == user.pk
+        and allows(user, "provision.enter"))
+
+
+def may_accept(user: User, request: ProvisionRequest) -> bool:
+    return request.can_be_accepted and allows(user, "provision.accept", request)
+
+
+def may_withdraw(user: User, request: ProvisionRequest) -> bool:
+    return request.state in WITHDRAWABLE and (
+        allows(user, "provision.accept", request) or allows(user, "provision.close", request))
+
+
+def may_attach(user: User, request: ProvisionRequest) -> bool:
+    return request.is_open and (allows(user, "provision.accept", request) or (
+        request.entered_by_id == user.pk and allows(user, "provision.enter")))
+
+
+def decision_days(organisation: Organisation) -> int:
+    """The profile's target for a decision after acceptance (days)."""
+    return int(common.setting(organisation, "decision_days"))
+
+
+def record_viewed(user: User, request: ProvisionRequest, what: str = "page") -> None:
+    """Looking at a request is an access to the requester's (and the persons') data."""
+    audit.record("provision.viewed", user=user, obj=request,
+                 detail={"number": request.number, "what": what})
+
+
+# --- entering -----------------------------------------------------------------------------
+
+
+def _next_number(organisation: Organisation, year: int) -> str:
+    """「2026-P001」: per organisation and year (the organisation row is locked meanwhile)."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    prefix = f"{year}-P"
+    numbers = ProvisionRequest.objects.filter(organisation=organisation,
+                                              number__startswith=prefix).values_list(
+        "number", flat=True)
+    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:03d}"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dt.datetime):
+        raise ProvisionError(_("日時の形式が正しくありません。"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=clock.JST)
+    return value
+
+
+def _day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ProvisionError(_("日付の形式が正しくありません。"))
+    return value
+
+
+def _vehicle(organisation: Organisation, value: Any) -> Vehicle | None:
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, Vehicle) else value
+    try:
+        found = Vehicle.objects.select_related("department").filter(
+            pk=int(pk), department__organisation=organisation).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise ProvisionError(_("指定された車両はこの団体の車両ではありません。"))
+    return found
+
+
+def _cleaned(organisation: Organisation, data: dict[str, Any],
+             allowed: tuple[str, ...] = FIELDS) -> dict[str, Any]:
+    """The request's fields from a form's data: trimmed, checked against their choices."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown request fields: {sorted(unknown)}")
+    got = {name: data.get(name) for name in allowed}
+    fields: dict[str, Any] = {}
+    for name in ("requester_name", "requester_address", "representative", "person_in_charge",
+                 "phone", "email", "basis_detail", "letter_reference", "purpose",
+                 "vehicle_text", "place"):
+        if name in allowed:
+            fields[name] = _text(got[name])
+    kind, basis = _text(got["recipient_kind"]), _text(got["basis"])
+    if kind and kind not in RecipientKind.values:
+        raise ProvisionError(_("請求者の区分が正しくありません。"))
+    if basis and basis not in Basis.values:
+        raise ProvisionError(_("提供を求める根拠が正しくありません。"))
+    fields["recipient_kind"], fields["basis"] = kind, basis
+    fields["is_organisation"] = bool(got["is_organisation"]) or kind in ORGANISATION_KINDS
+    fields["letter_date"] = _day(got["letter_date"])
+    fields["consent_on"] = _day(got["consent_on"])
+    fields["start_at"], fields["end_at"] = _aware(got["start_at"]), _aware(got["end_at"])
+    fields["audio"] = bool(got["audio"])
+    channels = [str(c) for c in dict.fromkeys(got["channels"] or ())]
+    if "vehicle" in allowed:
+        vehicle = _vehicle(organisation, got["vehicle"])
+        fields["vehicle"] = vehicle
+        available = ([code for code, _label in registry.channels_of(vehicle)] if vehicle
+                     else Channel.values)
+    else:
+        available = Channel.values
+    wrong = [c for c in channels if c not in available]
+    if wrong:
+        raise ProvisionError(_("この車両のドライブレコーダーにないカメラが選ばれています："
+                               "%(cameras)s") % {"cameras": camera_names(wrong)})
+    fields["channels"] = channels
+    if "sensitive" in allowed:
+        fields["sensitive"] = bool(got["sensitive"])
+        fields["opt_out_on"] = _day(got["opt_out_on"])
+        form = _text(got["record_form"]) or RecordForm.SINGLE
+        if form not in RecordForm.values:
+            raise ProvisionError(_("記録の作成方法が正しくありません。"))
+        fields["record_form"] = form
+    return fields
+
+
+def _route(request: ProvisionRequest) -> None:
+    """The vehicle's department decides (and its handlers take it in)."""
+    if request.vehicle_id is not None:
+        request.department_id = request.vehicle.department_id
+
+
+def _refresh_missing(request: ProvisionRequest) -> list[str]:
+    request.missing = missing_items(request)
+    return request.missing
+
+
+def enter(user: User, data: dict[str, Any], *, accept_now: bool = False) -> ProvisionRequest:
+    """A request entered by staff from the letter received: saved even when incomplete
+    (受付前・補正待ち, with what is missing listed), so the letter is not lost. The handlers
+    are told, unless the enterer (a handler) accepts it at once (`accept_now`); when that
+    is refused for missing items, the request stays entered and the handlers are told."""
+    require(user, "provision.enter")
+    organisation = user.organisation
+    fields = _cleaned(organisation, data)
+    now = clock.now()
+    with transaction.atomic():
+        request = ProvisionRequest(
+            organisation=organisation, received_via=Received.LETTER, received_at=now,
+            entered_by=user, state=RequestState.INCOMPLETE,
+            number=_next_number(organisation, clock.jst_date(now).year), **fields)
+        _route(request)
+        _refresh_missing(request)
+        request.save()
+        common.log_event(request, "entered", actor=user, audit_action="provision.entered",
+                         via=Received.LETTER, missing=list(request.missing))
+        common.pin_originals(request, by=user)
+    if accept_now and may_accept(user, request) and not request.missing:
+        try:
+            return accept(user, request)
+        except ProvisionError:
+            pass  # no vehicle yet: it waits like any entered letter
+    with transaction.atomic():
+        _tell_received(request, actor=user)
+    return request
+
+
+def public_organisation() -> Organisation | None:
+    """One installation serves one organisation: the public form is that organisation's."""
+    organisations = list(Organisation.objects.order_by("pk")[:2])
+    if len(organisations) != 1:
+        if organisations:
+            log.error("the public request form is closed: this database holds several "
+                      "organisations, so it is unclear whose form it is")
+        return None
+    return organisations[0]
+
+
+def public_form_open(organisation: Organisation | None) -> bool:
+    return organisation is not None and bool(common.setting(organisation, "public_form"))
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of the client address: enough to count, never the address itself."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"provision-form:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def submit_public(data: dict[str, Any], *, address: str) -> ProvisionRequest:
+    """A request sent through the public form (no account). Refused while the form is
+    closed, when this address sent too many within the hour (Throttled), and while any of
+    the own rule's Art. 9 items is missing (Incomplete, with what is missing)."""
+    organisation = public_organisation()
+    if not public_form_open(organisation):
+        raise PublicFormClosed(_("現在、申請フォームによる受付は行っていません。"
+                                 "書面でお申し込みください。"))
+    assert organisation is not None
+    hashed = address_hash(address)
+    limit = int(common.setting(organisation, "public_form_per_hour"))
+    fields = _cleaned(organisation, data, PUBLIC_FIELDS)
+    now = clock.now()
+    with transaction.atomic():
+        recent = Event.objects.filter(
+            request__organisation=organisation, action="submitted",
+            at__gte=now - THROTTLE_WINDOW, detail__address=hashed).count()
+        if recent >= limit:
+            raise Throttled(_("同じ接続元からの申請が1時間の上限（%(limit)d件）に達しました。"
+                              "しばらく時間をおいてから送信してください。") % {"limit": limit})
+        request = ProvisionRequest(organisation=organisation, received_via=Received.WEB,
+                                   received_at=now, state=RequestState.INCOMPLETE, **fields)
+        missing = missing_items(request)
+        if missing:
+            raise Incomplete(missing_reasons(request, missing), missing)
+        request.number = _next_number(organisation, clock.jst_date(now).year)
+        request.missing = []
+        request.save()
+        common.log_event(request, "submitted", actor_text=request.requester_name,
+                         via=Received.WEB, address=hashed)
+        audit.record("provision.submitted", actor="public_form", obj=request,
+                     detail={"number": request.number, "address": hashed})
+        _tell_received(request, actor=None)
+    return request
+
+
+def _tell_received(request: ProvisionRequest, *, actor: User | None) -> list[User]:
+    """The handlers take it in (or ask for what is missing)."""
+    if request.received_via == Received.WEB:
+        text = gettext_noop("申請フォームから提供申請 %(number)s（%(requester)s）が届きました。"
+                            "記載事項を確認し、車両を特定して受け付けてください。")
+    elif request.missing:
+        text = gettext_noop("%(who)sさんが提供申請 %(number)s（%(requester)s）を書面から登録"
+                            "しました。記載事項に不足があります。補正を求めるか、受付不可として"
+                            "ください。")
+    else:
+        text = gettext_noop("%(who)sさんが提供申請 %(number)s（%(requester)s）を書面から登録"
+                            "しました。記載事項を確認して受け付けてください。")
+    return common.tell(
+        request, RECEIVED_KIND, "received", common.people_who(request, "provision.accept"),
+        AlertText(text, who=str(actor or ""), **common.title_params(request)),
+        AlertText(gettext_noop("第三者提供の申請 %(number)s の受付"),
+                  **common.title_params(request)), actor=actor)
+
+
+# --- correcting, accepting, withdrawing ---------------------------------------------------
+
+
+def update(user: User, request: ProvisionRequest, data: dict[str, Any]) -> ProvisionRequest:
+    """Correct a request not yet decided: what is missing is recomputed, the originals
+    re-pinned, and 経過 lists which fields changed. An accepted request cannot be made
+    incomplete again."""
+    if not may_update(user, request):
+        require(user, "provision.accept", request)  # the audited refusal
+        raise ProvisionError(_("この申請は決定済みのため、内容を修正できません。"))
+    with transaction.atomic():
+        request = ProvisionRequest.objects.select_for_update().select_related(
+            "vehicle", "organisation").get(pk=request.pk)
+        # Fields not given keep their value (a form gives them all).
+        current = {name: getattr(request, name) for name in FIELDS}
+        fields = _cleaned(request.organisation, {**current, **data})
+        if request.state not in CORRECTABLE:
+            raise ProvisionError(_("この申請は決定済みのため、内容を修正できません。"))
+        department = request.department_id
+        changed = apply_changes(request, fields)
+        _route(request)
+        missing = _refresh_missing(request)
+        if request.state == RequestState.RECEIVED and (missing or request.vehicle_id is None):
+            raise Incomplete(missing_reasons(request, missing or ["vehicle"]),
+                             missing or ["vehicle"])
+        if not changed:
+            return request
+        request.save()
+        common.log_event(request, "updated", actor=user, audit_action="provision.updated",
+                         fields=sorted(changed), missing=list(missing))
+        common.pin_originals(request, by=user)
+        if request.state == RequestState.RECEIVED:
+            _store_assessment(request)
+            if request.department_id != department:
+                _tell_to_decide(request, actor=user)
+    return request
+
+
+def accept(user: User, request: ProvisionRequest) -> ProvisionRequest:
+    """Take the request in (受付): refused while an Art. 9 item is missing or no vehicle is
+    named. The vehicle's department decides by `due_on` (profile decision_days)."""
+    require(user, "provision.accept", request)
+    with transaction.atomic():
+        request = ProvisionRequest.objects.select_for_update().select_related(
+            "vehicle", "organisation").get(pk=request.pk)
+        if not request.can_be_accepted:
+            raise ProvisionError(_("この申請は既に受付済みか、取下げ・完了しています。"))
+        missing = _refresh_missing(request)
+        blockers = missing + (["vehicle"] if request.vehicle_id is None else [])
+        if blockers:
+            request.save(update_fields=["missing"])
+            raise Incomplete(missing_reasons(request, blockers), blockers)
+        _route(request)
+        request.accepted_at, request.accepted_by = clock.now(), user
+        request.due_on = clock.today_jst() + dt.timedelta(
+            days=decision_days(request.organisation))
+        request.state = RequestState.RECEIVED
+        request.save()
+        require(user, "provision.accept", request)  # the vehicle's department's handler
+        common.log_event(request, "accepted", actor=user, audit_action="provision.accepted",
+                         due_on=request.due_on.isoformat())
+        common.pin_originals(request, by=user)
+        _store_assessment(request)
+        _tell_to_decide(request, actor=user)
+    return request
+
+
+def _store_assessment(request: ProvisionRequest) -> None:
+    """The legal assessment kept on the request for its page (hogo.provision.assessment)."""
+    from hogo.provision.assessment import store_assessment
+
+    store_assessment(request)
+
+
+def _tell_to_decide(request: ProvisionRequest, *, actor: User | None) -> list[User]:
+    return common.tell(
+        request, TO_DECIDE_KIND, f"to_decide:{request.department_id}",
+        common.people_who(request, "provision.decide"),
+        AlertText(gettext_noop("提供申請 %(number)s（%(requester)s）を受け付けました。"
+                               "%(due)s までに提供するか否かを決定してください。"),
+                  due=request.due_on, **common.title_params(request)),
+        AlertText(gettext_noop("第三者提供の決定依頼 %(number)s"),
+                  **common.title_params(request)),
+        actor=actor, link=common.link_to(request))
+
+
+def withdraw(user: User, request: ProvisionRequest, reason: str) -> ProvisionRequest:
+    """取下げ・受付不可: closed with the reason; the originals are let go."""
+    reason = _text(reason)
+    if not reason:
+        raise ProvisionError(_("取下げ・受付不可の理由を入力してください。"))
+    if not may_withdraw(user, request):
+        if not (allows(user, "provision.accept", request)
+                or allows(user, "provision.close", request)):
+            require(user, "provision.close", request)
+        raise ProvisionError(_("決定後の申請は取り下げられません。"))
+    with transaction.atomic():
+        request = ProvisionRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state not in WITHDRAWABLE:
+            raise ProvisionError(_("決定後の申請は取り下げられません。"))
+        request.state = RequestState.WITHDRAWN
+        request.closed_at, request.closed_by, request.close_note = clock.now(), user, reason
+        request.save()
+        common.log_event(request, "withdrawn", actor=user, audit_action="provision.withdrawn",
+                         purpose=reason, reason=reason)
+        common.release_originals(request, by=user)
+    return request
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+def check_upload(uploaded: Any) -> str:
+    """The content type of a scanned letter, or ProvisionError saying why it is refused."""
+    size = int(getattr(uploaded, "size", 0) or 0)
+    if size <= 0:
+        raise ProvisionError(_("空のファイルは添付できません。"))
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ProvisionError(_("添付できるファイルは%(mb)dMBまでです。") % {
+            "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for signature, content_type, _suffix in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise ProvisionError(_("添付できるのはPDF、JPEG、PNGのファイルだけです。"))
+
+
+def attach(user: User, request: ProvisionRequest, uploaded: Any) -> Attachment:
+    """A scanned letter (PDF/JPEG/PNG), kept as an encrypted object."""
+    if not may_attach(user, request):
+        require(user, "provision.accept", request)
+        raise ProvisionError(_("完了した申請にはファイルを添付できません。"))
+    content_type = check_upload(uploaded)
+    sink = io.BytesIO()
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
+        digest.update(chunk)
+        sink.write(chunk)
+    name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()[:200]
+    with transaction.atomic():
+        stored = store_stream(sink)
+        attachment = Attachment.objects.create(
+            request=request, stored=stored, filename=name or _("添付ファイル"),
+            content_type=content_type, size=sink.tell(), sha256=digest.hexdigest(),
+            uploaded_by=user, uploaded_at=clock.now())
+        common.log_event(request, "attached", actor=user, audit_action="provision.attached",
+                         filename=attachment.filename, attachment=attachment.pk,
+                         sha256=attachment.sha256, size=attachment.size)
+    return attachment
+
+
+def attachment_of(user: User, pk: int) -> Attachment | None:
+    return Attachment.objects.select_related("request", "stored").filter(
+        pk=pk, request__organisation=user.organisation_id).first()
+
+
+def open_attachment(user: User, attachment: Attachment) -> io.BytesIO:
+    """The decrypted file for a download (an access to personal data: audited)."""
+    require(user, "provision.view", attachment.request)
+    if attachment.erased_at is not None or not attachment.stored.wrapped_key:
+        raise LookupError("the attachment was erased")
+    stored = attachment.stored
+    data = get_store().read_all(stored.object_id, stored.wrapped_key)
+    audit.record("provision.attachment_opened", user=user, obj=attachment.request,
+                 detail={"number": attachment.request.number, "attachment": attachment.pk,
+                         "filename": attachment.filename, "sha256": attachment.sha256})
+    return io.BytesIO(data)
+
+
+# --- the 経過, in words -------------------------------------------------------------------
+
+Wording = Callable[[Event], str]
+_wordings: dict[str, Wording | Any] = {}
+
+
+def add_wording(action: str, wording: Wording | Any) -> None:
+    """How the request page words an Event `action` of any area: a callable (event -> str) or
+    a (lazy) text with %(name)s placeholders filled from the event's detail."""
+    _wordings[action] = wording
+
+
+class _Filled(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def field_names(names: Iterable[str]) -> str:
+    return "、".join(str(ProvisionRequest._meta.get_field(n).verbose_name) for n in names)
+
+
+def word_event(event: Event) -> str:
+    """One line of 経過 in the reader's language."""
+    wording = _wordings.get(event.action)
+    if wording is None:
+        return _("記録：%(action)s") % {"action": event.action}
+    if callable(wording) and not isinstance(wording, (str, Promise)):
+        return wording(event)
+    return str(wording) % _Filled({k: str(v) for k, v in (event.detail or {}).items()})
+
+
+def _entered(event: Event) -> str:
+    text = _("書面による申請を登録しました。")
+    missing = (event.detail or {}).get("missing") or []
+    if missing:
+        text += " " + _("不足している事項：%(items)s") % {"items": "、".join(
+            missing_labels(missing))}
+    return text
+
+
+def _updated(event: Event) -> str:
+    detail = event.detail or {}
+    text = _("内容を修正しました（%(fields)s）。") % {"fields": field_names(
+        detail.get("fields") or [])}
+    if detail.get("missing"):
+        text += " " + _("なお不足している事項：%(items)s") % {"items": "、".join(
+            missing_labels(detail["missing"]))}
+    return text
+
+
+def _accepted(event: Event) -> str:
+    due = (event.detail or {}).get("due_on")
+    day = _shown_day(due) if due else "—"
+    return _("受け付けました。決定の目安日は%(due)sです。") % {"due": day}
+
+
+def _shown_day(iso: str) -> str:
+    from hogo.rules.wareki import format_wareki
+
+    day = dt.date.fromisoformat(iso)
+    return day.isoformat() if translation.get_language() == "en" else format_wareki(day)
+
+
+for _action, _wording in (
+        ("entered", _entered),
+        ("submitted", gettext_lazy("申請フォームから申請が届きました。")),
+        ("updated", _updated),
+        ("accepted", _accepted),
+        ("withdrawn", gettext_lazy("取下げ・受付不可としました。理由：%(reason)s")),
+        ("attached", gettext_lazy("ファイル「%(filename)s」を添付しました。"))):
+    add_wording(_action, _wording)
+
+
+def timeline(request: ProvisionRequest) -> list[tuple[Event, str]]:
+    return [(e, word_event(e)) for e in request.events.select_related("actor")]
+
+
+# --- the acknowledgment of receipt --------------------------------------------------------
+
+
+def receipt_letter(user: User, request: ProvisionRequest) -> dict[str, Any]:
+    """What the 受付票 prints (its access is audited like the page's)."""
+    require(user, "provision.view", request)
+    record_viewed(user, request, "receipt_letter")
+    return {"rule": citation(request.organisation, "provision"),
+            "undertaking_rule": citation(request.organisation, "recipient_undertaking"),
+            "cameras": camera_names(request.channels),
+            "decision_days": decision_days(request.organisation),
+            "missing": missing_labels(request.missing), "issued_on": clock.today_jst()}
+
+
+# --- the work queue -----------------------------------------------------------------------
+
+
+def title(request: ProvisionRequest) -> str:
+    return f"提供申請 {request.number}（{request.requester_name or '—'}）"
+
+
+def waiting(user: User) -> Iterator[WaitingItem]:
+    """For the handlers: requests to take in (a complete letter or a web request) and
+    incomplete letters to complete or refuse (補正待ち). Never for the one who entered it."""
+    if user.organisation_id is None or not allows(user, "provision.accept"):
+        return
+    rows = ProvisionRequest.objects.filter(organisation=user.organisation_id,
+                                           state=RequestState.INCOMPLETE).select_related(
+        "vehicle")
+    for request in rows:
+        if request.entered_by_id == user.pk or not allows(user, "provision.accept", request):
+            continue
+        if request.missing:
+            yield WaitingItem("provision.complete", _("補正待ちの提供申請（補正又は受付不可）"),
+                              title(request), common.link_to(request), request.received_at)
+        elif request.received_via == Received.WEB:
+            yield WaitingItem("provision.take_in", _("申請フォームからの提供申請を受け付ける"),
+                              title(request), common.link_to(request), request.received_at)
+        else:
+            yield WaitingItem("provision.take_in", _("書面による提供申請を受け付ける"),
+                              title(request), common.link_to(request), request.received_at)
 
 
 def register() -> None:
     """Work-queue source and alert names of this area (called from ProvisionConfig.ready)."""
+    from hogo.alerts.text import label_kind
+    from hogo.alerts.waiting import add_source
+
+    add_source(waiting)
+    label_kind(RECEIVED_KIND, gettext_lazy("第三者提供の申請の受付"))
+    label_kind(TO_DECIDE_KIND, gettext_lazy("第三者提供の決定依頼"))

@@ -70,8 +70,11 @@ DEMO_ORDINANCE_ITEMS = ("生活保護の受給に関する事項", "児童虐待
 
 
 @transaction.atomic
-def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
-    """Create the demo organisation unless it exists; returns it and whether it was new."""
+def load_demo(footage: bool = True, requests: bool = False) -> tuple[Organisation, bool]:
+    """Create the demo organisation unless it exists; returns it and whether it was new.
+
+    With `requests` (the `hogo demo` command; tests start without), a provision request
+    waits in the inbox too."""
     existing = Organisation.objects.filter(name=ORGANISATION).first()
     if existing is not None:
         return existing, False
@@ -111,7 +114,28 @@ def load_demo(footage: bool = True) -> tuple[Organisation, bool]:
                                   encrypted=True, cabinet=cabinet)
     if footage:
         load_demo_footage(recorders)
+        if requests:
+            load_demo_provision(made, recorders[0].vehicle)
     return org, True
+
+
+def load_demo_provision(people: dict[str, User], vehicle: Vehicle) -> None:
+    """A police inquiry under CCP 197(2) entered from its letter and taken in by the privacy
+    officer: it waits for the manager's decision (第三者提供), its minutes of footage pinned."""
+    from hogo.provision import intake
+
+    start = footage_start() + dt.timedelta(seconds=10)
+    letter = {"recipient_kind": "police", "requester_name": "デモ県デモ中央警察署",
+              "requester_address": "デモ市中央一丁目1番1号", "is_organisation": True,
+              "representative": "デモ中央警察署長 警察 太郎",
+              "person_in_charge": "刑事課 捜査 一郎", "phone": "000-0000-0110",
+              "basis": "ccp_197_2", "letter_reference": "デモ中刑第123号",
+              "letter_date": clock.jst_date(start), "vehicle": vehicle,
+              "purpose": "庁舎前交差点で発生した交通事故の捜査のため",
+              "start_at": start, "end_at": start + dt.timedelta(minutes=3),
+              "channels": [Channel.FRONT]}
+    request = intake.enter(people["staff"], letter)
+    intake.accept(people["privacy"], request)
 
 
 @functools.cache

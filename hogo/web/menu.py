@@ -35,6 +35,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("受信記録"), "footage:uploads", "footage.view_quarantine"),
     MenuItem(_("記録媒体"), "media:board", "media.view_board"),
     MenuItem(_("漏えい等事案"), "incidents:list", "incidents.list"),
+    MenuItem(_("第三者提供"), "provision:inbox", "provision.list"),
+    MenuItem(_("提供記録・確認記録"), "provision:records", "provision.view_records"),
     MenuItem(_("車両"), "registry:vehicles", "registry.view_vehicles"),
     MenuItem(_("車両・機器の登録"), "registry:register", "registry.register"),
     MenuItem(_("保管庫と棚卸し"), "media:cabinets", "media.view_board"),

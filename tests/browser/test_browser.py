@@ -39,6 +39,8 @@ LABELS = {
     "media:cabinets": "保管庫と棚卸し",
     "registry:register": "車両・機器の登録",
     "incidents:list": "漏えい等事案",
+    "provision:inbox": "第三者提供",
+    "provision:records": "提供記録・確認記録",
 }
 
 

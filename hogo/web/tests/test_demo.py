@@ -54,3 +54,19 @@ def test_the_demo_city_is_demo_city_and_cites_its_own_rule(demo):
     cited += [use["source"] for use in permitted_uses(demo)]
     assert any("デモ市公用車ドライブレコーダーの設置及び管理運用に関する規則" in c for c in cited)
     assert not any("芦屋" in c for c in cited)
+
+
+def test_the_demo_command_leaves_a_police_inquiry_waiting_for_the_manager(demo):
+    """(The test database holds the demo already, loaded without requests, as tests need.)"""
+    from hogo.alerts.waiting import waiting_for
+    from hogo.provision.models import ProvisionRequest, RequestState
+    from hogo.registry.models import Vehicle
+    from hogo.web.demo import load_demo_provision
+
+    people = {u.username: User.objects.get(username=u.username) for u in USERS}
+    load_demo_provision(people, Vehicle.objects.get(label="公用車1号"))
+    request = ProvisionRequest.objects.get()
+    assert request.state == RequestState.RECEIVED and request.basis == "ccp_197_2"
+    assert request.hold.segments.exists() and request.hold.released_at is None
+    manager = User.objects.get(username="manager")
+    assert "provision.decide" in [item.kind for item in waiting_for(manager)]

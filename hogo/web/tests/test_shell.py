@@ -8,7 +8,8 @@ MENUS = {
     "privacy": {
         "footage:uploads",
         "media:board", "media:cabinets",
-        "incidents:list",
+        "incidents:list", "provision:inbox",
+                "provision:records",
         "copies:register",
         "web:dashboard",
         "audit:list",
@@ -18,7 +19,8 @@ MENUS = {
     },
     "manager": {
         "media:board", "media:cabinets",
-        "incidents:list",
+        "incidents:list", "provision:inbox",
+                "provision:records",
         "copies:register",
         "web:dashboard",
         "accounts:department",
@@ -30,7 +32,7 @@ MENUS = {
     },
     "operator": {
         "media:board", "media:cabinets",
-        "incidents:list",
+        "incidents:list", "provision:inbox",
         "copies:register",
         "web:dashboard",
         "registry:vehicles",
@@ -39,8 +41,10 @@ MENUS = {
         "accounts:totp",
     },
     # TOTP for everyone; the system administrator gets no empty board or list.
-    "staff": {"media:board", "media:cabinets", "incidents:list", "web:dashboard", "accounts:totp"},
-    "auditor": {"media:board", "media:cabinets", "incidents:list", "copies:register",
+    "staff": {"media:board", "media:cabinets", "incidents:list", "provision:inbox", "web:dashboard",
+              "accounts:totp"},
+    "auditor": {"media:board", "media:cabinets", "incidents:list", "provision:inbox",
+                "provision:records", "copies:register",
                 "web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
     "sysadmin": {
         "web:dashboard",
@@ -52,7 +56,8 @@ MENUS = {
     },
     "seiso-manager": {
         "media:board", "media:cabinets",
-        "incidents:list",
+        "incidents:list", "provision:inbox",
+                "provision:records",
         "copies:register",
         "web:dashboard",
         "accounts:department",

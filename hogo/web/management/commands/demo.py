@@ -13,6 +13,6 @@ class Command(BaseCommand):
                             help="skip generating the demo footage (faster, for scripts)")
 
     def handle(self, *args, no_footage: bool, **options) -> None:
-        _org, created = load_demo(footage=not no_footage)
+        _org, created = load_demo(footage=not no_footage, requests=not no_footage)
         state = "created" if created else "already present"
         self.stdout.write(f"demo organisation {ORGANISATION}: {state}\n{login_table()}")
