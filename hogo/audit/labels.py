@@ -122,7 +122,7 @@ ACTIONS = {
     "provision.link_created": _("ダウンロードリンクの作成"),
     "provision.link_opened": _("ダウンロードリンクの閲覧"),
     "provision.link_fetched": _("ダウンロードリンクからの受領"),
-    "provision.link_refused": _("ダウンロードリンクの拒否（期限切れ・受領済み・取消済み・無効・遵守事項未確認）"),
+    "provision.link_refused": _("ダウンロードリンクの拒否"),
     "provision.link_revoked": _("ダウンロードリンクの取消し"),
     "provision.link_expired": _("ダウンロードリンクの期限切れ"),
     "provision.undertaking_confirmed": _("遵守事項の確認の記録"),

@@ -516,7 +516,7 @@ def update(user: User, request: ProvisionRequest, data: dict[str, Any]) -> Provi
         require(user, "provision.accept", request)  # the audited refusal
         raise ProvisionError(_("この申請は決定済みのため、内容を修正できません。"))
     with transaction.atomic():
-        request = ProvisionRequest.objects.select_for_update().select_related(
+        request = ProvisionRequest.objects.select_for_update(of=("self",)).select_related(
             "vehicle", "organisation").get(pk=request.pk)
         # Fields not given keep their value (a form gives them all).
         current = {name: getattr(request, name) for name in FIELDS}
@@ -548,7 +548,7 @@ def accept(user: User, request: ProvisionRequest) -> ProvisionRequest:
     named. The vehicle's department decides by `due_on` (profile decision_days)."""
     require(user, "provision.accept", request)
     with transaction.atomic():
-        request = ProvisionRequest.objects.select_for_update().select_related(
+        request = ProvisionRequest.objects.select_for_update(of=("self",)).select_related(
             "vehicle", "organisation").get(pk=request.pk)
         if not request.can_be_accepted:
             raise ProvisionError(_("この申請は既に受付済みか、取下げ・完了しています。"))

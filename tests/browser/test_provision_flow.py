@@ -14,12 +14,11 @@ pytestmark = pytest.mark.browser
 
 def test_public_form_to_erasure_confirmed(browser, session_for, live_server, transactional_db,
                                           settings):
-    from tests.browser.conftest import save_shot
-
     from hogo import clock
     from hogo.provision.models import ProvisionRequest, RequestState
     from hogo.registry.models import Vehicle
     from hogo.web.demo import footage_start, load_demo
+    from tests.browser.conftest import save_shot
 
     settings.HOGO_BASE_URL = live_server.url  # the link handed to the recipient
     load_demo()
