@@ -76,6 +76,9 @@ def test_public_form_to_erasure_confirmed(browser, session_for, live_server, tra
     manager.click("[data-testid=decide]")
     manager.wait_for_selector("[data-testid=state]:has-text('提供決定')")
     assert "行政機関等には求められません" in manager.inner_text("main")  # no Art. 29 record: why
+    manager.goto(f"{live_server.url}/provision/{request.pk}/letters/decision/")
+    assert "提供決定通知書" in manager.inner_text("body") and "令和" in manager.inner_text("body")
+    save_shot(manager, "provision-letter-decision")
 
     operator.goto(f"{live_server.url}/provision/{request.pk}/")
     operator.click("[data-testid=handover-link] summary")
@@ -111,5 +114,8 @@ def test_public_form_to_erasure_confirmed(browser, session_for, live_server, tra
     operator.click(f"[data-testid=confirm-erasure-{handover.pk}]")
     operator.wait_for_selector("[data-testid=state]:has-text('完了')")
     save_shot(operator, "provision-closed")
+    operator.goto(f"{live_server.url}/provision/handovers/{handover.pk}/letters/handover/")
+    assert "遵守事項" in operator.inner_text("body")
+    save_shot(operator, "provision-letter-handover")
     request.refresh_from_db()
     assert request.state == RequestState.CLOSED and request.hold.released_at is not None
