@@ -90,6 +90,9 @@ def _provision_handler(user: User, request: Any) -> bool:
     """The privacy officer; the managers and operators of the request's department; for a
     request no department has yet (from the public form), every manager and operator of the
     organisation, one of whom routes it by naming its vehicle."""
+    if request is not None and getattr(request, "organisation_id", None) not in (
+            None, user.organisation_id):
+        return False
     if user.role == Role.PRIVACY_OFFICER:
         return True
     if not (user.role == Role.MANAGER or user.is_operator):
@@ -197,13 +200,16 @@ RULES: dict[str, Rule] = {
         or (request is not None and request.entered_by_id == user.pk)),
     "provision.accept": _provision_handler,
     "provision.decide": _own_department_set(Role.MANAGER),
-    "provision.second_approve": _role(Role.PRIVACY_OFFICER),
+    "provision.second_approve": lambda user, obj: user.role == Role.PRIVACY_OFFICER and (
+        obj is None or getattr(obj, "organisation_id", None) in (None, user.organisation_id)),
     "provision.hand_over": _own_department_set(Role.MANAGER, operators=True),
     "provision.confirm_erasure": lambda user, obj: user.role == Role.PRIVACY_OFFICER or (
         _own_department_set(Role.MANAGER, operators=True)(user, obj)),
     "provision.close": _privacy_officer_or_own_manager,
     "provision.view_records": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
     "provision.manage_records": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
+    # Records of any department (a manager records their own department's only).
+    "provision.manage_all_records": _role(Role.PRIVACY_OFFICER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

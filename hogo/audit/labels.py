@@ -137,6 +137,10 @@ ACTIONS = {
     "provision.records_viewed": _("提供記録・確認記録の一覧の閲覧"),
     "provision.record_viewed": _("提供記録・確認記録の閲覧"),
     "provision.records_exported": _("提供記録・確認記録のCSV出力"),
+    "provision.inbox_viewed": _("第三者提供の申請一覧の閲覧"),
+    "provision.public_refused": _("申請フォームからの申請の不受理（記載不足等）"),
+    "provision.records_searched": _("本人に関する提供記録の検索"),
+    "provision.link_throttled": _("ダウンロードリンクへの無効なアクセスの制限"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hogo import clock
 from hogo.accounts.models import User
@@ -40,6 +41,7 @@ from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.objects import get_store
 from hogo.media.models import Content, Medium, MediumState
 from hogo.media.services import MediaError, checked_out_by, open_checkout, record_content
+from hogo.rules.copies import PROVISION_PURPOSE
 
 PENDING = "hogo_exports"  # session key: the exporter's packages not downloaded yet
 
@@ -63,7 +65,22 @@ def export_dir() -> Path:
 
 
 def kind_of(copy: Copy) -> str:
+    """「加工済み複製データ」 or 「複製データ」, always Japanese: for file names, manifests and
+    the medium's contents (what travels with the data). On screens use `kind_label`."""
     return "加工済み複製データ" if copy.is_processed else "複製データ"
+
+
+def kind_label(copy: Copy) -> str:
+    """What kind of copy it is, in the reader's language (for screens and forms)."""
+    return gettext("加工済み複製データ") if copy.is_processed else gettext("複製データ")
+
+
+def is_for_provision(copy: Copy) -> bool:
+    """A copy made for a third-party provision (or a processed copy of one): it leaves only
+    through the provision hand-over (`hogo.provision.handover`), which records the recipient,
+    the undertakings, the provision record and the chased erasure."""
+    return copy.request.purpose == PROVISION_PURPOSE or (
+        copy.parent_id is not None and copy.parent.request.purpose == PROVISION_PURPOSE)
 
 
 def download_name(copy: Copy) -> str:
@@ -186,13 +203,19 @@ def write_copy_package(copy: Copy, sink: str | os.PathLike[str] | BinaryIO) -> B
 
 
 def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
-                     pending: MutableMapping[str, Any] | None = None) -> Export:
+                     pending: MutableMapping[str, Any] | None = None,
+                     for_provision: bool = False) -> Export:
     """Package a copy for a medium the user has checked out; returns the one-time password.
 
     With `pending` (the exporter's session), asking again before the download gives the same
-    package; the medium records the copy once however often it is exported onto it."""
+    package; the medium records the copy once however often it is exported onto it. A copy
+    made for a third-party provision is refused unless the provision hand-over asks
+    (`for_provision`): only that records who received it and what they undertook."""
     require(user, "copies.request", copy)
     require(user, "media.use", medium)
+    if is_for_provision(copy) and not for_provision:
+        raise MediaError(gettext("第三者提供のための複製データは、提供申請の画面から"
+                                 "引き渡してください。"))
     if not copy.is_kept:
         raise MediaError("この複製データは消去済みです。")
     checkout = open_checkout(medium)  # a medium marked missing keeps its loan open: not OUT

@@ -22,6 +22,7 @@ from hogo.copies.models import Copy, CopyHold, CopyRequest
 from hogo.copies.packages import (
     export_to_medium,
     exporters,
+    is_for_provision,
     pending_export,
     take_pending,
     usable_media,
@@ -78,10 +79,14 @@ def new_request(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     copy_request = get_object_or_404(_visible_requests(request.user), pk=pk)
     user = request.user
-    copies = list(copy_request.copies.prefetch_related("extensions", "holds"))
+    copies = list(copy_request.copies.select_related("parent__request").prefetch_related(
+        "extensions", "holds"))
+    # A copy for a third-party provision leaves only through the provision hand-over.
+    provision = {c.pk for c in copies if is_for_provision(c)}
     return render(request, "copies/detail.html", {
         "req": copy_request,
-        "copies": [(c, usable_media(user, c)) for c in copies],
+        "copies": [(c, [] if c.pk in provision else usable_media(user, c)) for c in copies],
+        "provision_copies": provision,
         "exporters": exporters(copies[0]) if copies else [],
         "can_export": allows(user, "copies.request", copy_request),
         "can_decide": copy_request.can_be_decided and allows(
@@ -176,7 +181,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("medium") or request.GET.get("medium") or 0
     medium = get_object_or_404(media.all_media(), pk=chosen)
     if request.method == "POST":
-        try:
+        try:  # refused for a copy of a third-party provision (its hand-over exports it)
             export_to_medium(request.user, copy, medium, pending=request.session)
         except MediaError as refused:
             messages.error(request, str(refused))

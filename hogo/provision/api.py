@@ -30,8 +30,11 @@ router = Router(tags=["provision"])
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
 OptionalDay = Annotated[dt.date | None, BeforeValidator(parse_optional)]
 
+# The codes of hogo.rules.provision.RECIPIENT_KINDS and BASES, spelt out for the schema
+# (tested to stay equal).
 RecipientKind = Literal["government_body", "police", "court", "bar_association", "insurer",
-                        "individual", "business", "contractor", "joint_user", "successor"]
+                        "individual", "business", "academic_institution", "contractor",
+                        "joint_user", "successor"]
 BasisCode = Literal["warrant", "ccp_197_2", "court", "bar_association", "statute", "consent",
                     "life_body_property", "public_health", "public_cooperation", "research",
                     "person_interest", "other"]

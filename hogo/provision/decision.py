@@ -3,23 +3,29 @@ provides in part (the scope trimmed to what is needed) or refuses with reasons; 
 may make the privacy officer a second approver.
 
 Why here: approving is where footage starts to leave the organisation, so the legal
-assessment (`hogo.provision.assessment`) must allow it, the approved scope must lie within
-what was asked, and the copy is opened through the copy workflow (purpose
-PROVISION_PURPOSE, the request's number as its ground) in the same transaction — a copy the
-workflow refuses rolls the decision back. The request's own hold on the originals stays until
-the request closes; a refusal lets them go. Each step leaves a 経過 line and an audit entry
-and tells whoever acts next (never the actor).
+assessment (`hogo.provision.assessment`) must allow a provision made today (Japan time) — a
+consent dated later, or facts the records cannot take, refuse the approval now rather than
+the hand-over later —, the approved scope must lie within what was asked, and the copy is
+opened through the copy workflow (purpose PROVISION_PURPOSE, the request's number as its
+ground) in the same transaction — a copy the workflow refuses rolls the decision back (its
+refusal is then recorded in the audit chain again, after the rollback). The copy is made
+there and then: the copy workflow makes a manager's own request at once, so a copy that
+cannot be made leaves the request approved with a failed copy, which the alert and the
+panel say. The decision re-pins the originals (footage uploaded since acceptance is held
+too); that hold stays until the request closes; a refusal lets them go. Each step leaves a
+経過 line and an audit entry and tells whoever acts next (never the actor).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -32,12 +38,16 @@ from hogo.alerts.text import AlertText, label_kind
 from hogo.alerts.waiting import WaitingItem
 from hogo.audit import services as audit
 from hogo.copies import services as copies
+from hogo.copies.models import CopyRequest
+from hogo.copies.models import RequestState as CopyState
 from hogo.provision import common, panels, wording
 from hogo.provision.assessment import assess_request
-from hogo.provision.models import Event, Outcome, ProvisionRequest, RequestState
+from hogo.provision.handover import UNDERTAKINGS
+from hogo.provision.models import Event, Outcome, ProvisionRequest, RecordForm, RequestState
 from hogo.registry import services as registry
 from hogo.registry.models import Channel, camera_names
 from hogo.rules.copies import PROVISION_PURPOSE
+from hogo.rules.provision import Article, Decision
 from hogo.rules.wareki import format_wareki
 
 SECOND_APPROVAL_KIND = "provision.second_approval"
@@ -51,10 +61,14 @@ FINAL_STATES = (RequestState.APPROVED, RequestState.HANDED_OVER, RequestState.RE
 
 
 class DecisionRefused(ValueError):
-    """The decision cannot be made as asked; `reasons` are Japanese sentences for the form."""
+    """The decision cannot be made as asked; `reasons` are Japanese sentences for the form.
+    `after_rollback` (if any) records what must stay in the audit chain although the
+    decision's transaction is rolled back."""
 
-    def __init__(self, reasons: list[str]) -> None:
+    def __init__(self, reasons: list[str], *,
+                 after_rollback: Callable[[], None] | None = None) -> None:
         self.reasons = [str(r) for r in reasons]
+        self.after_rollback = after_rollback
         super().__init__(" / ".join(self.reasons))
 
 
@@ -117,12 +131,76 @@ def scope_choices(request: ProvisionRequest) -> dict[str, Any]:
                 "copies.max_range_minutes")}
 
 
-def assessment_of(request: ProvisionRequest) -> Any:
-    """The legal assessment as the request's facts stand (None when they cannot be assessed)."""
+def assessment_of(request: ProvisionRequest, provided_on: Iterable[dt.date] = ()) -> Any:
+    """The legal assessment as the request's facts stand, for a provision on `provided_on`
+    (None when they cannot be assessed)."""
     try:
-        return assess_request(request)
+        return assess_request(request, provided_on=provided_on)
     except ValueError:
         return None
+
+
+CANNOT_ASSESS = gettext_lazy("記載事項から提供の可否を判断できません。請求の内容（根拠・同意など）"
+                             "を確認してください。")
+
+
+def fact_problems(request: ProvisionRequest, day: dt.date) -> list[str]:
+    """Why the request's facts cannot carry a provision on `day`, in Japanese (what the rules
+    refuse to assess, said before the hand-over and its record run into it)."""
+    if not request.recipient_kind or not request.basis:
+        return [str(CANNOT_ASSESS)]
+    problems: list[str] = []
+    if request.basis == "consent" and request.consent_on is None:
+        problems.append(_("本人の同意を根拠とする請求ですが、本人の同意を得た日が記載されて"
+                          "いません。同意書を確認し、同意を得た日を記入してください。"))
+    if request.consent_on is not None and request.consent_on > day:
+        problems.append(_("本人の同意を得た日（%(consent)s）が本日（%(today)s）より後に"
+                          "なっています。提供の前に本人の同意を得ている必要があります"
+                          "（%(article)s）。同意を得た日を確認してください。") % {
+            "consent": _day(request.consent_on), "today": _day(day),
+            "article": wording.article_text(Article("act", 27, 1))})
+    if request.opt_out_on is not None:
+        if effective_profile(request.organisation).organisation_type == "public_body":
+            problems.append(_("オプトアウトによる提供は個人情報取扱事業者に限られます"
+                              "（%(article)s）。オプトアウトの届出日を確認してください。")
+                            % {"article": wording.article_text(Article("act", 27, 2))})
+        elif request.opt_out_on > day:
+            problems.append(_("オプトアウトの届出日（%(opt_out)s）が本日（%(today)s）より後に"
+                              "なっています。届出の後でなければ提供できません（%(article)s）。")
+                            % {"opt_out": _day(request.opt_out_on), "today": _day(day),
+                               "article": wording.article_text(Article("act", 27, 2))})
+        elif request.basis != "consent" and (request.record_form or "single") != "single":
+            problems.append(_("オプトアウトによる提供は提供の都度記録します（%(article)s）。"
+                              "記録の作成方法を「%(single)s」にしてください。") % {
+                "article": wording.article_text(Article("rules", 19, 2), full=True),
+                "single": RecordForm.SINGLE.label})
+    return problems
+
+
+def approval_assessment(request: ProvisionRequest, day: dt.date | None = None
+                        ) -> tuple[Decision | None, list[str]]:
+    """The assessment of providing on `day` (today, Japan time, by default) and, when it
+    cannot be approved, why (Japanese sentences with the article)."""
+    day = day or clock.today_jst()
+    problems = fact_problems(request, day)
+    if problems:
+        return None, problems
+    decision = assessment_of(request, provided_on=(day,))
+    refused = refusal_of_approval(decision)
+    return decision, [refused] if refused else []
+
+
+def provision_days(request: ProvisionRequest) -> tuple[tuple[dt.date, ...], bool]:
+    """The day the page's assessment counts as the provision's: the last hand-over's once
+    handed over, else today — then `True`, the keep-until day is "if provided today"."""
+    last = request.handovers.order_by("-prepared_at").first() if request.pk else None
+    if last is not None:
+        return (clock.jst_date(last.prepared_at),), False
+    return (clock.today_jst(),), True
+
+
+def _day(day: dt.date) -> str:
+    return day.isoformat() if wording.english() else format_wareki(day)
 
 
 def may_decide(user: Any, request: ProvisionRequest) -> bool:
@@ -172,10 +250,19 @@ def decide(manager: User, request: ProvisionRequest, *, outcome: str, reason: st
                 _refuse(manager, request, reason)
             else:
                 _approve(manager, request, outcome, reason, Asked(start, end, channels, audio))
-    except Exception:
-        request.refresh_from_db()
+    except Exception as error:
+        _rolled_back(request, error)
         raise
     return request
+
+
+def _rolled_back(request: ProvisionRequest, error: Exception) -> None:
+    """After a refused decision's rollback: the request as stored, and what the audit chain
+    must keep although the transaction is gone (a copy the workflow refused)."""
+    request.refresh_from_db()
+    after = getattr(error, "after_rollback", None)
+    if after is not None:
+        after()
 
 
 def _lock(request: ProvisionRequest) -> None:
@@ -207,8 +294,7 @@ def _close_refused(request: ProvisionRequest, *, by: User, at: dt.datetime) -> N
 def refusal_of_approval(decision: Any) -> str | None:
     """Why the rules do not allow providing (None when they do), in words with the article."""
     if decision is None:
-        return _("記載事項から提供の可否を判断できません。請求の内容（根拠・同意など）を確認して"
-                 "ください。")
+        return str(CANNOT_ASSESS)
     if decision.allowed:
         return None
     view = wording.decision_view(decision)
@@ -216,14 +302,20 @@ def refusal_of_approval(decision: Any) -> str | None:
         "why": str(view["allowed_because"]).rstrip("。."), "article": view["allowed_article"]}
 
 
+def _approvable(request: ProvisionRequest) -> Decision:
+    """The assessment of providing today; DecisionRefused with the reasons when it may not."""
+    decision, problems = approval_assessment(request)
+    if problems or decision is None:
+        raise DecisionRefused([*problems, _("提供しない場合は「提供しない」を選び、理由を書いて"
+                                            "ください。")])
+    return decision
+
+
 def _approve(manager: User, request: ProvisionRequest, outcome: str, reason: str,
              asked: Asked) -> None:
-    decision = assessment_of(request)
-    refused = refusal_of_approval(decision)
-    if refused:
-        raise DecisionRefused([refused, _("提供しない場合は「提供しない」を選び、理由を書いて"
-                                          "ください。")])
+    decision = _approvable(request)
     scope = _scope_for(request, outcome, reason, asked)
+    common.pin_originals(request, by=manager)  # footage uploaded since acceptance too
     request.outcome, request.decision_reason = outcome, reason
     request.decided_by, request.decided_at = manager, clock.now()
     request.approved_start_at, request.approved_end_at = scope.start, scope.end
@@ -318,6 +410,8 @@ def second_approve(officer: User, request: ProvisionRequest, *, approve: bool,
             now = clock.now()
             request.second_decided_by, request.second_decided_at = officer, now
             if approve:
+                _approvable(request)
+                common.pin_originals(request, by=officer)
                 common.log_event(request, "second_approved", actor=officer,
                                  audit_action="provision.second_approved", reason=reason)
                 request.save()
@@ -333,38 +427,71 @@ def second_approve(officer: User, request: ProvisionRequest, *, approve: bool,
                                  audit_action="provision.second_refused", reason=reason)
                 _tell_second_refused(request, first, actor=officer)
                 _tell_decided(request, actor=officer)
-    except Exception:
-        request.refresh_from_db()
+    except Exception as error:
+        _rolled_back(request, error)
         raise
     return request
 
 
+def copy_requester(request: ProvisionRequest) -> User | None:
+    """Who files the copy: the manager who decided while still active and allowed to request
+    copies of the vehicle; else another active person allowed both to decide the request
+    and to request the copy (the department's manager); None when there is nobody."""
+    first = request.decided_by
+    if first is not None and allows(first, "copies.request", request.vehicle):
+        return first
+    return next((person for person in common.people_who(request, "provision.decide")
+                 if allows(person, "copies.request", request.vehicle)), None)
+
+
 def _finish(request: ProvisionRequest, *, actor: User) -> None:
-    """Approved: the copy is requested (and, being the manager's own, made at once) through
+    """Approved: the copy is requested (and, being a manager's own, made at once) through
     the copy workflow. The request's own hold stays until the request closes."""
     scope = approved_scope(request)
-    manager = request.decided_by
+    requester = copy_requester(request)
+    if requester is None:
+        raise DecisionRefused([_("決定した所属長 %(who)s さんは現在この車両の複製を申請できず"
+                                 "（アカウントの無効化又は所属の変更）、代わりに複製を申請できる"
+                                 "所属長もいないため、提供を確定できません。車両の所属の所属長を"
+                                 "確認してください。") % {"who": request.decided_by or "—"}])
     max_minutes = effective_profile(request.organisation).value("copies.max_range_minutes")
+    long_range_reason = LONG_RANGE_REASON if scope.minutes > max_minutes else ""
     try:
         copy_request = copies.request_copy(
-            manager, vehicle=request.vehicle, start=scope.start, end=scope.end,
+            requester, vehicle=request.vehicle, start=scope.start, end=scope.end,
             channels=list(scope.channels), audio=scope.audio, purpose=PROVISION_PURPOSE,
-            justification=justification(request),
-            long_range_reason=LONG_RANGE_REASON if scope.minutes > max_minutes else "",
+            justification=justification(request), long_range_reason=long_range_reason,
             provision_reference=request.number)
     except copies.CopyRefused as refused:
-        raise DecisionRefused([_("複製を作成できないため、提供の決定はできません。"),
-                               *refused.reasons]) from refused
+        raise DecisionRefused(
+            [_("複製を作成できないため、提供の決定はできません。"), *refused.reasons],
+            after_rollback=_copy_refusal_audit(request, requester, scope,
+                                               list(refused.reasons))) from refused
     except PermissionError as refused:
-        raise DecisionRefused([_("決定した管理者 %(who)s さんはこの車両の複製を申請できません。")
-                               % {"who": manager}]) from refused
+        raise DecisionRefused([_("%(who)s さんはこの車両の複製を申請できません。")
+                               % {"who": requester}]) from refused
     request.state = RequestState.APPROVED
     request.save()
     request.copy_requests.add(copy_request)
     common.log_event(request, "approved", actor=actor, audit_action="provision.approved",
-                     copy_request=copy_request.pk, copy_state=copy_request.state)
-    told = _tell_approved(request, actor=actor)
+                     copy_request=copy_request.pk, copy_state=copy_request.state,
+                     copy_requested_by=requester.pk)
+    told = _tell_approved(request, copy_request, actor=actor)
     _tell_decided(request, actor=actor, besides=told)
+
+
+def _copy_refusal_audit(request: ProvisionRequest, requester: User, scope: Scope,
+                        reasons: list[str]) -> Callable[[], None]:
+    """The copy workflow's `copy.refused` entry, written again once the decision's
+    transaction has rolled it back, naming the provision request."""
+    number, vehicle = request.number, request.vehicle
+
+    def record() -> None:
+        audit.record("copy.refused", user=requester, obj=vehicle, purpose=PROVISION_PURPOSE,
+                     detail={"reasons": reasons, "start": scope.start.isoformat(),
+                             "end": scope.end.isoformat(), "provision": number})
+
+    return record
 
 
 def justification(request: ProvisionRequest) -> str:
@@ -394,15 +521,34 @@ def _tell_second_approval(request: ProvisionRequest, *, actor: User) -> list[Use
                   **common.title_params(request)), actor=actor)
 
 
-def _tell_approved(request: ProvisionRequest, *, actor: User) -> list[User]:
-    """Those who hand the copy over prepare it."""
+def _tell_approved(request: ProvisionRequest, copy_request: CopyRequest, *,
+                   actor: User) -> list[User]:
+    """Those who hand the copy over: prepare it when the copy was made; make it again on the
+    copy request's page when it failed; wait for it when it is not made yet."""
+    params = {"cameras": approved_scope(request).cameras, "copy": copy_request.pk,
+              **common.title_params(request)}
+    copy_link = reverse("copies:detail", args=[copy_request.pk])
+    if copy_request.state == CopyState.MADE:
+        text, subject, link = (
+            gettext_noop("提供申請 %(number)s（%(requester)s）の提供が決定しました"
+                         "（%(cameras)s）。複製データを確認し、引渡しを準備してください。"),
+            gettext_noop("第三者提供の決定 %(number)s（引渡しの準備）"), "")
+    elif copy_request.state == CopyState.FAILED:
+        text, subject, link = (
+            gettext_noop("提供申請 %(number)s（%(requester)s）の提供が決定しました"
+                         "（%(cameras)s）が、複製データを作成できませんでした。複製申請"
+                         " #%(copy)s の画面から作り直してください。"),
+            gettext_noop("第三者提供の決定 %(number)s（複製データの作成失敗）"), copy_link)
+    else:
+        text, subject, link = (
+            gettext_noop("提供申請 %(number)s（%(requester)s）の提供が決定しました"
+                         "（%(cameras)s）。複製申請 #%(copy)s の承認と複製データの作成を待って、"
+                         "引渡しを準備してください。"),
+            gettext_noop("第三者提供の決定 %(number)s（複製の作成待ち）"), copy_link)
     return common.tell(
         request, APPROVED_KIND, "approved", common.people_who(request, "provision.hand_over"),
-        AlertText(gettext_noop("提供申請 %(number)s（%(requester)s）の提供が決定しました"
-                               "（%(cameras)s）。複製データを確認し、引渡しを準備してください。"),
-                  cameras=approved_scope(request).cameras, **common.title_params(request)),
-        AlertText(gettext_noop("第三者提供の決定 %(number)s（引渡しの準備）"),
-                  **common.title_params(request)), actor=actor)
+        AlertText(text, **params), AlertText(subject, **common.title_params(request)),
+        actor=actor, link=link)
 
 
 def _tell_decided(request: ProvisionRequest, *, actor: User,
@@ -469,19 +615,43 @@ def first_decision(request: ProvisionRequest) -> Event | None:
     return request.events.filter(action="decided").order_by("-at", "-pk").first()
 
 
+def second_outcome(request: ProvisionRequest) -> str | None:
+    """The second approver's answer in words (None before it or without one): the last
+    second-approval line of the 経過, whatever state the request has moved on to."""
+    if request.second_decided_by_id is None:
+        return None
+    last = request.events.filter(action__in=("second_approved", "second_refused")).order_by(
+        "-at", "-pk").first()
+    refused = last.action == "second_refused" if last else request.outcome == Outcome.REFUSE
+    return _("承認しない") if refused else _("承認する")
+
+
+def copy_rows(request: ProvisionRequest) -> list[dict[str, Any]]:
+    """The copies opened for the request, each with whether it failed (and why)."""
+    return [{"request": c, "failed": c.state == CopyState.FAILED, "made": c.state == CopyState.MADE,
+             "note": c.decision_note if c.state == CopyState.FAILED else ""}
+            for c in request.copy_requests.order_by("pk")]
+
+
 def view_of(user: User, request: ProvisionRequest) -> dict[str, Any]:
-    """What the decision section and the decision page show."""
-    decision = assessment_of(request)
+    """What the decision section and the decision page show: the assessment of a provision
+    today (or on the day it was handed over), why it cannot be approved, the decision."""
+    days, prospective = provision_days(request)
+    decision = assessment_of(request, days) or assessment_of(request)
+    problems = approval_assessment(request)[1] if request.can_be_decided else []
     first = first_decision(request)
     return {
         "req": request, "decision": decision,
         "words": wording.decision_view(decision) if decision is not None else None,
-        "not_allowed": refusal_of_approval(decision) if request.can_be_decided else None,
+        "keep_if_today": prospective and decision is not None
+        and decision.keep_until is not None,
+        "not_allowed": " ".join(problems) or None,
         "scope": scope_choices(request), "approved": approved_scope(request),
         "first": first, "first_outcome": dict(Outcome.choices).get(
             (first.detail or {}).get("outcome", "")) if first else None,
         "second_needed": second_approver_needed(request),
-        "copy_requests": list(request.copy_requests.order_by("pk")),
+        "second_outcome": second_outcome(request),
+        "copy_requests": copy_rows(request),
         "can_decide": may_decide(user, request),
         "can_second": may_second_approve(user, request),
         "can_print": request.state in FINAL_STATES and bool(request.outcome)
@@ -537,6 +707,7 @@ def decision_letter(user: User, request: ProvisionRequest) -> dict[str, Any]:
         "partial": request.outcome == Outcome.PARTIAL,
         "provision_rule": citation(organisation, "provision"),
         "undertaking_rule": citation(organisation, "recipient_undertaking"),
+        "undertakings": UNDERTAKINGS,
     }
 
 
@@ -555,9 +726,19 @@ def _word_decided(event: Event) -> str:
     return text
 
 
+def _word_approved(event: Event) -> str:
+    """The approval as a line of 経過, saying when its copy could not be made."""
+    detail = event.detail or {}
+    text = _("提供が確定し、複製申請 #%(copy_request)s を作成しました。") % {
+        "copy_request": detail.get("copy_request", "—")}
+    if detail.get("copy_state") == CopyState.FAILED:
+        text += " " + _("複製データは作成できませんでした（複製申請の画面から作り直せます）。")
+    return text
+
+
 EVENT_WORDS = (
     ("decided", _word_decided),
-    ("approved", gettext_lazy("提供が確定し、複製申請 #%(copy_request)s を作成しました。")),
+    ("approved", _word_approved),
     ("second_approved", gettext_lazy("第二承認者が承認しました。")),
     ("second_refused", gettext_lazy("第二承認者が承認せず、不提供となりました。理由：%(reason)s")),
 )

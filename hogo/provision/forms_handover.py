@@ -1,5 +1,6 @@
 """Forms of the hand-over: on a medium or by a link, the signed undertakings, the confirmed
-erasure, and the recipient's own confirmation on the public download page. They parse and
+erasure, closing a request by hand, and the recipient's own confirmation on the public
+download page. They parse and
 word errors in Japanese; the rules are in `hogo.provision.handover`."""
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hogo import clock
 from hogo.copies.handoffs import camera
-from hogo.copies.packages import kind_of
+from hogo.copies.packages import kind_label
 from hogo.provision.models import ErasureHow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def copy_choices(copies: list[Any]) -> list[tuple[str, str]]:
-    """「複製データ #12（前方）」, 「加工済み複製データ #13（前方）」."""
-    return [(str(c.pk), f"{kind_of(c)} #{c.pk}（{camera(c.channel)}）") for c in copies]
+    """「加工済み複製データ #13（前方）」, 「複製データ #12（前方）」 (in the reader's language)."""
+    return [(str(c.pk), f"{kind_label(c)} #{c.pk}（{camera(c.channel)}）") for c in copies]
 
 
 class _HandOverForm(forms.Form):
@@ -29,6 +30,10 @@ class _HandOverForm(forms.Form):
     erasure_due_on = forms.DateField(label=_("消去等の確認期限"), required=False, widget=DATE,
                                      help_text=_("空欄なら規定の日数後"), error_messages={
                                          "invalid": _("日付を正しく入力してください。")})
+    unmasked = forms.BooleanField(
+        label=_("加工していない複製データを引き渡す"), required=False,
+        help_text=_("加工済み（マスキング済み）の複製データがあるのに加工していないものを"
+                    "引き渡すときだけ、チェックを入れてください。"))
 
     def __init__(self, *args: Any, copies: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,6 +89,14 @@ class ErasureForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["confirmed_on"].initial = clock.today_jst()
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("完了とする理由"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}), error_messages={
+                                 "required": _("完了とする理由を入力してください。")},
+                             help_text=_("例: 請求者が申請を取り下げた、複製データを作成できな"
+                                         "かった、リンクが受領されないまま失効した"))
 
 
 class RecipientUndertakingForm(forms.Form):

@@ -113,6 +113,15 @@ class RequestFields(forms.Form):
             if field in self.fields:
                 self.add_error(field, intake.missing_reasons_one(code))
 
+    def add_refusal(self, refused: intake.ProvisionError) -> list[str]:
+        """A refusal about one field goes beside it (everything typed stays); the others'
+        reasons are returned for the top of the form."""
+        if refused.field in self.fields:
+            for reason in refused.reasons:
+                self.add_error(refused.field, reason)
+            return []
+        return list(refused.reasons)
+
     def request_data(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items()
                 if name in intake.FIELDS}

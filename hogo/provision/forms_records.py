@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from hogo.provision.models import RecordForm
 
 BASES = (("consent", _("本人の同意を得て")), ("opt_out", _("オプトアウト（法第27条第2項）により")))
+# A receipt may also come from a private individual, who is no business operator: the record
+# then holds neither the consent nor the day (Rules Art. 24(1)(iii)).
+RECEIPT_BASES = (("consent", _("本人の同意を得て（提供者が本人の同意を得ている）")),
+                 ("opt_out", _("オプトアウト（法第27条第2項）により")),
+                 ("individual", _("提供者が個人情報取扱事業者でない個人")))
 DAY_SPLIT = re.compile(r"[\s,、，]+")
 
 
@@ -88,6 +93,11 @@ class ProvisionEntryForm(_RecordEntryForm):
 class ReceiptEntryForm(_RecordEntryForm):
     """A receipt record (Rules Art. 24)."""
 
+    basis = forms.ChoiceField(
+        label=_("提供を受けた根拠"), choices=RECEIPT_BASES, initial="consent",
+        widget=forms.RadioSelect,
+        help_text=_("提供者が個人情報取扱事業者でない個人のときは、本人の同意を得た日と受領年月日は"
+                    "記録事項ではありません（施行規則第24条第1項第3号）。"))
     provider_name = forms.CharField(label=_("提供者の氏名又は名称"), max_length=200,
                                     required=False)
     provider_address = forms.CharField(label=_("提供者の住所"), max_length=300, required=False)

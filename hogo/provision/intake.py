@@ -31,9 +31,12 @@ from hogo import clock
 from hogo.accounts.models import Organisation, User
 from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import citation
+from hogo.alerts import services as alerts
+from hogo.alerts.models import Alert
 from hogo.alerts.text import AlertText
 from hogo.alerts.waiting import WaitingItem
 from hogo.audit import services as audit
+from hogo.audit.models import AuditEntry
 from hogo.footage.objects import get_store, store_stream
 from hogo.kit.changes import apply_changes
 from hogo.provision import common
@@ -55,6 +58,10 @@ log = logging.getLogger("hogo.provision")
 
 RECEIVED_KIND = "provision.received"
 TO_DECIDE_KIND = "provision.to_decide"
+WITHDRAWN_KIND = "provision.withdrawn"
+# The events whose alerts ask someone to act on the request while it is open (the keys
+# `common.tell` gives them start with provision:<pk>:<event>); a withdrawal closes them.
+ASKING_EVENTS = ("received", "to_decide", "second_approval")
 
 # The request's own fields a form may set (the rest is the workflow's).
 FIELDS = ("recipient_kind", "requester_name", "requester_address", "is_organisation",
@@ -70,7 +77,8 @@ PUBLIC_FIELDS = tuple(f for f in FIELDS if f not in (
 ORGANISATION_KINDS = frozenset({
     RecipientKind.GOVERNMENT_BODY, RecipientKind.POLICE, RecipientKind.COURT,
     RecipientKind.BAR_ASSOCIATION, RecipientKind.INSURER, RecipientKind.BUSINESS,
-    RecipientKind.CONTRACTOR, RecipientKind.JOINT_USER, RecipientKind.SUCCESSOR})
+    RecipientKind.ACADEMIC_INSTITUTION, RecipientKind.CONTRACTOR, RecipientKind.JOINT_USER,
+    RecipientKind.SUCCESSOR})
 # Bases that always come as an official document with its number.
 DOCUMENT_BASES = frozenset({Basis.WARRANT, Basis.CCP_197_2, Basis.COURT, Basis.BAR_ASSOCIATION})
 DETAIL_BASES = frozenset({Basis.STATUTE, Basis.OTHER})
@@ -82,6 +90,13 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
               (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
 THROTTLE_WINDOW = dt.timedelta(hours=1)
+# Every attempt the public form hands to the service leaves one audit entry with the keyed
+# hash of its address: a request sent, or one refused (incomplete, a wrong value).
+SUBMITTED_ACTION = "provision.submitted"
+PUBLIC_REFUSED_ACTION = "provision.public_refused"
+# The whole form's hourly cap, as a multiple of the profile's per-address limit: a flood from
+# many addresses stops here, so it cannot alert (and mail) every handler per submission.
+ORGANISATION_CAP_FACTOR = 10
 
 # The own rule's Art. 9 items, as codes (stored in request.missing) and names for people.
 MISSING_LABELS: dict[str, Any] = {
@@ -107,10 +122,12 @@ MISSING_FIELD = {"data": "vehicle_text", "range": "end_at", "vehicle": "vehicle"
 
 
 class ProvisionError(Exception):
-    """A refused step; `reasons` are Japanese sentences for the person who tried."""
+    """A refused step; `reasons` are Japanese sentences for the person who tried, `field`
+    the form field they are about (shown beside it), if one."""
 
-    def __init__(self, reasons: list[str] | str) -> None:
+    def __init__(self, reasons: list[str] | str, *, field: str = "") -> None:
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.field = field
         super().__init__(" ".join(self.reasons))
 
 
@@ -123,7 +140,8 @@ class Incomplete(ProvisionError):
 
 
 class Throttled(ProvisionError):
-    """Too many requests from one address within the hour (HTTP 429)."""
+    """Too many requests from one address, or through the whole form, within the hour
+    (HTTP 429)."""
 
 
 class PublicFormClosed(ProvisionError):
@@ -220,7 +238,13 @@ def camera_choices() -> list[tuple[str, str]]:
 
 
 def camera_names(codes: Iterable[str]) -> str:
-    return "・".join(registry.channel_label(code) for code in codes)
+    return _("・").join(
+        registry.channel_label(code) for code in codes)
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Items as one phrase in the reader's language (「A、B」)."""
+    return _("、").join(str(item) for item in items)
 
 
 def find(user: User, pk: int) -> ProvisionRequest | None:
@@ -247,6 +271,18 @@ def visible_requests(user: User, *, state: str = "", via: str = "",
     today = clock.today_jst()
     shown = [r for r in rows[:1000] if allows(user, "provision.view", r)]
     return [r for r in shown if is_overdue(r, today)] if overdue else shown
+
+
+def inbox(user: User, *, state: str = "", via: str = "",
+          overdue: bool = False) -> list[tuple[ProvisionRequest, bool]]:
+    """The inbox page's rows (request, overdue?): the list names requesters, so each view
+    of it is one audit entry with its filter (not one per row)."""
+    today = clock.today_jst()
+    rows = [(r, is_overdue(r, today))
+            for r in visible_requests(user, state=state, via=via, overdue=overdue)]
+    audit.record("provision.inbox_viewed", user=user, object_type="provision.provisionrequest",
+                 detail={"state": state, "via": via, "overdue": overdue, "shown": len(rows)})
+    return rows
 
 
 def is_overdue(request: ProvisionRequest, today: dt.date | None = None) -> bool:
@@ -294,9 +330,15 @@ def record_viewed(user: User, request: ProvisionRequest, what: str = "page") -> 
 # --- entering -----------------------------------------------------------------------------
 
 
+def _lock_organisation(organisation: Organisation) -> None:
+    """Lock the organisation's row until the transaction ends: numbering and the public
+    form's throttle count one after another."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
 def _next_number(organisation: Organisation, year: int) -> str:
     """「2026-P001」: per organisation and year (the organisation row is locked meanwhile)."""
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    _lock_organisation(organisation)
     prefix = f"{year}-P"
     numbers = ProvisionRequest.objects.filter(organisation=organisation,
                                               number__startswith=prefix).values_list(
@@ -325,6 +367,17 @@ def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ProvisionError(_("日付の形式が正しくありません。"))
     return value
+
+
+def _not_after_today(name: str, value: Any) -> dt.date | None:
+    """A day that must already have happened (consent obtained, an opt-out notified): a
+    later day would make the provision record and the hand-over state what is not so."""
+    day = _day(value)
+    if day is not None and day > clock.today_jst():
+        label = ProvisionRequest._meta.get_field(name).verbose_name
+        raise ProvisionError(_("「%(item)s」に今日より後の日付は指定できません。") % {
+            "item": label}, field=name)
+    return day
 
 
 def _vehicle(organisation: Organisation, value: Any) -> Vehicle | None:
@@ -362,7 +415,7 @@ def _cleaned(organisation: Organisation, data: dict[str, Any],
     fields["recipient_kind"], fields["basis"] = kind, basis
     fields["is_organisation"] = bool(got["is_organisation"]) or kind in ORGANISATION_KINDS
     fields["letter_date"] = _day(got["letter_date"])
-    fields["consent_on"] = _day(got["consent_on"])
+    fields["consent_on"] = _not_after_today("consent_on", got["consent_on"])
     fields["start_at"], fields["end_at"] = _aware(got["start_at"]), _aware(got["end_at"])
     fields["audio"] = bool(got["audio"])
     channels = [str(c) for c in dict.fromkeys(got["channels"] or ())]
@@ -380,7 +433,7 @@ def _cleaned(organisation: Organisation, data: dict[str, Any],
     fields["channels"] = channels
     if "sensitive" in allowed:
         fields["sensitive"] = bool(got["sensitive"])
-        fields["opt_out_on"] = _day(got["opt_out_on"])
+        fields["opt_out_on"] = _not_after_today("opt_out_on", got["opt_out_on"])
         form = _text(got["record_form"]) or RecordForm.SINGLE
         if form not in RecordForm.values:
             raise ProvisionError(_("記録の作成方法が正しくありません。"))
@@ -450,39 +503,87 @@ def address_hash(address: str) -> str:
     return hmac.new(key, f"provision-form:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def organisation_cap(per_address: int) -> int:
+    """How many attempts the whole public form takes within the hour."""
+    return per_address * ORGANISATION_CAP_FACTOR
+
+
+def _public_attempts(since: dt.datetime, hashed: str = "") -> int:
+    """Attempts handed to the service since then (sent or refused), of one address if
+    given. One installation serves one organisation (`public_organisation`), so every public
+    attempt in the chain is this organisation's."""
+    rows = AuditEntry.objects.filter(action__in=(SUBMITTED_ACTION, PUBLIC_REFUSED_ACTION),
+                                     at__gte=since)
+    if hashed:
+        rows = rows.filter(detail__contains=f'"address":"{hashed}"')
+    return rows.count()
+
+
+def _check_throttle(organisation: Organisation, hashed: str, now: dt.datetime) -> None:
+    """Throttled past the per-address limit or the whole form's cap (call with the
+    organisation row locked, so parallel attempts are counted one after another)."""
+    limit = int(common.setting(organisation, "public_form_per_hour"))
+    since = now - THROTTLE_WINDOW
+    if _public_attempts(since, hashed) >= limit:
+        raise Throttled(_("同じ接続元からの申請が1時間の上限（%(limit)d件）に達しました。"
+                          "しばらく時間をおいてから送信してください。") % {"limit": limit})
+    if _public_attempts(since) >= organisation_cap(limit):
+        log.warning("the public request form reached its hourly cap of %d attempts",
+                    organisation_cap(limit))
+        raise Throttled(_("申請フォームへの送信が集中しているため、現在受け付けられません。"
+                          "しばらく時間をおいてから送信するか、書面でお申し込みください。"))
+
+
+def _public_request(organisation: Organisation, data: dict[str, Any],
+                    now: dt.datetime) -> ProvisionRequest:
+    """The request the form's data describes, unsaved; Incomplete while an Art. 9 item is
+    missing, ProvisionError for a wrong value."""
+    fields = _cleaned(organisation, data, PUBLIC_FIELDS)
+    request = ProvisionRequest(organisation=organisation, received_via=Received.WEB,
+                               received_at=now, state=RequestState.INCOMPLETE, **fields)
+    missing = missing_items(request)
+    if missing:
+        raise Incomplete(missing_reasons(request, missing), missing)
+    return request
+
+
 def submit_public(data: dict[str, Any], *, address: str) -> ProvisionRequest:
     """A request sent through the public form (no account). Refused while the form is
-    closed, when this address sent too many within the hour (Throttled), and while any of
-    the own rule's Art. 9 items is missing (Incomplete, with what is missing)."""
+    closed; when this address, or the whole form, took too many attempts within the hour
+    (Throttled: nothing is stored, nobody is told); and while any of the own rule's Art. 9
+    items is missing (Incomplete) or a value is wrong. A refused attempt still counts: its
+    address hash goes in the audit chain, no request is made."""
     organisation = public_organisation()
     if not public_form_open(organisation):
         raise PublicFormClosed(_("現在、申請フォームによる受付は行っていません。"
                                  "書面でお申し込みください。"))
     assert organisation is not None
     hashed = address_hash(address)
-    limit = int(common.setting(organisation, "public_form_per_hour"))
-    fields = _cleaned(organisation, data, PUBLIC_FIELDS)
     now = clock.now()
+    refused: ProvisionError | None = None
     with transaction.atomic():
-        recent = Event.objects.filter(
-            request__organisation=organisation, action="submitted",
-            at__gte=now - THROTTLE_WINDOW, detail__address=hashed).count()
-        if recent >= limit:
-            raise Throttled(_("同じ接続元からの申請が1時間の上限（%(limit)d件）に達しました。"
-                              "しばらく時間をおいてから送信してください。") % {"limit": limit})
-        request = ProvisionRequest(organisation=organisation, received_via=Received.WEB,
-                                   received_at=now, state=RequestState.INCOMPLETE, **fields)
-        missing = missing_items(request)
-        if missing:
-            raise Incomplete(missing_reasons(request, missing), missing)
-        request.number = _next_number(organisation, clock.jst_date(now).year)
-        request.missing = []
-        request.save()
-        common.log_event(request, "submitted", actor_text=request.requester_name,
-                         via=Received.WEB, address=hashed)
-        audit.record("provision.submitted", actor="public_form", obj=request,
-                     detail={"number": request.number, "address": hashed})
-        _tell_received(request, actor=None)
+        _lock_organisation(organisation)
+        _check_throttle(organisation, hashed, now)
+        try:
+            request = _public_request(organisation, data, now)
+        except ProvisionError as error:
+            refused = error
+            audit.record(PUBLIC_REFUSED_ACTION, actor="public_form",
+                         object_type="provision.provisionrequest",
+                         detail={"address": hashed,
+                                 "missing": list(getattr(error, "missing", [])),
+                                 "field": error.field})
+        else:
+            request.number = _next_number(organisation, clock.jst_date(now).year)
+            request.missing = []
+            request.save()
+            common.log_event(request, "submitted", actor_text=request.requester_name,
+                             via=Received.WEB, address=hashed)
+            audit.record(SUBMITTED_ACTION, actor="public_form", obj=request,
+                         detail={"number": request.number, "address": hashed})
+            _tell_received(request, actor=None)
+    if refused is not None:
+        raise refused
     return request
 
 
@@ -545,8 +646,10 @@ def update(user: User, request: ProvisionRequest, data: dict[str, Any]) -> Provi
 
 def accept(user: User, request: ProvisionRequest) -> ProvisionRequest:
     """Take the request in (受付): refused while an Art. 9 item is missing or no vehicle is
-    named. The vehicle's department decides by `due_on` (profile decision_days)."""
+    named. The vehicle's department decides by `due_on` (profile decision_days). A refusal
+    keeps the missing items it found on the request (the page lists them)."""
     require(user, "provision.accept", request)
+    refused: Incomplete | None = None
     with transaction.atomic():
         request = ProvisionRequest.objects.select_for_update(of=("self",)).select_related(
             "vehicle", "organisation").get(pk=request.pk)
@@ -555,21 +658,30 @@ def accept(user: User, request: ProvisionRequest) -> ProvisionRequest:
         missing = _refresh_missing(request)
         blockers = missing + (["vehicle"] if request.vehicle_id is None else [])
         if blockers:
+            # Committed with this transaction; the refusal is raised after it.
             request.save(update_fields=["missing"])
-            raise Incomplete(missing_reasons(request, blockers), blockers)
-        _route(request)
-        request.accepted_at, request.accepted_by = clock.now(), user
-        request.due_on = clock.today_jst() + dt.timedelta(
-            days=decision_days(request.organisation))
-        request.state = RequestState.RECEIVED
-        request.save()
-        require(user, "provision.accept", request)  # the vehicle's department's handler
-        common.log_event(request, "accepted", actor=user, audit_action="provision.accepted",
-                         due_on=request.due_on.isoformat())
-        common.pin_originals(request, by=user)
-        _store_assessment(request)
-        _tell_to_decide(request, actor=user)
+            refused = Incomplete(missing_reasons(request, blockers), blockers)
+        else:
+            _take_in(user, request)
+    if refused is not None:
+        raise refused
     return request
+
+
+def _take_in(user: User, request: ProvisionRequest) -> None:
+    """The acceptance itself (inside accept's transaction, the row locked)."""
+    _route(request)
+    request.accepted_at, request.accepted_by = clock.now(), user
+    request.due_on = clock.today_jst() + dt.timedelta(days=decision_days(request.organisation))
+    request.state = RequestState.RECEIVED
+    request.save()
+    require(user, "provision.accept", request)  # the vehicle's department's handler
+    common.log_event(request, "accepted", actor=user, audit_action="provision.accepted",
+                     due_on=request.due_on.isoformat())
+    common.pin_originals(request, by=user)
+    _store_assessment(request)
+    close_asking_alerts(request, by=user, events=("received",))  # taken in: done
+    _tell_to_decide(request, actor=user)
 
 
 def _store_assessment(request: ProvisionRequest) -> None:
@@ -592,7 +704,9 @@ def _tell_to_decide(request: ProvisionRequest, *, actor: User | None) -> list[Us
 
 
 def withdraw(user: User, request: ProvisionRequest, reason: str) -> ProvisionRequest:
-    """取下げ・受付不可: closed with the reason; the originals are let go."""
+    """取下げ・受付不可: closed with the reason; the originals are let go. The alerts that
+    asked someone to act on it are closed, and once it was taken in, the deciders (and the
+    second approvers it waited for) and whoever entered it are told (never the actor)."""
     reason = _text(reason)
     if not reason:
         raise ProvisionError(_("取下げ・受付不可の理由を入力してください。"))
@@ -605,13 +719,47 @@ def withdraw(user: User, request: ProvisionRequest, reason: str) -> ProvisionReq
         request = ProvisionRequest.objects.select_for_update().get(pk=request.pk)
         if request.state not in WITHDRAWABLE:
             raise ProvisionError(_("決定後の申請は取り下げられません。"))
+        was = request.state
         request.state = RequestState.WITHDRAWN
         request.closed_at, request.closed_by, request.close_note = clock.now(), user, reason
         request.save()
         common.log_event(request, "withdrawn", actor=user, audit_action="provision.withdrawn",
                          purpose=reason, reason=reason)
         common.release_originals(request, by=user)
+        close_asking_alerts(request, by=user)
+        if was != RequestState.INCOMPLETE:
+            _tell_withdrawn(request, was, actor=user)
     return request
+
+
+def close_asking_alerts(request: ProvisionRequest, *, by: User,
+                        events: Iterable[str] = ASKING_EVENTS) -> int:
+    """Acknowledge the open alerts that asked someone to take in, decide or second-approve
+    this request: there is nothing left to do. Returns how many were closed."""
+    closed = 0
+    for event in events:
+        prefix = f"provision:{request.pk}:{event.rstrip(':')}:"
+        for alert in Alert.objects.filter(key__startswith=prefix,
+                                          acknowledged_at__isnull=True):
+            alerts.acknowledge(alert, by=by)
+            closed += 1
+    return closed
+
+
+def _tell_withdrawn(request: ProvisionRequest, was: str, *, actor: User) -> list[User]:
+    people = common.people_who(request, "provision.decide")
+    if was == RequestState.SECOND_APPROVAL:
+        people += common.people_who(request, "provision.second_approve")
+    entered_by = request.entered_by
+    if entered_by is not None and entered_by.is_active:
+        people.append(entered_by)
+    return common.tell(
+        request, WITHDRAWN_KIND, "withdrawn", people,
+        AlertText(gettext_noop("提供申請 %(number)s（%(requester)s）は、%(who)sさんが取下げ・"
+                               "受付不可としました。決定する必要はありません。理由：%(reason)s"),
+                  who=str(actor), reason=request.close_note, **common.title_params(request)),
+        AlertText(gettext_noop("第三者提供の申請 %(number)s の取下げ"),
+                  **common.title_params(request)), actor=actor)
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -694,7 +842,7 @@ class _Filled(dict):
 
 
 def field_names(names: Iterable[str]) -> str:
-    return "、".join(str(ProvisionRequest._meta.get_field(n).verbose_name) for n in names)
+    return listed(ProvisionRequest._meta.get_field(n).verbose_name for n in names)
 
 
 def word_event(event: Event) -> str:
@@ -711,7 +859,7 @@ def _entered(event: Event) -> str:
     text = _("書面による申請を登録しました。")
     missing = (event.detail or {}).get("missing") or []
     if missing:
-        text += " " + _("不足している事項：%(items)s") % {"items": "、".join(
+        text += " " + _("不足している事項：%(items)s") % {"items": listed(
             missing_labels(missing))}
     return text
 
@@ -721,7 +869,7 @@ def _updated(event: Event) -> str:
     text = _("内容を修正しました（%(fields)s）。") % {"fields": field_names(
         detail.get("fields") or [])}
     if detail.get("missing"):
-        text += " " + _("なお不足している事項：%(items)s") % {"items": "、".join(
+        text += " " + _("なお不足している事項：%(items)s") % {"items": listed(
             missing_labels(detail["missing"]))}
     return text
 
@@ -771,29 +919,41 @@ def receipt_letter(user: User, request: ProvisionRequest) -> dict[str, Any]:
 
 
 def title(request: ProvisionRequest) -> str:
-    return f"提供申請 {request.number}（{request.requester_name or '—'}）"
+    return _("提供申請 %(number)s（%(requester)s）") % common.title_params(request)
+
+
+def awaits_vehicle(request: ProvisionRequest) -> bool:
+    """Waiting to be taken in with no vehicle named (a web request always starts so): the
+    originals are not pinned yet, so the ring buffer may overwrite them meanwhile."""
+    return request.state == RequestState.INCOMPLETE and request.vehicle_id is None
 
 
 def waiting(user: User) -> Iterator[WaitingItem]:
     """For the handlers: requests to take in (a complete letter or a web request) and
-    incomplete letters to complete or refuse (補正待ち). Never for the one who entered it."""
+    incomplete letters to complete or refuse (補正待ち). Never for the one who entered it.
+    One with no vehicle named is due today: until a vehicle is named its originals are not
+    pinned, so it comes first in the queue."""
     if user.organisation_id is None or not allows(user, "provision.accept"):
         return
     rows = ProvisionRequest.objects.filter(organisation=user.organisation_id,
                                            state=RequestState.INCOMPLETE).select_related(
         "vehicle")
+    today = clock.today_jst()
     for request in rows:
         if request.entered_by_id == user.pk or not allows(user, "provision.accept", request):
             continue
+        unpinned = awaits_vehicle(request)
         if request.missing:
-            yield WaitingItem("provision.complete", _("補正待ちの提供申請（補正又は受付不可）"),
-                              title(request), common.link_to(request), request.received_at)
+            kind, label = "provision.complete", _("補正待ちの提供申請（補正又は受付不可）")
+        elif unpinned:
+            kind, label = "provision.take_in", _("車両を特定して提供申請を受け付ける"
+                                                 "（元データは未保全）")
         elif request.received_via == Received.WEB:
-            yield WaitingItem("provision.take_in", _("申請フォームからの提供申請を受け付ける"),
-                              title(request), common.link_to(request), request.received_at)
+            kind, label = "provision.take_in", _("申請フォームからの提供申請を受け付ける")
         else:
-            yield WaitingItem("provision.take_in", _("書面による提供申請を受け付ける"),
-                              title(request), common.link_to(request), request.received_at)
+            kind, label = "provision.take_in", _("書面による提供申請を受け付ける")
+        yield WaitingItem(kind, label, title(request), common.link_to(request),
+                          request.received_at, due_on=today if unpinned else None)
 
 
 def register() -> None:
@@ -804,3 +964,4 @@ def register() -> None:
     add_source(waiting)
     label_kind(RECEIVED_KIND, gettext_lazy("第三者提供の申請の受付"))
     label_kind(TO_DECIDE_KIND, gettext_lazy("第三者提供の決定依頼"))
+    label_kind(WITHDRAWN_KIND, gettext_lazy("第三者提供の申請の取下げ"))

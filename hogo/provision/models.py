@@ -34,6 +34,7 @@ class RecipientKind(models.TextChoices):
     INSURER = "insurer", _("保険会社")
     INDIVIDUAL = "individual", _("個人（事故の相手方など）")
     BUSINESS = "business", _("事業者")
+    ACADEMIC_INSTITUTION = "academic_institution", _("学術研究機関等")
     CONTRACTOR = "contractor", _("委託先")
     JOINT_USER = "joint_user", _("共同利用者")
     SUCCESSOR = "successor", _("事業の承継者")
@@ -190,6 +191,14 @@ class ProvisionRequest(models.Model):
     @property
     def can_be_accepted(self) -> bool:
         return self.state == RequestState.INCOMPLETE
+
+    @property
+    def state_label(self) -> str:
+        """The state as people read it: a request waiting to be taken in with nothing
+        missing is 「受付待ち」, not 「補正待ち」 (its stored state stays INCOMPLETE)."""
+        if self.state == RequestState.INCOMPLETE and not self.missing:
+            return str(_("受付待ち"))
+        return str(self.get_state_display())
 
     @property
     def can_be_decided(self) -> bool:

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from hogo import clock
-from hogo.accounts.models import Department, Role, User
+from hogo.accounts.models import Department, User
 from hogo.accounts.permissions import allows, department_scope, require
 from hogo.audit import services as audit
 from hogo.footage.models import DeletionRecord
@@ -78,16 +78,20 @@ class RecordError(ValueError):
 # --- the record of a hand-over ---------------------------------------------------------------
 
 
-def record_provision(handover: HandOver) -> ProvisionRecord | None:
-    """The provision record of this hand-over (call inside the hand-over's transaction).
+def record_provision(handover: HandOver, provided_on: dt.date | None = None
+                     ) -> ProvisionRecord | None:
+    """The provision record of this hand-over (call inside the transaction that provides).
 
-    None when the Act asks for no record (a public body, a law-based provision, an Art. 27(1)
-    exception, not a third party...): the 経過 says why. Otherwise a record of the form the
-    request names: `single` one record per provision; `repeated` and `contract` one kept
-    record per recipient (name and address) and form, the day appended and its keep-until
-    day counted again from the last provision (Rules Art. 21(1)/(2))."""
+    `provided_on` is the day the data was provided: for a download link, the day of its
+    first successful fetch (the recipient has it only then); by default the day the
+    hand-over was prepared (a medium handed over). None when the Act asks for no record (a
+    public body, a law-based provision, an Art. 27(1) exception, not a third party...): the
+    経過 says why. Otherwise a record of the form the request names: `single` one record per
+    provision; `repeated` and `contract` one kept record per recipient (name and address),
+    form and department, the day appended and its keep-until day counted again from the
+    last provision (Rules Art. 21(1)/(2))."""
     request = handover.request
-    day = clock.jst_date(handover.prepared_at)
+    day = provided_on or clock.jst_date(handover.prepared_at)
     try:
         decision = assess_request(request, provided_on=(day,))
     except ValueError as problem:
@@ -131,10 +135,13 @@ def record_provision(handover: HandOver) -> ProvisionRecord | None:
 def _record_to_extend(request: ProvisionRequest, day: dt.date) -> ProvisionRecord | None:
     """The kept record this provision belongs to: for one record per provision, the one of
     this request and day (several copies handed over together); for repeated provision or
-    a contract, the one of the same organisation, form and recipient whose keep-until day
-    has not passed (an expired one is erased, not revived)."""
+    a contract, the one of the same organisation, department, form and recipient whose
+    keep-until day has not passed (an expired one is erased, not revived). Another
+    department's record is never extended: its manager reads only their own department's
+    records, so a provision of theirs must stay in a record they can see."""
     kept = ProvisionRecord.objects.select_for_update().filter(
-        organisation=request.organisation_id, form=request.record_form, erased_at__isnull=True)
+        organisation=request.organisation_id, department=request.department_id,
+        form=request.record_form, erased_at__isnull=True)
     if request.record_form == RecordForm.SINGLE:
         return next((r for r in kept.filter(request=request).order_by("pk")
                      if day.isoformat() in r.provided_on), None)
@@ -203,11 +210,13 @@ def _label(model: type[models.Model], name: str) -> str:
 
 
 def _department(user: User, data: Mapping[str, Any]) -> Department | None:
+    """The department a record is entered for: any of the organisation's for whom
+    provision.manage_all_records allows it (the privacy officer), else one's own."""
     chosen = data.get("department") or user.department
     if chosen is not None and chosen.organisation_id != user.organisation_id:
         raise RecordError(_("他の団体の部署は選べません。"))
-    if user.role != Role.PRIVACY_OFFICER and chosen is not None and \
-            chosen.pk != user.department_id:
+    if chosen is not None and chosen.pk != user.department_id and \
+            not allows(user, "provision.manage_all_records"):
         raise RecordError(_("記録できるのは自分の部署の提供・受領だけです。"))
     return chosen
 
@@ -248,19 +257,21 @@ def _text(data: Mapping[str, Any], name: str) -> str:
 
 def enter_provision_record(user: User, data: Mapping[str, Any]) -> ProvisionRecord:
     """A provision made outside hogo, recorded by hand with the items of Rules Art. 20:
-    consent (or, for opt-out, the day of provision and the recipient's address and, for an
-    organisation, its representative), the recipient, the persons, the data items."""
+    consent (or, for opt-out, the day of provision), the recipient with its address and, for an
+    organisation, its representative, the persons, the data items."""
     require(user, "provision.manage_records")
     form = data.get("form") or RecordForm.SINGLE
     opt_out = data.get("basis") == "opt_out"
     missing = [n for n in ("recipient_name", "persons", "data_items") if not _text(data, n)]
     if not data.get("provided_on"):
         missing.append("provided_on")
+    # The recipient's address and an organisation's representative in either case (Rules
+    # Art. 20(1): the consent case refers to the opt-out case's items; see docs/law.md).
+    missing += [n for n in ("recipient_address",) if not _text(data, n)]
+    if data.get("is_organisation") and not _text(data, "recipient_representative"):
+        missing.append("recipient_representative")
     if opt_out:
         missing += [n for n in ("opt_out_on",) if data.get(n) is None]
-        missing += [n for n in ("recipient_address",) if not _text(data, n)]
-        if data.get("is_organisation") and not _text(data, "recipient_representative"):
-            missing.append("recipient_representative")
     elif data.get("consent_on") is None:
         missing.append("consent_on")
     _refuse_missing(ProvisionRecord, missing)
@@ -291,40 +302,74 @@ def enter_provision_record(user: User, data: Mapping[str, Any]) -> ProvisionReco
     return record
 
 
+# How the provider came to give us the data (Rules Art. 24(1)): (ii) with the person's
+# consent, (i) by opt-out (Act Art. 27(2)), (iii) a provider that is not a business operator
+# (a private individual), for whom neither the consent nor the day is an item.
+RECEIPT_BASES = ("consent", "opt_out", "individual")
+
+
+def _receipt_missing(data: Mapping[str, Any], basis: str) -> list[str]:
+    """The items of Rules Art. 24(1) left empty, for this basis."""
+    missing = [n for n in ("provider_name", "provider_address", "how_obtained", "persons",
+                           "data_items") if not _text(data, n)]
+    if basis != "individual" and data.get("is_organisation") and \
+            not _text(data, "provider_representative"):
+        missing.insert(2, "provider_representative")
+    if basis != "individual" and not data.get("received_on"):
+        missing.append("received_on")
+    if basis == "consent" and data.get("consent_on") is None:
+        missing.append("consent_on")
+    return missing
+
+
+def _check_receipt_form(basis: str, form: str, data: Mapping[str, Any]) -> None:
+    """The forms a receipt may be recorded in (Rules Art. 23): by opt-out, each time only —
+    neither one record for repeated receipt (Art. 23(2)) nor the contract (Art. 23(3),
+    treated like Art. 19(3): consent-based only). A record kept until a year or three after
+    the last receipt (Rules Art. 25(1)-(2)) needs the days even from an individual."""
+    if basis == "opt_out" and form != RecordForm.SINGLE:
+        raise RecordError(_("オプトアウトによる提供を受けたときは受領の都度記録します（施行規則"
+                            "第23条第2項・第3項）。「提供の都度作成」を選んでください。"),
+                          ["form"])
+    if basis == "individual" and form != RecordForm.SINGLE and not data.get("received_on"):
+        raise RecordError(_("一括して作成する記録や契約書等で代替する記録は、最後に受領した日から"
+                            "保存期限を数えます（施行規則第25条）。受領年月日を記入してください。"),
+                          ["received_on"])
+
+
 def enter_receipt_record(user: User, data: Mapping[str, Any]) -> ReceiptRecord:
     """Personal data received from a third party, recorded with the items of Rules Art. 24:
     the provider's name, address and (for an organisation) representative, how the provider
-    obtained the data, the persons, the data items, the days received and the consent."""
+    obtained the data, the persons, the data items and — unless the provider is a private
+    individual, not a business operator (Art. 24(1)(iii)) — the days received and the
+    consent (or, for opt-out, the days only)."""
     require(user, "provision.manage_records")
     form = data.get("form") or RecordForm.SINGLE
-    missing = [n for n in ("provider_name", "provider_address", "how_obtained", "persons",
-                           "data_items") if not _text(data, n)]
-    if data.get("is_organisation") and not _text(data, "provider_representative"):
-        missing.insert(2, "provider_representative")
-    if not data.get("received_on"):
-        missing.append("received_on")
-    if data.get("basis") != "opt_out" and data.get("consent_on") is None:
-        missing.append("consent_on")
-    _refuse_missing(ReceiptRecord, missing)
-    if data.get("basis") == "opt_out" and form == RecordForm.REPEATED:
-        raise RecordError(_("オプトアウトによる提供を受けたときは受領の都度記録します（施行規則"
-                            "第23条第2項）。"), ["form"])
+    basis = data.get("basis") or "consent"
+    if basis not in RECEIPT_BASES:
+        raise RecordError(_("提供を受けた根拠を選んでください。"), ["basis"])
+    _refuse_missing(ReceiptRecord, _receipt_missing(data, basis))
+    _check_receipt_form(basis, form, data)
     days = _days(data, "received_on", form)
     department = _department(user, data)
+    today = clock.today_jst()
+    # A single record is kept 3 years from the day it is made, with or without a day of
+    # receipt (an individual's record need not name one).
+    counted = days or ((today,) if form == RecordForm.SINGLE else ())
     with transaction.atomic():
         record = ReceiptRecord.objects.create(
             organisation=user.organisation, department=department, form=form,
-            consent="" if data.get("basis") == "opt_out" else _statement(data, days),
+            consent=_statement(data, days) if basis == "consent" else "",
             provider_name=_text(data, "provider_name"),
             provider_address=_text(data, "provider_address"),
-            provider_representative=_text(data, "provider_representative"),
+            provider_representative=(_text(data, "provider_representative")
+                                     if basis != "individual" else ""),
             how_obtained=_text(data, "how_obtained"), persons=_text(data, "persons"),
             data_items=_text(data, "data_items"), received_on=[d.isoformat() for d in days],
-            keep_until=keep_record_until(form, days, "rules", 25,
-                                         recorded_on=clock.today_jst())[0], created_by=user,
-            created_at=clock.now())
+            keep_until=keep_record_until(form, counted, "rules", 25, recorded_on=today)[0],
+            created_by=user, created_at=clock.now())
         audit.record("provision.receipt_entered", user=user, obj=record, detail={
-            "form": form, "received_on": record.received_on,
+            "form": form, "basis": basis, "received_on": record.received_on,
             "keep_until": record.keep_until.isoformat()})
     return record
 
@@ -477,22 +522,29 @@ def records_csv(user: User, kind: str) -> Iterator[str]:
     return lines()
 
 
-def records_about(organisation: Any, text: str) -> list[ProvisionRecord]:
-    """The kept provision records whose persons or data items mention every word of `text`
-    (for a person's disclosure request: which records are about them)."""
+def records_about(user: User, text: str) -> list[ProvisionRecord]:
+    """The kept provision records this person may read whose persons or data items mention
+    every word of `text` (for a person's disclosure request: which records are about them).
+    Scoped like the register (a manager: their own department's), and audited with the
+    length of what was searched for, never the text itself (it describes a person)."""
+    rows = visible_records(user, "provision").filter(erased_at__isnull=True)
     terms = text.split()
-    if not terms:
-        return []
-    rows = ProvisionRecord.objects.filter(organisation=organisation, erased_at__isnull=True)
-    for term in terms:
-        rows = rows.filter(Q(persons__icontains=term) | Q(data_items__icontains=term))
-    return list(rows.order_by("pk"))
+    found: list[ProvisionRecord] = []
+    if terms:
+        for term in terms:
+            rows = rows.filter(Q(persons__icontains=term) | Q(data_items__icontains=term))
+        found = list(rows.order_by("pk"))
+    audit.record("provision.records_searched", user=user, detail={
+        "kind": "provision", "text_length": len(text), "count": len(found)})
+    return found
 
 
 def department_choices(user: User) -> QuerySet[Department]:
-    """The departments a person may enter a record for."""
+    """The departments a person may enter a record for (as `_department` decides)."""
     own = Department.objects.filter(organisation=user.organisation_id)
-    return own if user.role == Role.PRIVACY_OFFICER else own.filter(pk=user.department_id)
+    if allows(user, "provision.manage_all_records"):
+        return own
+    return own.filter(pk=user.department_id)
 
 
 def filter_departments(user: User) -> QuerySet[Department]:

@@ -36,6 +36,13 @@ REASON_WORDS: dict[str, tuple[str, str]] = {
     "law_based": (
         gettext_noop("法令に基づく提供であり、本人の同意なしに提供できます。"),
         "the provision is based on laws and regulations and needs no consent"),
+    # A public body: Art. 69(1) limits use and provision outside the purpose of use, save
+    # where a law provides; it says nothing of consent.
+    "law_based_public": (
+        gettext_noop("法令に基づく提供であり、利用目的以外の目的のための提供の制限（法第69条"
+                     "第1項）は及びません。"),
+        "the provision is based on laws and regulations, so the limit on provision outside "
+        "the purpose of use (APPI Art. 69(1)) does not apply"),
     "not_a_public_body": (
         gettext_noop("提供先が他の行政機関・地方公共団体の機関等ではないため、法令の定める"
                      "事務のための提供には当たらず、提供できません。"),
@@ -67,6 +74,14 @@ REASON_WORDS: dict[str, tuple[str, str]] = {
                      "法令の定める事務への協力には当たらず、本人の同意なしには提供できません。"),
         "the recipient is not a national organ or local government (or entrusted by one), "
         "so this is no cooperation with a statutory duty; not without consent"),
+    "research_needs_institution": (
+        gettext_noop("事業者が本人の同意なしに学術研究のために提供できるのは、提供先が学術研究"
+                     "機関等（大学その他の学術研究を目的とする機関・団体又はそれらに属する者）"
+                     "である場合に限られ、統計の作成のためというだけでは当たりません。本人の"
+                     "同意なしには提供できません。"),
+        "a business may provide for research without consent only to an academic research "
+        "institution (a university or another body for academic research, or a person "
+        "belonging to one); statistics alone is no ground; not without consent"),
     "exception_2": (
         gettext_noop("人の生命、身体又は財産の保護のために必要で、本人の同意を得ることが困難な"
                      "ため、同意なしに提供できます。"),
@@ -126,9 +141,12 @@ RECORD_REASON_WORDS: dict[str, tuple[str, str]] = {
         gettext_noop("法令に基づく提供のため、記録は要しません。"),
         "the provision is law-based, so no record is needed"),
     "government_recipient": (
-        gettext_noop("相手方が国の機関・地方公共団体等のため、記録は要しません。"),
-        "the other party is a national organ, local government or public agency, so no "
-        "record is needed"),
+        gettext_noop("相手方が国の機関、地方公共団体、独立行政法人等又は地方独立行政法人（法"
+                     "第16条第2項各号に掲げる者）であり、記録（受領の確認）の義務のある第三者"
+                     "から除かれる（法第29条第1項括弧書）ため、記録は要しません。"),
+        "the other party is a national organ, a local government, an incorporated "
+        "administrative agency or a local one (APPI Art. 16(2)), which Art. 29(1) leaves "
+        "out of the third parties to be recorded (or confirmed), so no record is needed"),
     "not_provided": (
         gettext_noop("提供（受領）しないため、記録はありません。"),
         "nothing is provided (or received), so there is no record"),
@@ -210,10 +228,12 @@ NOTE_WORDS: dict[str, tuple[str, str]] = {
         "the receiving business must be entrusted with the duty by a national organ or "
         "local government"),
     "academic_institution": (
-        gettext_noop("提供先が学術研究機関等で、学術研究目的で取り扱う必要があり、個人の権利"
-                     "利益を不当に侵害するおそれがないこと。"),
-        "the recipient must be an academic research institution needing the data for "
-        "academic research, without undue harm to anyone's rights"),
+        gettext_noop("提供先が学術研究機関等（大学その他の学術研究を目的とする機関・団体又は"
+                     "それらに属する者）であることを確かめ、学術研究目的で取り扱う必要があり、"
+                     "個人の権利利益を不当に侵害するおそれがないこと。"),
+        "check that the recipient is an academic research institution (a university or "
+        "another body for academic research, or a person belonging to one) that needs the "
+        "data for academic research, without undue harm to anyone's rights"),
     "opt_out_filed": (
         gettext_noop("オプトアウトの事項を本人に通知し又は容易に知り得る状態に置き、個人情報"
                      "保護委員会に届け出ていること。不正に取得したものやオプトアウトで取得した"
@@ -238,6 +258,13 @@ NOTE_WORDS: dict[str, tuple[str, str]] = {
     "consent_confirmed": (
         gettext_noop("提供元が本人の同意を得ていることを確認すること。"),
         "confirm that the provider has the person's consent"),
+    "academic_provider": (
+        gettext_noop("提供元が学術研究機関等であり、学術研究の成果の公表又は教授のためやむを得"
+                     "ない提供か、共同して学術研究を行う相手としての提供であること（法第27条"
+                     "第1項第5号・第6号）。"),
+        "the provider must be an academic research institution providing where publishing "
+        "or teaching research results makes it unavoidable, or for research done jointly "
+        "with us (APPI Art. 27(1)(v)-(vi))"),
 }
 
 TABLES = {"reason": REASON_WORDS, "record_reason": RECORD_REASON_WORDS, "item": ITEM_WORDS,

@@ -3,17 +3,24 @@
 Framework-free and table-tested; every answer names the article it rests on. Two regimes:
 
 - a public body (行政機関等) provides retained personal data outside its purpose of use only
-  as Act Art. 69 allows: law-based (Art. 69(1)), or one of Art. 69(2) items 1, 3, 4 (item 2
-  is internal use); it then asks the recipient to limit its use and manage it (Art. 70).
+  as Act Art. 69 allows: law-based (Art. 69(1): the limit does not reach a provision a law
+  provides for), or one of Art. 69(2) items 1, 3, 4 (item 2 is internal use; statistics and
+  research are item 4 whoever receives); it then asks the recipient to limit its use and
+  manage it (Art. 70).
   Handing data to a contractor is no provision (the contractor is bound, Art. 66(2)(i)).
   Art. 29/30 (records) bind business operators only, so no record is asked of a public body;
 - a business operator (個人情報取扱事業者) provides only with the person's prior consent
   (Art. 27(1)), under an item of Art. 27(1) (1 law-based, 2 life/body/property, 3 public
-  health/children, 4 a public body's legal duty, 7 to an academic research institution), or
-  by opt-out (Art. 27(2); never sensitive data). A contractor, a business successor and a
-  joint user are not third parties (Art. 27(5)). A provision record (Art. 29; Rules Arts.
-  19-21) is made unless the recipient is a body of Art. 16(2) or Art. 27(1)/(5) applies; a
-  receipt record (Art. 30; Rules Arts. 22-25) likewise when data comes in from a third party.
+  health/children, 4 a public body's legal duty, 7 to an academic research institution —
+  学術研究機関等 —; items 5-6 are for a provider that is one, and statistics alone is no
+  exception for a business), or by opt-out (Art. 27(2); never sensitive data). A
+  contractor, a business successor and a joint user are not third parties (Art. 27(5)). A
+  provision record (Art. 29; Rules Arts. 19-21) is made unless Art. 27(1)/(5) applies or the
+  recipient is a body of Art. 16(2), which Art. 29(1)'s parenthetical leaves out of "third
+  party" for Arts. 29 and 30; a receipt record (Art. 30; Rules Arts. 22-25) likewise when
+  data comes in from a third party. Opt-out provision and receipt are recorded each time,
+  never in one record for repeated provision nor by a contract (Rules Arts. 19(2)-(3),
+  23(2)-(3)).
 
 Keep-until days (Rules Arts. 21, 25): a contract used as the record, 1 year, and one record for
 repeated provision, 3 years, both 「最後に…提供を行った日から起算して…を経過する日まで」 — the
@@ -35,7 +42,8 @@ DAY = dt.timedelta(days=1)
 
 ORGANISATION_TYPES = ("public_body", "private_business")
 RECIPIENT_KINDS = ("government_body", "police", "court", "bar_association", "insurer",
-                   "individual", "business", "contractor", "joint_user", "successor")
+                   "individual", "business", "academic_institution", "contractor",
+                   "joint_user", "successor")
 BASES = ("warrant", "ccp_197_2", "court", "bar_association", "statute", "consent",
          "life_body_property", "public_health", "public_cooperation", "research",
          "person_interest", "other")
@@ -43,8 +51,10 @@ RECORD_FORMS = ("single", "repeated", "contract")
 DIRECTIONS = ("provide", "receive")
 
 # Bodies of Act Art. 16(2) (national organs — a court too —, local governments and their
-# organs — a prefectural police —, incorporated administrative agencies): not a "third party"
-# of Arts. 29-30, so no provision record and no receipt confirmation.
+# organs — a prefectural police —, incorporated administrative agencies): Art. 29(1)'s
+# parenthetical (「第十六条第二項各号に掲げる者を除く。以下この条及び次条…において同じ。」)
+# leaves them out of "third party" for Arts. 29-30, so no provision record and no receipt
+# confirmation.
 GOVERNMENT_RECIPIENTS = frozenset({"government_body", "police", "court"})
 # Art. 69(2)(iii): another administrative organ, local government organ or agency; a court is
 # a national organ but not an administrative one.
@@ -62,6 +72,13 @@ BUSINESS_EXCEPTIONS = {"life_body_property": 2, "public_health": 3, "public_coop
 # Art. 27(1)(iv): the recipient must be a national organ or local government (or a business
 # they entrust the duty to).
 COOPERATION_RECIPIENTS = GOVERNMENT_RECIPIENTS | {"business"}
+# Art. 27(1)(vii): the recipient must be an academic research institution (学術研究機関等).
+ACADEMIC = "academic_institution"
+# The exceptions that hold only for some recipients: who, and the refusal code otherwise.
+EXCEPTION_RECIPIENTS: dict[str, tuple[frozenset[str], str]] = {
+    "public_cooperation": (COOPERATION_RECIPIENTS, "not_a_government_body"),
+    "research": (frozenset({ACADEMIC}), "research_needs_institution"),
+}
 # Art. 69(2) item by basis for a public body (1 consent; 3 another public body; 4 the rest).
 PUBLIC_ITEMS = {"consent": 1, "public_cooperation": 3, "research": 4, "person_interest": 4,
                 "life_body_property": 4, "public_health": 4}
@@ -173,9 +190,9 @@ def _public_allowance(facts: Facts) -> tuple[bool, str, Article, list[str]]:
     kind, basis = facts.recipient_kind, facts.basis
     if kind == "contractor":
         return True, "outsourcing", Article("act", 66, 2, 1), ["contractor_bound"]
-    if basis in LAW_BASED:
-        return True, "law_based", Article("act", 69, 1), ["law_based_still_judged",
-                                                          "recipient_measures"]
+    if basis in LAW_BASED:  # Art. 69(1) 「法令に基づく場合を除き」: the limit does not apply
+        return True, "law_based_public", Article("act", 69, 1), ["law_based_still_judged",
+                                                                 "recipient_measures"]
     if basis == "public_cooperation" and kind not in ADMINISTRATIVE_RECIPIENTS:
         return False, "not_a_public_body", Article("act", 69, 2, 3), []
     if basis in PUBLIC_ITEMS:
@@ -202,21 +219,26 @@ def _business_allowance(facts: Facts) -> tuple[bool, str, Article, list[str]]:
         return True, "not_third_party", Article("act", 27, 5, NOT_THIRD_PARTY[kind]), notes
     if basis in LAW_BASED:
         return True, "law_based", Article("act", 27, 1, 1), ["law_based_still_judged"]
-    if basis == "public_cooperation" and kind not in COOPERATION_RECIPIENTS:
-        return False, "not_a_government_body", Article("act", 27, 1, 4), []
+    unmet: tuple[str, Article] | None = None
     if basis in BUSINESS_EXCEPTIONS:
         item = BUSINESS_EXCEPTIONS[basis]
-        notes = {2: ["consent_hard_to_get"], 3: ["consent_hard_to_get"],
-                 4: ["consent_would_hinder"], 7: ["academic_institution"]}[item]
-        if item == 4 and kind == "business":
-            notes = notes + ["government_contractor"]
-        return True, f"exception_{item}", Article("act", 27, 1, item), notes
+        recipients, refusal = EXCEPTION_RECIPIENTS.get(basis, (frozenset(RECIPIENT_KINDS), ""))
+        if kind in recipients:
+            notes = {2: ["consent_hard_to_get"], 3: ["consent_hard_to_get"],
+                     4: ["consent_would_hinder"], 7: ["academic_institution"]}[item]
+            if item == 4 and kind == "business":
+                notes = notes + ["government_contractor"]
+            return True, f"exception_{item}", Article("act", 27, 1, item), notes
+        # The exception needs another recipient; an opt-out filed still allows it (below).
+        unmet = (refusal, Article("act", 27, 1, item))
     if basis == "consent":
         return True, "consent", Article("act", 27, 1), []
     if facts.opt_out_on is not None:
         if facts.sensitive:
             return False, "sensitive_no_opt_out", Article("act", 27, 2, proviso=True), []
         return True, "opt_out", Article("act", 27, 2), ["opt_out_filed"]
+    if unmet is not None:
+        return False, unmet[0], unmet[1], []
     return False, "no_consent", Article("act", 27, 1), []
 
 
@@ -237,20 +259,20 @@ def _business(facts: Facts) -> Decision:
     if not allowed:
         return Decision(False, because, article, True, False, "not_provided",
                         Article("act", 29, 1), notes=tuple(notes))
-    if facts.recipient_kind in GOVERNMENT_RECIPIENTS:
+    if facts.recipient_kind in GOVERNMENT_RECIPIENTS:  # Art. 29(1)'s parenthetical
         return Decision(True, because, article, True, False, "government_recipient",
-                        Article("act", 16, 2), notes=tuple(notes))
+                        Article("act", 29, 1), notes=tuple(notes))
     opt_out = because == "opt_out"
     if opt_out and facts.record_form != "single":
         raise ValueError("a provision by opt-out is recorded each time: one record for "
                          "repeated provision and a contract as the record are for consent-"
                          "based provision only (Rules Art. 19(2)-(3))")
-    if opt_out:  # Rules Art. 20(1)(i): the recipient's name, address and representative
-        items = ("provided_on", "recipient_name", "recipient_address") + (
-            () if facts.recipient_kind == "individual" else ("recipient_representative",))
-    else:  # Rules Art. 20(1)(ii): consent, and what identifies the recipient
-        items = ("consent", "recipient_name")
-    items += ("persons", "data_items")
+    # Rules Art. 20(1)(i)ロ: the recipient's name, address and (for a body) representative;
+    # item (ii) (consent) records 「前号ロからニまでに掲げる事項」, the same recipient items.
+    recipient = ("recipient_name", "recipient_address") + (
+        () if facts.recipient_kind == "individual" else ("recipient_representative",))
+    first = ("provided_on",) if opt_out else ("consent",)  # item (i)イ, item (ii)イ
+    items = first + recipient + ("persons", "data_items")
     keep_until, keep_article = keep_record_until(facts.record_form, facts.provided_on, "rules",
                                                  21, recorded_on=facts.recorded_on)
     if facts.record_form == "single":
@@ -264,16 +286,26 @@ def _business(facts: Facts) -> Decision:
 # --- receiving from a third party (Act Art. 30) -----------------------------------------------
 
 
+def _receipt_exempt(kind: str, basis: str) -> bool:
+    """Whether the provider's provision to us falls under an item of Art. 27(1) (Art. 30(1),
+    proviso). Research only when the provider is an academic research institution (items
+    5-6): the organisations hogo serves are none, so item 7 never covers a receipt."""
+    if basis == "research":
+        return kind == ACADEMIC
+    return basis in LAW_BASED or basis in BUSINESS_EXCEPTIONS
+
+
 def _receipt(facts: Facts) -> Decision:
     """Receiving personal data from a third party: a business confirms and records the
-    provider (Art. 30) unless it is an Art. 16(2) body or Art. 27(1)/(5) applies; a public
-    body acquires it only by proper means (Art. 64) and keeps no Art. 30 record."""
+    provider (Art. 30) unless it is an Art. 16(2) body (Art. 29(1)'s parenthetical) or Art.
+    27(1)/(5) applies; a public body acquires it only by proper means (Art. 64) and keeps no
+    Art. 30 record."""
     kind, basis = facts.recipient_kind, facts.basis
     if facts.organisation_type == "public_body":
         return Decision(True, "receipt", Article("act", 64), kind not in NOT_THIRD_PARTY,
                         False, "public_body", Article("act", 30, 1))
     allowed_article = Article("act", 30, 1)
-    exempt = basis in LAW_BASED or basis in BUSINESS_EXCEPTIONS
+    exempt = _receipt_exempt(kind, basis)
     opt_out = facts.opt_out_on is not None and basis != "consent" and not exempt
     if kind in NOT_THIRD_PARTY:
         return Decision(True, "receipt", allowed_article, False, False, "not_third_party",
@@ -281,16 +313,20 @@ def _receipt(facts: Facts) -> Decision:
     if exempt:
         return Decision(True, "receipt", allowed_article, True, False,
                         "law_based" if basis in LAW_BASED else "exception",
-                        Article("act", 30, 1, proviso=True))
+                        Article("act", 30, 1, proviso=True),
+                        notes=("academic_provider",) if basis == "research" else ())
     if opt_out and facts.sensitive:
         return Decision(False, "sensitive_no_opt_out", Article("act", 27, 2, proviso=True),
                         True, False, "not_provided", Article("act", 30, 1))
-    if kind in GOVERNMENT_RECIPIENTS:
+    if kind in GOVERNMENT_RECIPIENTS:  # Art. 29(1)'s parenthetical reaches Art. 30
         return Decision(True, "receipt", allowed_article, True, False, "government_recipient",
-                        Article("act", 16, 2))
-    if opt_out and facts.record_form == "repeated":
+                        Article("act", 30, 1))
+    if opt_out and facts.record_form != "single":
+        # Rules Art. 23(2) excludes opt-out provision from 「提供」 「以下この条において同じ」,
+        # so neither one record for repeated receipt nor a contract (23(3)) serves for it.
         raise ValueError("data received by opt-out is recorded each time: one record for "
-                         "repeated receipt is not for opt-out provision (Rules Art. 23(2))")
+                         "repeated receipt and a contract as the record are for data not "
+                         "received by opt-out only (Rules Art. 23(2)-(3))")
     provider = ("provider_name", "provider_address") + (
         () if kind == "individual" else ("provider_representative",))
     notes = ["how_obtained_checked"]
@@ -352,10 +388,11 @@ def may_erase_record(keep_until: dt.date | None, today: dt.date) -> bool:
 
 
 # Every code, for the app's wording tables (tested to cover all of them).
-REASONS = ("outsourcing", "law_based", "not_a_public_body", "public_item_1", "public_item_3",
-           "public_item_4", "outside_purpose", "not_third_party", "not_a_government_body",
-           "exception_2", "exception_3", "exception_4", "exception_7", "consent",
-           "sensitive_no_opt_out", "opt_out", "no_consent", "receipt")
+REASONS = ("outsourcing", "law_based_public", "not_a_public_body", "public_item_1",
+           "public_item_3", "public_item_4", "outside_purpose", "not_third_party", "law_based",
+           "not_a_government_body", "research_needs_institution", "exception_2", "exception_3",
+           "exception_4", "exception_7", "consent", "sensitive_no_opt_out", "opt_out",
+           "no_consent", "receipt")
 RECORD_REASONS = ("public_body", "not_third_party", "exception", "law_based",
                   "government_recipient", "not_provided", "required")
 RECORD_ITEMS = ("provided_on", "consent", "recipient_name", "recipient_address",
@@ -366,4 +403,4 @@ NOTES = ("contractor_bound", "law_based_still_judged", "recipient_measures", "no
          "special_reason", "within_purpose", "joint_use_items_known", "consent_hard_to_get",
          "consent_would_hinder", "government_contractor", "academic_institution",
          "opt_out_filed", "record_promptly", "how_obtained_checked", "provider_personal_data",
-         "consent_confirmed")
+         "consent_confirmed", "academic_provider")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from hogo import clock
 from hogo.accounts import permissions
-from hogo.provision import assessment
-from hogo.provision.models import ProvisionRequest
+from hogo.provision import api, assessment
+from hogo.provision.models import Basis, ProvisionRequest, RecipientKind
+from hogo.rules.provision import BASES, RECIPIENT_KINDS
 
 URL = "/api/provision/assess"
 _numbers = itertools.count(1)
@@ -62,6 +63,27 @@ def test_public_cases(ask, case, body, allowed, record, keep_until):
     assert (result["allowed"], result["record_required"]) == (allowed, record)
     assert result["keep_until"] == keep_until
     assert result["allowed_because_ja"] and result["allowed_because_en"]
+
+
+def test_the_kinds_and_bases_are_the_rules_everywhere():
+    assert get_args(api.RecipientKind) == RECIPIENT_KINDS
+    assert tuple(RecipientKind.values) == RECIPIENT_KINDS
+    assert "academic_institution" in RECIPIENT_KINDS
+    assert get_args(api.BasisCode) == BASES
+    assert tuple(Basis.values) == BASES
+
+
+def test_research_needs_an_academic_recipient_at_a_business(ask):
+    business = ask(organisation_type="private_business", recipient_kind="business",
+                   basis="research").json()
+    assert (business["allowed"], business["allowed_because"]) == (
+        False, "research_needs_institution")
+    assert business["allowed_article"] == "act:27:1:7" and business["allowed_because_en"]
+    academic = ask(organisation_type="private_business", recipient_kind="academic_institution",
+                   basis="research")
+    assert academic.status_code == 200, academic.content
+    assert (academic.json()["allowed"], academic.json()["allowed_because"]) == (
+        True, "exception_7")
 
 
 def test_the_answer_names_and_words_the_articles(ask):

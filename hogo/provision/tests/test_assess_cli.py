@@ -56,7 +56,8 @@ def test_insurer_with_consent_is_recorded_and_kept_three_years(demo):
     result = run_json(*BUSINESS, "--recipient-kind", "insurer", "--basis", "consent",
                       "--consent-on", "2026-05-01", "--provided-on", "令和8年6月1日")
     assert result["allowed"] and result["record_required"]
-    assert result["record_items"] == ["consent", "recipient_name", "persons", "data_items"]
+    assert result["record_items"] == ["consent", "recipient_name", "recipient_address",
+                                      "recipient_representative", "persons", "data_items"]
     assert result["record_items_ja"][0] == "本人の同意を得ている旨"
     assert result["keep_until"] == "2029-06-01"
     assert (result["keep_article"], result["keep_article_text_en"]) == (
@@ -87,10 +88,30 @@ def test_a_refusal_is_an_answer(demo):
     assert result["allowed_article_text_en"] == "APPI Art. 27(2), proviso"
 
 
+def test_research_is_allowed_to_an_academic_institution_only(demo):
+    academic = run_json(*BUSINESS, "--recipient-kind", "academic_institution", "--basis",
+                        "research")
+    assert (academic["allowed"], academic["allowed_article"]) == (True, "act:27:1:7")
+    assert academic["record_because"] == "exception"
+    refused = run_json(*BUSINESS, "--recipient-kind", "business", "--basis", "research")
+    assert (refused["allowed"], refused["allowed_because"]) == (
+        False, "research_needs_institution")
+    assert refused["allowed_because_ja"].endswith("提供できません。")
+
+
+def test_an_opt_out_receipt_is_not_recorded_by_contract(demo):
+    with pytest.raises(CommandError, match="recorded each time") as raised:
+        run(*BUSINESS, "--direction", "receive", "--recipient-kind", "business", "--basis",
+            "other", "--opt-out-on", "2026-04-01", "--record-form", "contract")
+    assert raised.value.returncode == 2
+
+
 def test_the_demo_city_is_a_public_body_by_its_profile(demo):
     result = run_json("--recipient-kind", "police", "--basis", "ccp_197_2")
     assert result["organisation_type"] == "public_body"
     assert (result["allowed_article"], result["record_because"]) == ("act:69:1", "public_body")
+    assert result["allowed_because"] == "law_based_public"
+    assert "同意" not in result["allowed_because_ja"]
     assert "recipient_measures" in result["notes"] and result["notes_en"]
 
 

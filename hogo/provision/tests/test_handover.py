@@ -94,7 +94,8 @@ def test_only_copies_made_for_the_request_and_their_masked_copies(approved, copy
         user("manager"), vehicle=recorder.vehicle, start=T0, end=T0 + dt.timedelta(seconds=50),
         channels=["front"], audio=False, purpose="accident_investigation",
         justification="別件の事故の確認のため")
-    assert [c.pk for c in handover.available_copies(approved)] == [copy.pk, masked.pk]
+    # masked (processed) copies first: the minimum scope is offered first
+    assert [c.pk for c in handover.available_copies(approved)] == [masked.pk, copy.pk]
     with pytest.raises(handover.HandOverError, match="この申請のために作成された"):
         handover.hand_over_by_link(user("operator"), approved, other.copies.get(),
                                    recipient_name="受領者")
@@ -173,19 +174,22 @@ def test_erasure_is_chased_once_a_day_until_confirmed(approved, copy, usb, user,
     assert handover.chase_erasures(due - dt.timedelta(days=8)) == 0  # not yet
     with django_capture_on_commit_callbacks(execute=True):
         soon = handover.chase_erasures(due - dt.timedelta(days=7))
-    # the department's manager and the operator who handed over, one alert each
-    assert soon == 2
-    assert {a.recipient.username for a in reminders(made)} == {"manager", "operator"}
+    # those the permission lets record the erasure (the privacy officer, the department's
+    # manager and operator; the operator also handed over), one alert each
+    assert soon == 3
+    assert {a.recipient.username for a in reminders(made)} == {"privacy", "manager",
+                                                                "operator"}
     assert len(mailoutbox) == 1 and set(mailoutbox[0].to) == {
-        "manager@demo.city.example.jp", "operator@demo.city.example.jp"}
+        "privacy@demo.city.example.jp", "manager@demo.city.example.jp",
+        "operator@demo.city.example.jp"}
     assert handover.chase_erasures(due - dt.timedelta(days=3)) == 0  # the week's one notice
     for alert in Alert.objects.filter(kind=handover.ERASURE_DUE):
         alert.acknowledged_at = clock.now()
         alert.save()
-    assert handover.chase_erasures(due) == 2  # the due day
+    assert handover.chase_erasures(due) == 3  # the due day
     assert handover.chase_erasures(due) == 0  # the same day again: nothing, even acknowledged
-    assert handover.chase_erasures(due + dt.timedelta(days=1)) == 2  # the next day
-    assert reminders(made).count() == 6
+    assert handover.chase_erasures(due + dt.timedelta(days=1)) == 3  # the next day
+    assert reminders(made).count() == 9
     text = reminders(made).order_by("-pk").first().message
     assert NUMBER in text and "消去等" in text
     # the work queue shows it, overdue, to those who record the erasure

@@ -6,18 +6,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import json
 
 import pytest
 from django.test import RequestFactory
 
 from hogo import clock
+from hogo.accounts import permissions
+from hogo.accounts.models import Role
 from hogo.audit.models import AuditEntry
 from hogo.clock import JST
 from hogo.copies.models import Copy, CopyRequest
 from hogo.footage.models import DeletionRecord, EncryptedObject
 from hogo.provision import records
 from hogo.provision.intake import word_event
-from hogo.provision.models import Event, HandOver, ProvisionRecord, ProvisionRequest
+from hogo.provision.models import (
+    Event,
+    HandOver,
+    ProvisionRecord,
+    ProvisionRequest,
+    ReceiptRecord,
+)
 from hogo.registry.models import Vehicle
 from hogo.rules.copies import PROVISION_PURPOSE, period_end
 
@@ -151,6 +160,33 @@ def test_repeated_provision_to_another_recipient_is_another_record(business, use
     assert records.record_provision(hand_over(other, manager, LATER)).pk != first.pk
 
 
+def test_a_repeated_record_of_another_department_is_not_extended(business, user):
+    manager, other = user("manager"), user("seiso-manager")
+    theirs = records.record_provision(hand_over(
+        make_request(business, other, department="seiso", record_form="repeated"), other))
+    ours = records.record_provision(hand_over(
+        make_request(business, manager, record_form="repeated"), manager, LATER))
+    assert ours.pk != theirs.pk and ours.department.code == "kanzai"
+    theirs.refresh_from_db()
+    assert theirs.provided_on == ["2026-06-01"]  # the other department's record is untouched
+    assert list(records.visible_records(manager)) == [ours]
+    assert list(records.visible_records(other)) == [theirs]
+
+
+def test_a_link_records_the_day_it_was_first_fetched(business, user):
+    """The hand-over helper passes the first fetch's day; by default the preparing day."""
+    manager = user("manager")
+    handover = hand_over(make_request(business, manager), manager)  # prepared 2026-06-01
+    record = records.record_provision(handover, provided_on=dt.date(2026, 6, 4))
+    assert record.provided_on == ["2026-06-04"]
+    assert record.keep_until == dt.date(2029, 6, 4)
+    assert Event.objects.get(request=handover.request,
+                             action="record_created").detail["provided_on"] == "2026-06-04"
+    repeated = hand_over(make_request(business, manager, record_form="repeated"), manager)
+    first = records.record_provision(repeated, provided_on=dt.date(2026, 6, 4))
+    assert first.keep_until == dt.date(2029, 6, 3)  # 3 years counted from the fetch day
+
+
 def test_a_contract_as_record_is_kept_one_year_after_the_last(business, user):
     manager = user("manager")
     first = records.record_provision(hand_over(
@@ -265,10 +301,30 @@ def test_a_manager_sees_only_their_departments_records(business, user):
 def test_records_about_a_person_lists_kept_records_only(business, user):
     manager = user("manager")
     record = records.record_provision(hand_over(make_request(business, manager), manager))
-    assert records.records_about(business, "令和8年5月29日 公用車1号") == [record]
-    assert records.records_about(business, "収集車1号") == []
+    assert records.records_about(manager, "令和8年5月29日 公用車1号") == [record]
+    assert records.records_about(manager, "収集車1号") == []
     records.erase_expired(record.keep_until + dt.timedelta(days=1))
-    assert records.records_about(business, "公用車1号") == []
+    assert records.records_about(manager, "公用車1号") == []
+
+
+def test_records_about_a_person_are_scoped_permitted_and_audited_without_the_text(
+        business, user):
+    manager, other = user("manager"), user("seiso-manager")
+    own = records.record_provision(hand_over(make_request(business, manager), manager))
+    theirs = records.record_provision(hand_over(
+        make_request(business, other, department="seiso"), other))
+    text = "令和8年5月29日 前方カメラ"
+    assert records.records_about(manager, text) == [own]
+    assert records.records_about(other, text) == [theirs]
+    assert records.records_about(user("privacy"), text) == [own, theirs]
+    with pytest.raises(PermissionError):
+        records.records_about(user("staff"), text)
+    searched = AuditEntry.objects.filter(action="provision.records_searched",
+                                         actor_user_id=manager.pk)
+    assert searched.count() == 1
+    detail = json.loads(searched.get().detail)
+    assert detail["text_length"] == len(text) and detail["count"] == 1
+    assert "令和8年5月29日" not in searched.get().detail
 
 
 def test_the_csv_has_a_bom_and_the_rows(business, user):
@@ -283,7 +339,8 @@ def test_the_csv_has_a_bom_and_the_rows(business, user):
 
 def test_a_formula_typed_into_a_record_stays_text_in_the_csv(business, user):
     records.enter_provision_record(user("privacy"), {
-        "recipient_name": "=HYPERLINK(\"x\")", "persons": "乗客", "data_items": "映像",
+        "recipient_name": "=HYPERLINK(\"x\")", "recipient_address": "大阪市北区1-1",
+        "persons": "乗客", "data_items": "映像",
         "provided_on": [dt.date(2026, 6, 1)], "consent_on": dt.date(2026, 5, 1)})
     text = "".join(records.records_csv(user("privacy"), "provision"))
     assert "'=HYPERLINK" in text
@@ -298,8 +355,8 @@ def test_an_opt_out_provision_needs_the_address_and_the_filing_day(demo, user):
             "provided_on": [dt.date(2026, 6, 1)]}
     with pytest.raises(records.RecordError) as refused:
         records.enter_provision_record(user("privacy"), data)
-    assert refused.value.missing == ["opt_out_on", "recipient_address",
-                                     "recipient_representative"]
+    assert sorted(refused.value.missing) == ["opt_out_on", "recipient_address",
+                                             "recipient_representative"]
     assert "第三者の住所" in str(refused.value) and "代表者の氏名" in str(refused.value)
     complete = {**data, "opt_out_on": dt.date(2026, 4, 1),
                 "recipient_address": "東京都港区1-1", "recipient_representative": "代表 名簿"}
@@ -309,14 +366,15 @@ def test_an_opt_out_provision_needs_the_address_and_the_filing_day(demo, user):
     assert made.consent == "" and made.opt_out_on == dt.date(2026, 4, 1)
     assert made.keep_until == period_end(clock.today_jst(), 36)
     repeated = records.enter_provision_record(user("privacy"), {
-        "form": "repeated", "recipient_name": "保険会社", "persons": "乗客",
-        "data_items": "映像", "consent_on": dt.date(2026, 5, 1),
+        "form": "repeated", "recipient_name": "保険会社", "recipient_address": "東京都1-1",
+        "persons": "乗客", "data_items": "映像", "consent_on": dt.date(2026, 5, 1),
         "provided_on": [dt.date(2026, 6, 1), dt.date(2026, 7, 1)]})
     assert repeated.keep_until == dt.date(2029, 6, 30)  # 3 years from the last provision
 
 
 def test_a_single_record_covers_one_day_and_no_future_day(demo, user):
-    data = {"recipient_name": "保険会社", "persons": "乗客", "data_items": "映像",
+    data = {"recipient_name": "保険会社", "recipient_address": "東京都千代田区1-1",
+            "persons": "乗客", "data_items": "映像",
             "consent_on": dt.date(2026, 5, 1)}
     with pytest.raises(records.RecordError, match="1日分"):
         records.enter_provision_record(user("privacy"), {
@@ -331,7 +389,8 @@ def test_a_single_record_covers_one_day_and_no_future_day(demo, user):
 
 
 def test_only_managers_and_the_privacy_officer_enter_records_for_their_department(demo, user):
-    data = {"recipient_name": "保険会社", "persons": "乗客", "data_items": "映像",
+    data = {"recipient_name": "保険会社", "recipient_address": "東京都千代田区1-1",
+            "persons": "乗客", "data_items": "映像",
             "consent_on": dt.date(2026, 5, 1), "provided_on": [dt.date(2026, 6, 1)]}
     with pytest.raises(PermissionError):
         records.enter_provision_record(user("auditor"), data)
@@ -342,3 +401,98 @@ def test_only_managers_and_the_privacy_officer_enter_records_for_their_departmen
     assert made.department == seiso
     assert AuditEntry.objects.filter(action="provision.record_entered",
                                      object_id=str(made.pk)).exists()
+
+
+def test_who_records_for_any_department_is_the_permission_layers_to_say(
+        demo, user, monkeypatch):
+    """provision.manage_all_records decides, not a role test in the records area."""
+    data = {"recipient_name": "保険会社", "recipient_address": "東京都千代田区1-1",
+            "persons": "乗客", "data_items": "映像",
+            "consent_on": dt.date(2026, 5, 1), "provided_on": [dt.date(2026, 6, 1)]}
+    manager, seiso = user("manager"), demo.departments.get(code="seiso")
+    assert list(records.department_choices(manager)) == [manager.department]
+    assert set(records.department_choices(user("privacy"))) == set(demo.departments.all())
+    monkeypatch.setitem(permissions.RULES, "provision.manage_all_records",
+                        lambda who, obj: who.role == Role.MANAGER)
+    assert set(records.department_choices(manager)) == set(demo.departments.all())
+    assert records.enter_provision_record(manager, {**data, "department": seiso}
+                                          ).department == seiso
+    assert list(records.department_choices(user("privacy"))) == [user("privacy").department]
+    with pytest.raises(records.RecordError, match="自分の部署"):
+        records.enter_provision_record(user("privacy"), {**data, "department": seiso})
+
+
+# --- receipts entered by hand ----------------------------------------------------------------
+
+FROM_A_PERSON = {"basis": "individual", "provider_name": "山田 花子",
+                 "provider_address": "デモ市南町3-3",
+                 "how_obtained": "本人の自家用車のドライブレコーダーで撮影したもの",
+                 "persons": "令和8年6月1日9時00分〜9時05分 デモ市北町交差点の通行者",
+                 "data_items": "ドライブレコーダーの映像（前方）、音声なし"}
+
+
+def test_a_receipt_from_a_private_individual_needs_no_consent_nor_day(demo, user):
+    """Rules Art. 24(1)(iii): a provider that is no business operator — the record holds the
+    provider, how they obtained it, the persons and the items; no consent, no day."""
+    manager = user("manager")
+    with pytest.raises(records.RecordError) as refused:
+        records.enter_receipt_record(manager, {**FROM_A_PERSON, "provider_address": ""})
+    assert refused.value.missing == ["provider_address"]
+    made = records.enter_receipt_record(manager, FROM_A_PERSON)
+    assert made.consent == "" and made.received_on == []
+    assert made.provider_representative == ""
+    assert made.keep_until == period_end(clock.today_jst(), 36)
+    assert made.department == manager.department
+    entered = AuditEntry.objects.get(action="provision.receipt_entered",
+                                     object_id=str(made.pk))
+    assert json.loads(entered.detail)["basis"] == "individual"
+    dated = records.enter_receipt_record(manager, {**FROM_A_PERSON,
+                                                   "received_on": [dt.date(2026, 6, 2)]})
+    assert dated.received_on == ["2026-06-02"]
+    # kept from the last receipt (Rules Art. 25): a repeated record needs its days
+    with pytest.raises(records.RecordError, match="受領年月日"):
+        records.enter_receipt_record(manager, {**FROM_A_PERSON, "form": "repeated"})
+    repeated = records.enter_receipt_record(manager, {
+        **FROM_A_PERSON, "form": "repeated",
+        "received_on": [dt.date(2026, 6, 2), dt.date(2026, 7, 1)]})
+    assert repeated.keep_until == dt.date(2029, 6, 30)
+    assert ReceiptRecord.objects.count() == 3
+
+
+def test_a_receipt_by_consent_still_needs_the_consent_and_the_day(demo, user):
+    data = {**FROM_A_PERSON, "basis": "consent"}
+    with pytest.raises(records.RecordError) as refused:
+        records.enter_receipt_record(user("manager"), data)
+    assert refused.value.missing == ["received_on", "consent_on"]
+    with pytest.raises(records.RecordError):
+        records.enter_receipt_record(user("manager"), {**FROM_A_PERSON, "basis": "guess"})
+
+
+def test_a_receipt_by_opt_out_is_recorded_each_time(demo, user):
+    """Opt-out is refused with one record for repeated receipt (Rules Art. 23(2)) and with
+    the contract as the record, as on the provision side (Rules Art. 19(2)-(3))."""
+    data = {**FROM_A_PERSON, "basis": "opt_out", "provider_name": "名簿業者株式会社",
+            "received_on": [dt.date(2026, 6, 2)]}
+    for form in ("repeated", "contract"):
+        with pytest.raises(records.RecordError, match="都度") as refused:
+            records.enter_receipt_record(user("manager"), {**data, "form": form})
+        assert refused.value.missing == ["form"]
+        with pytest.raises(records.RecordError, match="都度"):
+            records.enter_provision_record(user("manager"), {
+                "basis": "opt_out", "form": form, "recipient_name": "名簿業者株式会社",
+                "recipient_address": "東京都港区1-1", "opt_out_on": dt.date(2026, 4, 1),
+                "persons": "乗客", "data_items": "映像", "provided_on": [dt.date(2026, 6, 1)]})
+    assert not ReceiptRecord.objects.exists() and not ProvisionRecord.objects.exists()
+    made = records.enter_receipt_record(user("manager"), {**data, "form": "single"})
+    assert made.consent == "" and made.received_on == ["2026-06-02"]
+
+
+def test_a_consent_based_record_names_the_recipients_address_too(demo, user):
+    """Rules Art. 20(1): the consent case's items include the recipient's address (and an
+    organisation's representative), as the opt-out case's do."""
+    data = {"recipient_name": "保険会社", "persons": "乗客", "data_items": "映像",
+            "consent_on": dt.date(2026, 5, 1), "provided_on": [dt.date(2026, 6, 1)]}
+    with pytest.raises(records.RecordError) as refused:
+        records.enter_provision_record(user("privacy"), data)
+    assert "recipient_address" in refused.value.missing
+    assert not ProvisionRecord.objects.exists()

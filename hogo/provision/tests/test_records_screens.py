@@ -107,6 +107,7 @@ def test_a_manager_enters_a_provision_record_on_screen(demo, client_for):
     page = client.post("/provision/records/provision/new/", {
         "form": "single", "basis": "consent", "consent_on": "2026-05-01",
         "consent_how": "書面", "recipient_name": "あおば損害保険株式会社",
+        "recipient_address": "東京都千代田区大手町一丁目1番1号",
         "persons": "令和8年5月29日10時00分〜10時03分 公用車1号 前方カメラに記録された者",
         "data_items": "ドライブレコーダーの映像（前方）、音声なし",
         "provided_on": "2026-06-01"}, follow=True)
@@ -127,3 +128,17 @@ def test_the_request_page_says_why_no_record_is_made(demo, user, client_for):
     assert 'data-testid="records-panel"' in body
     assert "第29条" in body and "第69条第1項" in body
     assert "提供記録は作成しません" in body  # the 経過 line
+
+
+def test_a_receipt_from_a_private_individual_is_entered_on_screen(demo, client_for):
+    client = client_for("manager")
+    form = client.get("/provision/records/receipt/new/").content.decode()
+    assert 'value="individual"' in form and "個人情報取扱事業者でない個人" in form
+    page = client.post("/provision/records/receipt/new/", {
+        **RECEIPT, "basis": "individual", "consent_on": "", "consent_how": "",
+        "is_organisation": "", "provider_name": "山田 花子", "provider_representative": "",
+        "provider_address": "デモ市南町3-3", "received_on": ""}, follow=True)
+    body = page.content.decode()
+    made = ReceiptRecord.objects.get()
+    assert "記録を作成しました" in body and made.consent == "" and made.received_on == []
+    assert format_wareki(period_end(clock.today_jst(), 36)) in body

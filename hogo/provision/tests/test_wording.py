@@ -105,6 +105,7 @@ def test_the_page_view_of_an_insurers_consent_lists_the_items_and_the_day_in_war
     assert view["record_required"] is True
     assert view["items"] == ["本人の同意を得ている旨",
                              "提供先の氏名又は名称（不特定かつ多数の者に提供したときはその旨）",
+                             "提供先の住所", "提供先が法人の場合はその代表者の氏名",
                              "本人の氏名その他の本人を特定するに足りる事項", "個人データの項目"]
     assert view["items_article"] == "同法施行規則第20条第1項第2号"
     assert view["keep_until"] == dt.date(2029, 6, 1)
@@ -123,3 +124,38 @@ def test_a_refusal_at_a_public_body_says_what_is_left_to_check():
     assert view["allowed"] is False and "提供できません" in view["allowed_text"]
     assert view["allowed_article"] == "個人情報の保護に関する法律第69条第1項"
     assert any("利用目的の範囲内" in note for note in view["notes"])
+
+
+def test_a_public_bodys_law_based_provision_is_not_worded_as_consent():
+    # Act Art. 69(1) limits provision outside the purpose of use; consent is not its point.
+    decision = assess(Facts("public_body", "police", "ccp_197_2"))
+    with translation.override("ja"):
+        text = wording.reason_text(decision)
+        business = wording.reason_text(assess(Facts("private_business", "police",
+                                                    "ccp_197_2")))
+    assert "同意" not in text
+    assert "利用目的以外の目的のための提供の制限" in text and "第69条第1項" in text
+    assert "本人の同意なしに提供できます" in business
+    english = wording.en("reason", decision.allowed_because)
+    assert "consent" not in english and "Art. 69(1)" in english
+
+
+def test_a_government_recipient_is_worded_with_art_16_2_and_cited_as_art_29_1():
+    decision = assess(Facts("private_business", "court", "consent",
+                            consent_on=dt.date(2026, 5, 1), provided_on=(dt.date(2026, 6, 1),)))
+    with translation.override("ja"):
+        view = wording.decision_view(decision)
+    assert view["record_article"] == "個人情報の保護に関する法律第29条第1項"
+    assert "法第16条第2項各号に掲げる者" in view["record_text"]
+    assert "法第29条第1項括弧書" in view["record_text"]
+    assert "Art. 16(2)" in wording.en("record_reason", "government_recipient")
+
+
+def test_research_to_a_non_academic_recipient_is_refused_in_words():
+    decision = assess(Facts("private_business", "business", "research"))
+    with translation.override("ja"):
+        view = wording.decision_view(decision)
+    assert view["allowed"] is False
+    assert "学術研究機関等" in view["allowed_text"] and "提供できません" in view["allowed_text"]
+    assert view["allowed_article"] == "個人情報の保護に関する法律第27条第1項第7号"
+    assert "academic research institution" in wording.en("reason", decision.allowed_because)

@@ -1,5 +1,6 @@
 """Provision views: the hand-over (on a medium or by a link), the public one-time download
-page, revoking a link, the recorded undertakings and erasure, and the two printable letters.
+page, revoking a link, the recorded undertakings and erasure, closing a request by hand, and
+the two printable letters.
 
 Views parse and render; every rule is in `hogo.provision.handover` and `hogo.provision.links`.
 The password and the link's token are shown once, in the response to the POST that made them:
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,8 +23,9 @@ from hogo import clock
 from hogo.accounts.lockout import client_address
 from hogo.accounts.permissions import authorize
 from hogo.media.services import MediaError
-from hogo.provision import common, handover, links
+from hogo.provision import common, handover, links, records
 from hogo.provision.forms_handover import (
+    CloseForm,
     ErasureForm,
     LinkHandOverForm,
     MediumHandOverForm,
@@ -32,7 +34,7 @@ from hogo.provision.forms_handover import (
 )
 from hogo.provision.models import DownloadLink, HandOver, ProvisionRequest, RequestState
 
-REFUSALS = (handover.HandOverError, links.LinkError, MediaError)
+REFUSALS = (handover.HandOverError, links.LinkError, MediaError, records.RecordError)
 
 
 def _request(http: HttpRequest, pk: int) -> ProvisionRequest:
@@ -45,11 +47,16 @@ def _handover(http: HttpRequest, pk: int) -> HandOver:
 
 
 def _form_page(http: HttpRequest, req: ProvisionRequest, title: str, action: str, form: Any,
-               error: str = "", status: int = 400) -> HttpResponse:
-    """A form sent back with its errors, everything typed kept."""
+               error: Any = "", status: int = 400) -> HttpResponse:
+    """A form sent back with its errors, everything typed kept. A hand-over already recorded
+    (the form sent twice) links to where its package and password may still wait."""
+    again = ""
+    if isinstance(error, handover.AlreadyHandedOver) and error.handover.medium_id:
+        again = (f"{reverse('copies:export', args=[error.handover.copy_id])}"
+                 f"?medium={error.handover.medium_id}")
     return render(http, "provision/handover_form.html", {
-        "req": req, "title": title, "action": action, "form": form, "error": error,
-        "method": http.POST.get("method", "")}, status=status)
+        "req": req, "title": title, "action": action, "form": form, "error": str(error),
+        "again_url": again, "method": http.POST.get("method", "")}, status=status)
 
 
 @require_POST
@@ -71,12 +78,13 @@ def hand_over(http: HttpRequest, pk: int) -> HttpResponse:
         try:
             made, link, token, password = handover.hand_over_by_link(
                 user, req, data["copy"], recipient_name=data["recipient_name"],
-                recipient_email=data["recipient_email"], erasure_due_on=data["erasure_due_on"])
+                recipient_email=data["recipient_email"], erasure_due_on=data["erasure_due_on"],
+                unmasked=data["unmasked"])
         except REFUSALS as refused:
-            return _form_page(http, req, title, action, form, str(refused))
+            return _form_page(http, req, title, action, form, refused)
         return _no_store(render(http, "provision/handover_link_made.html", {
             "req": req, "handover": made, "link": link, "url": links.url_of(token),
-            "password": password}))
+            "password": password, "mail_outbox": handover.mail_goes_to_outbox()}))
     media = handover.media_for(user, copies)
     form = MediumHandOverForm(http.POST, copies=copies, media=media)
     title = _("記録媒体で引き渡す")
@@ -86,9 +94,10 @@ def hand_over(http: HttpRequest, pk: int) -> HttpResponse:
     try:
         made, export = handover.hand_over_on_medium(
             user, req, data["copy"], data["medium"], recipient_name=data["recipient_name"],
-            erasure_due_on=data["erasure_due_on"], pending=http.session)
+            erasure_due_on=data["erasure_due_on"], pending=http.session,
+            unmasked=data["unmasked"])
     except REFUSALS as refused:
-        return _form_page(http, req, title, action, form, str(refused))
+        return _form_page(http, req, title, action, form, refused)
     return _no_store(render(http, "provision/handover_medium_made.html", {
         "req": req, "handover": made, "export": export}))
 
@@ -145,6 +154,28 @@ def confirm_erasure(http: HttpRequest, pk: int) -> HttpResponse:
     return redirect(common.link_to(made.request))
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def close(http: HttpRequest, pk: int) -> HttpResponse:
+    """Close an approved request by hand, with its reason (GET: the form)."""
+    req = _request(http, pk)
+    authorize(http, "provision.close", req)
+    form = CloseForm(http.POST or None)
+    error = ""
+    if http.method == "POST" and form.is_valid():
+        try:
+            handover.close(http.user, req, form.cleaned_data["reason"])
+        except REFUSALS as refused:
+            error = str(refused)
+        else:
+            messages.success(http, _("申請を完了としました。元データの消去停止を解除しました。"))
+            return redirect(common.link_to(req))
+    return render(http, "provision/handover_close.html", {
+        "req": req, "form": form, "error": error,
+        "why_not": handover.why_not_closable(req)},
+        status=400 if http.method == "POST" else 200)
+
+
 def _letter(http: HttpRequest, pk: int, kind: str, template: str) -> HttpResponse:
     made = _handover(http, pk)
     authorize(http, "provision.view", made.request)
@@ -181,9 +212,15 @@ def _visitor(http: HttpRequest) -> links.Visitor:
     return links.Visitor(client_address(http), str(http.META.get("HTTP_USER_AGENT", "")))
 
 
+STATUS = {links.UNKNOWN: 404, links.THROTTLED: 429, links.FAILED: 503}
+
+
 def _refused(http: HttpRequest, outcome: str) -> HttpResponse:
-    return _no_store(render(http, "provision/link_refused.html", {"outcome": outcome},
-                            status=404 if outcome == links.UNKNOWN else 410))
+    response = render(http, "provision/link_refused.html", {"outcome": outcome},
+                      status=STATUS.get(outcome, 410))
+    if outcome == links.THROTTLED:
+        response["Retry-After"] = "3600"
+    return _no_store(response)
 
 
 def _fetch_page(http: HttpRequest, link: DownloadLink, form: Any,
@@ -219,6 +256,7 @@ def link(http: HttpRequest, token: str) -> HttpResponse:
 
 urlpatterns = [
     path("<int:pk>/hand-over/", hand_over, name="hand_over"),
+    path("<int:pk>/close/", close, name="close"),
     path("links/<int:pk>/revoke/", revoke_link, name="revoke_link"),
     path("handovers/<int:pk>/undertaking/", confirm_undertaking, name="confirm_undertaking"),
     path("handovers/<int:pk>/erasure/", confirm_erasure, name="confirm_erasure"),

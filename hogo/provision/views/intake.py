@@ -12,7 +12,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hogo import clock
 from hogo.accounts.permissions import allows, authorize, permission_required
 from hogo.accounts.policy import citation
 from hogo.provision import intake, panels
@@ -57,7 +56,7 @@ def _say_state(http: HttpRequest, request: ProvisionRequest) -> None:
     elif request.missing:
         messages.warning(http, _("受付前（補正待ち）として登録しました。"
                                  "不足している事項：%(items)s") % {
-            "items": "、".join(intake.missing_labels(request.missing))})
+            "items": intake.listed(intake.missing_labels(request.missing))})
     else:
         messages.success(http, _("登録しました。受付の担当者に通知しました。"))
 
@@ -67,9 +66,7 @@ def inbox(http: HttpRequest) -> HttpResponse:
     state = http.GET.get("state", "open")
     via = http.GET.get("via", "")
     overdue = http.GET.get("overdue") == "1"
-    today = clock.today_jst()
-    rows = [(r, intake.is_overdue(r, today))
-            for r in intake.visible_requests(http.user, state=state, via=via, overdue=overdue)]
+    rows = intake.inbox(http.user, state=state, via=via, overdue=overdue)
     return render(http, "provision/inbox.html", {
         "rows": rows, "state": state, "via": via, "overdue": overdue,
         "states": RequestState.choices, "vias": Received.choices,
@@ -85,7 +82,7 @@ def new(http: HttpRequest) -> HttpResponse:
             made = intake.enter(http.user, form.request_data(),
                                 accept_now=http.POST.get("action") == "accept")
         except intake.ProvisionError as refused:
-            for reason in refused.reasons:
+            for reason in form.add_refusal(refused):
                 form.add_error(None, reason)
         else:
             _attach_all(http, made, form.cleaned_data.get("files") or [])
@@ -109,6 +106,7 @@ def detail(http: HttpRequest, pk: int) -> HttpResponse:
         "attachments": request.attachments.filter(erased_at__isnull=True),
         "cameras": intake.camera_names(request.channels),
         "overdue": intake.is_overdue(request),
+        "unpinned": intake.awaits_vehicle(request),
         "can_edit": intake.may_update(user, request),
         "can_accept": intake.may_accept(user, request),
         "can_withdraw": intake.may_withdraw(user, request),
@@ -139,7 +137,7 @@ def edit(http: HttpRequest, pk: int) -> HttpResponse:
             form.add_missing(refused.missing)
             refusals = refused.reasons
         except intake.ProvisionError as refused:
-            refusals = refused.reasons
+            refusals = form.add_refusal(refused)
         else:
             if request.state == RequestState.RECEIVED and http.POST.get("action") == "accept":
                 _say_state(http, request)
@@ -149,6 +147,7 @@ def edit(http: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(http, _("車両の所属に回付しました。"))
                 return redirect("provision:inbox")
             return redirect("provision:detail", pk=pk)
+    intake.record_viewed(http.user, request, "edit")
     return render(http, "provision/intake_form.html", {
         "form": form, "cameras": _cameras_json(form), "editing": request,
         "refusals": refusals, "can_accept": intake.may_accept(http.user, request),
@@ -184,6 +183,7 @@ def withdraw(http: HttpRequest, pk: int) -> HttpResponse:
             messages.success(http, _("取下げ・受付不可としました。"
                                      "元データの消去停止を解除しました。"))
             return redirect("provision:detail", pk=pk)
+    intake.record_viewed(http.user, request, "withdraw")
     return render(http, "provision/intake_withdraw.html", {"req": request, "form": form})
 
 

@@ -1,6 +1,7 @@
 """The public request form (no account): police, courts, lawyers, insurers and persons send a
 provision request; it is refused until the own rule's Art. 9 items are all there, throttled
-per address, and answered with a receipt number on a confirmation page. The number is kept in
+per address and for the whole form (429), and answered with a receipt number on a
+confirmation page. The number is kept in
 the sender's session, so the page cannot be walked for other senders' numbers."""
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def public_form(http: HttpRequest) -> HttpResponse:
             except intake.Throttled as refused:
                 refusals, status = refused.reasons, 429
             except intake.ProvisionError as refused:
-                refusals = refused.reasons
+                refusals = form.add_refusal(refused) or [
+                    _("入力内容に誤りがあります。各欄の表示を確認してください。")]
             else:
                 http.session[DONE_KEY] = {"number": made.number,
                                           "received_at": made.received_at.isoformat()}

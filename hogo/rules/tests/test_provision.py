@@ -72,7 +72,23 @@ PROVISION = [
      facts(BUSINESS, "insurer", "public_cooperation"), False, "not_a_government_body", False,
      "not_provided", None),
     ("to an academic research institution for its research", "act:27:1:7",
-     facts(BUSINESS, "business", "research"), True, "exception_7", False, "exception", None),
+     facts(BUSINESS, "academic_institution", "research", provided_on=JUNE), True,
+     "exception_7", False, "exception", None),
+    ("'for statistics or research' to a business that is no academic institution: refused",
+     "act:27:1:7", facts(BUSINESS, "business", "research", provided_on=JUNE), False,
+     "research_needs_institution", False, "not_provided", None),
+    ("'for research' to an insurer: refused", "act:27:1:7",
+     facts(BUSINESS, "insurer", "research"), False, "research_needs_institution", False,
+     "not_provided", None),
+    ("'for research' to a business, but an opt-out is filed: allowed by opt-out", "act:27:2",
+     facts(BUSINESS, "business", "research", opt_out_on=D(2026, 4, 1), provided_on=JUNE),
+     True, "opt_out", True, "required", D(2029, 6, 1)),
+    ("'cooperation' asked by an insurer, but an opt-out is filed: allowed by opt-out",
+     "act:27:2", facts(BUSINESS, "insurer", "public_cooperation", opt_out_on=D(2026, 4, 1),
+                       provided_on=JUNE), True, "opt_out", True, "required", D(2029, 6, 1)),
+    ("consent, to an academic research institution: recorded", "act:27:1",
+     facts(BUSINESS, "academic_institution", "consent", provided_on=JUNE, **CONSENT), True,
+     "consent", True, "required", D(2029, 6, 1)),
     ("an insurer without consent or opt-out: refused", "act:27:1",
      facts(BUSINESS, "insurer", "other", provided_on=JUNE), False, "no_consent", False,
      "not_provided", None),
@@ -104,8 +120,8 @@ PROVISION = [
      facts(BUSINESS, "individual", "consent", provided_on=JUNE, **CONSENT), True, "consent",
      True, "required", D(2029, 6, 1)),
     ("a public body answers a CCP 197(2) inquiry: law-based, no Art. 29 record",
-     "act:69:1", facts(PUBLIC, "police", "ccp_197_2", provided_on=JUNE), True, "law_based",
-     False, "public_body", None),
+     "act:69:1", facts(PUBLIC, "police", "ccp_197_2", provided_on=JUNE), True,
+     "law_based_public", False, "public_body", None),
     ("a public body, the person's consent, to an insurer", "act:69:2:1",
      facts(PUBLIC, "insurer", "consent", provided_on=JUNE, **CONSENT), True, "public_item_1",
      False, "public_body", None),
@@ -118,8 +134,11 @@ PROVISION = [
     ("a public body, 'cooperation' with a court (not an administrative body): refused",
      "act:69:2:3", facts(PUBLIC, "court", "public_cooperation"), False, "not_a_public_body",
      False, "public_body", None),
-    ("a public body, for statistics or research", "act:69:2:4",
+    ("a public body, for statistics or research, whoever receives", "act:69:2:4",
      facts(PUBLIC, "business", "research"), True, "public_item_4", False, "public_body", None),
+    ("a public body, research, to an academic research institution", "act:69:2:4",
+     facts(PUBLIC, "academic_institution", "research"), True, "public_item_4", False,
+     "public_body", None),
     ("a public body, clearly in the person's interest", "act:69:2:4",
      facts(PUBLIC, "individual", "person_interest"), True, "public_item_4", False,
      "public_body", None),
@@ -201,12 +220,45 @@ def test_no_day_of_provision_yet_means_no_keep_until_day():
     assert decision.keep_article == Article("rules", 21, None, 3)
 
 
-# Rules Art. 20(1): the record's items, consent case and opt-out case.
+@pytest.mark.parametrize("kind", ["police", "court", "government_body"])
+def test_a_government_recipient_is_exempt_by_art_29_1s_parenthetical(kind):
+    # 「第三者（第十六条第二項各号に掲げる者を除く。…）」: Art. 29(1), not Art. 16(2) alone.
+    decision = assess(facts(BUSINESS, kind, "consent", provided_on=JUNE, **CONSENT))
+    assert (decision.record_required, decision.record_because) == (False,
+                                                                   "government_recipient")
+    assert decision.record_article.code() == "act:29:1"
+    receipt = assess(facts(BUSINESS, kind, "consent", direction="receive", **CONSENT))
+    assert (receipt.record_because, receipt.record_article.code()) == (
+        "government_recipient", "act:30:1")
+
+
+def test_research_is_no_exception_for_a_business_unless_the_recipient_is_academic():
+    refused = assess(facts(BUSINESS, "business", "research"))
+    assert not refused.allowed and refused.allowed_because == "research_needs_institution"
+    assert not refused.record_required and refused.record_because == "not_provided"
+    allowed = assess(facts(BUSINESS, "academic_institution", "research"))
+    assert allowed.allowed and allowed.notes == ("academic_institution",)
+    # A public body's Art. 69(2)(iv) knows no such condition.
+    assert assess(facts(PUBLIC, "individual", "research")).allowed_because == "public_item_4"
+
+
+def test_a_public_body_law_based_provision_has_its_own_reason():
+    # Art. 69(1) is about provision outside the purpose of use, not about consent.
+    assert assess(facts(PUBLIC, "police", "ccp_197_2")).allowed_because == "law_based_public"
+    assert assess(facts(BUSINESS, "police", "ccp_197_2")).allowed_because == "law_based"
+
+
+# Rules Art. 20(1): the record's items, consent case and opt-out case. Item (ii)ロ records
+# 「前号ロからニまでに掲げる事項」: the same recipient items as the opt-out case.
 def test_a_consent_record_holds_the_consent_and_who_received_it():
     decision = assess(facts(BUSINESS, "insurer", "consent", provided_on=JUNE, **CONSENT))
     assert decision.items_article.code() == "rules:20:1:2"
-    assert decision.record_items == ("consent", "recipient_name", "persons", "data_items")
+    assert decision.record_items == ("consent", "recipient_name", "recipient_address",
+                                     "recipient_representative", "persons", "data_items")
     assert decision.record_article.code() == "act:29:1"
+    person = assess(facts(BUSINESS, "individual", "consent", **CONSENT))
+    assert person.record_items == ("consent", "recipient_name", "recipient_address",
+                                   "persons", "data_items")
 
 
 def test_an_opt_out_record_holds_the_day_and_the_recipients_address_and_representative():
@@ -237,7 +289,7 @@ RECEIPT = [
      "act:30:3", facts(BUSINESS, "individual", "other", direction="receive",
                        provided_on=JUNE), True, "required", "rules:24:1:3",
      ("provider_name", "provider_address", "how_obtained", "persons", "data_items")),
-    ("from the police (an Art. 16(2) body): no confirmation, no record", "act:16:2",
+    ("from the police (an Art. 16(2) body): no confirmation, no record", "act:30:1",
      facts(BUSINESS, "police", "other", direction="receive"), False, "government_recipient",
      None, ()),
     ("from our contractor: not a third party", "act:30:1:proviso",
@@ -249,6 +301,14 @@ RECEIPT = [
     ("in an emergency for life or body: no record", "act:30:1:proviso",
      facts(BUSINESS, "individual", "life_body_property", direction="receive"), False,
      "exception", None, ()),
+    ("from an academic research institution for research (Art. 27(1)(v)-(vi)): no record",
+     "act:30:1:proviso", facts(BUSINESS, "academic_institution", "research",
+                               direction="receive"), False, "exception", None, ()),
+    ("'for research' from a business (no academic provider): a receipt record", "act:30:3",
+     facts(BUSINESS, "business", "research", direction="receive", provided_on=JUNE), True,
+     "required", "rules:24:1:2", ("consent", "provider_name", "provider_address",
+                                  "provider_representative", "how_obtained", "persons",
+                                  "data_items")),
     ("a public body receiving: Art. 30 binds businesses only", "act:30:1",
      facts(PUBLIC, "business", "consent", direction="receive", **CONSENT), False,
      "public_body", None, ()),
@@ -274,6 +334,11 @@ def test_a_receipt_record_is_kept_as_rules_art_25_says():
                             provided_on=(D(2026, 6, 1), D(2026, 8, 1)), **base))
     assert (contract.keep_article.code(), contract.keep_until) == ("rules:25:1", D(2027, 7, 31))
     assert "how_obtained_checked" in contract.notes
+
+
+def test_receipt_from_an_academic_provider_says_what_to_check():
+    decision = assess(facts(BUSINESS, "academic_institution", "research", direction="receive"))
+    assert decision.notes == ("academic_provider",)
 
 
 def test_sensitive_data_is_not_received_by_opt_out():
@@ -349,6 +414,10 @@ BAD = [
     ("opt-out receipt in one record for repeated receipt (Rules Art. 23(2))",
      facts(BUSINESS, "business", "other", direction="receive", opt_out_on=D(2026, 4, 1),
            record_form="repeated"), "recorded each time"),
+    ("opt-out receipt with a contract as the record (Rules Art. 23(3))",
+     facts(BUSINESS, "business", "other", direction="receive", opt_out_on=D(2026, 4, 1),
+           record_form="contract", provided_on=JUNE),
+     "a contract as the record are for data not"),
 ]
 
 
