@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hogo.clock import JST
 from hogo.footage import retention
 from hogo.footage.ingest import ingest_file
 from hogo.footage.models import Segment
 from hogo.provision import intake
-
-T0 = dt.datetime(2025, 6, 3, 14, 0, 0, tzinfo=JST)
+from hogo.provision.tests.test_intake import T0, letter
 
 
 def inquiry(vehicle):
-    return {"recipient_kind": "police", "requester_name": "デモ県中央警察署",
-            "requester_address": "デモ市中央一丁目1番1号",
-            "representative": "中央警察署長 警察 太郎", "person_in_charge": "刑事課 捜査 一郎",
-            "basis": "ccp_197_2", "letter_reference": "中央刑第123号",
-            "purpose": "令和7年6月3日の交通事故の捜査のため", "vehicle": vehicle,
-            "start_at": T0 + dt.timedelta(seconds=10), "end_at": T0 + dt.timedelta(seconds=50),
-            "channels": ["front"]}
+    """The police inquiry of the intake tests, for the first clip's minute only."""
+    return letter(vehicle, start_at=T0 + dt.timedelta(seconds=10),
+                  end_at=T0 + dt.timedelta(seconds=50))
 
 
 def test_requested_originals_outlive_a_full_card_until_the_request_closes(
