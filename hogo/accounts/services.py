@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pyotp
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -229,3 +229,21 @@ def describe(object_type: str, object_id: str) -> str | None:
     if found is None:
         return None
     return person_label(found) if isinstance(found, User) else str(found)
+
+
+class SeveralOrganisations(Exception):
+    """The database holds more than one organisation, where one installation serves one."""
+
+
+def installation_organisation() -> Organisation | None:
+    """The one organisation this installation serves, or None before `hogo setup` (or before
+    the database exists at all: a what-if at the console needs no database). Raises
+    SeveralOrganisations when it is unclear whose policy applies."""
+    try:
+        organisations = list(Organisation.objects.all()[:2])
+    except DatabaseError:
+        return None
+    if len(organisations) > 1:
+        raise SeveralOrganisations("this database holds several organisations; one "
+                                   "installation serves one organisation")
+    return organisations[0] if organisations else None

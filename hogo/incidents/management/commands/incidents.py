@@ -13,10 +13,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
-from hogo.accounts.models import Organisation
 from hogo.accounts.policy import effective_profile
+from hogo.accounts.services import SeveralOrganisations, installation_organisation
 from hogo.incidents import wording
 from hogo.incidents.assessment import PolicyDefaults, assessment_json, evaluate
 from hogo.incidents.dates import parse_date
@@ -38,15 +37,10 @@ def organisation_defaults() -> PolicyDefaults | None:
     """The installation's organisation's policy numbers, or None before `hogo setup` (or
     before the database exists at all: a what-if needs no database)."""
     try:
-        organisations = list(Organisation.objects.all()[:2])
-    except DatabaseError:
-        return None
-    if not organisations:
-        return None
-    if len(organisations) > 1:
-        raise CommandError("this database holds several organisations; one installation serves "
-                           "one organisation, so it is unclear whose policy to apply")
-    return PolicyDefaults.from_profile(effective_profile(organisations[0]))
+        organisation = installation_organisation()
+    except SeveralOrganisations as several:
+        raise CommandError(f"{several}, so it is unclear whose policy to apply") from None
+    return PolicyDefaults.from_profile(effective_profile(organisation)) if organisation else None
 
 
 class Command(BaseCommand):

@@ -15,10 +15,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
-from hogo.accounts.models import Organisation
 from hogo.accounts.policy import effective_profile
+from hogo.accounts.services import SeveralOrganisations, installation_organisation
 from hogo.incidents.dates import parse_date
 from hogo.provision import wording
 from hogo.provision.assessment import as_json
@@ -48,15 +47,11 @@ def installation_organisation_type() -> str | None:
     """The organisation type of this installation's organisation's policy profile, or None
     before `hogo setup` (or before the database exists: a what-if needs no database)."""
     try:
-        organisations = list(Organisation.objects.all()[:2])
-    except DatabaseError:
-        return None
-    if not organisations:
-        return None
-    if len(organisations) > 1:
-        raise CommandError("this database holds several organisations; one installation serves "
-                           "one organisation, so pass --organisation-type", returncode=BAD_OPTIONS)
-    return effective_profile(organisations[0]).organisation_type
+        organisation = installation_organisation()
+    except SeveralOrganisations as several:
+        raise CommandError(f"{several}, so pass --organisation-type",
+                           returncode=BAD_OPTIONS) from None
+    return effective_profile(organisation).organisation_type if organisation else None
 
 
 class Command(BaseCommand):
