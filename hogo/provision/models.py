@@ -361,71 +361,61 @@ class Fetch(models.Model):
         return f"{self.link_id} {self.outcome}"
 
 
-class ProvisionRecord(models.Model):
+class KeptRecord(models.Model):
+    """What a provision record and a receipt record share: whose it is, how it is made
+    (Rules Arts. 19, 23), the persons and data items, and the keep-until day after which the
+    daily job erases it (Rules Arts. 21, 25)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    form = models.CharField(_("記録の作成方法"), max_length=10, choices=RecordForm.choices)
+    consent = models.CharField(_("本人の同意を得ている旨"), max_length=300, blank=True)
+    persons = models.TextField(_("本人を特定するに足りる事項"))
+    data_items = models.TextField(_("個人データの項目"))
+    keep_until = models.DateField(_("保存期限"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_kept(self) -> bool:
+        return self.erased_at is None
+
+
+class ProvisionRecord(KeptRecord):
     """A provision record (提供記録, Act Art. 29; items Rules Art. 20), kept until `keep_until`
     (Rules Art. 21) and then erased by the daily job."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="provision_records")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
     request = models.ForeignKey(ProvisionRequest, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="records")
-    form = models.CharField(_("記録の作成方法"), max_length=10, choices=RecordForm.choices)
-    consent = models.CharField(_("本人の同意を得ている旨"), max_length=300, blank=True)
     opt_out_on = models.DateField(_("オプトアウトの届出日"), null=True, blank=True)
     recipient_name = models.CharField(_("第三者の氏名又は名称"), max_length=200)
     recipient_address = models.CharField(_("第三者の住所"), max_length=300, blank=True)
     recipient_representative = models.CharField(_("代表者の氏名"), max_length=200, blank=True)
-    persons = models.TextField(_("本人を特定するに足りる事項"))
-    data_items = models.TextField(_("個人データの項目"))
     provided_on = models.JSONField(_("提供年月日"), default=list)  # ISO days, ascending
-    keep_until = models.DateField(_("保存期限"), null=True, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField()
-    erased_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"提供記録 #{self.pk} {self.recipient_name}"
 
-    @property
-    def is_kept(self) -> bool:
-        return self.erased_at is None
 
-
-class ReceiptRecord(models.Model):
+class ReceiptRecord(KeptRecord):
     """A receipt record (確認記録, Act Art. 30; items Rules Art. 24, retention Art. 25): data we
     received from a third party, the provider and how the provider obtained it."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="receipt_records")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
-    form = models.CharField(_("記録の作成方法"), max_length=10, choices=RecordForm.choices)
-    consent = models.CharField(_("本人の同意を得ている旨"), max_length=300, blank=True)
     provider_name = models.CharField(_("提供者の氏名又は名称"), max_length=200)
     provider_address = models.CharField(_("提供者の住所"), max_length=300)
     provider_representative = models.CharField(_("代表者の氏名"), max_length=200, blank=True)
     how_obtained = models.TextField(_("提供者による取得の経緯"))
-    persons = models.TextField(_("本人を特定するに足りる事項"))
-    data_items = models.TextField(_("個人データの項目"))
     received_on = models.JSONField(_("受領年月日"), default=list)  # ISO days, ascending
-    keep_until = models.DateField(_("保存期限"), null=True, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField()
-    erased_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"確認記録 #{self.pk} {self.provider_name}"
-
-    @property
-    def is_kept(self) -> bool:
-        return self.erased_at is None
