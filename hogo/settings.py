@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "hogo.media",
     "hogo.incidents",
     "hogo.provision",
+    "hogo.requests",
+    "hogo.complaints",
+    "hogo.notice",
     "hogo.oversight",
 ]
 

@@ -22,6 +22,13 @@ urlpatterns = [
     path("media/", include("hogo.media.urls")),
     path("incidents/", include("hogo.incidents.urls")),
     path("provision/", include("hogo.provision.urls")),
+    path("requests/", include("hogo.requests.urls")),
+    path("complaints/", include("hogo.complaints.urls")),
+    path("notice/", include("hogo.notice.urls")),
+    # Public pages, no log-in: the index and notices, the request and complaint forms.
+    path("public/requests/", include("hogo.requests.public_urls")),
+    path("public/complaints/", include("hogo.complaints.public_urls")),
+    path("public/", include("hogo.notice.public_urls")),
     path("api/uploads/", include("hogo.footage.tus_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

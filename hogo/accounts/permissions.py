@@ -210,6 +210,44 @@ RULES: dict[str, Rule] = {
     "provision.manage_records": _role(Role.PRIVACY_OFFICER, Role.MANAGER),
     # Records of any department (a manager records their own department's only).
     "provision.manage_all_records": _role(Role.PRIVACY_OFFICER),
+    # A person's own requests (本人からの請求, R-601-R-608): any member of staff takes one in
+    # at the counter or from the post; the privacy officer and the department's managers and
+    # operators check identity, fees and the data; the privacy officer or the department's
+    # manager decides; only the privacy officer releases a copy left unmasked to the person.
+    "requests.enter": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.MANAGER, Role.STAFF),
+    "requests.list": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER, Role.STAFF),
+    "requests.view": lambda user, request: user.role in ORGANISATION_WIDE_READERS or (
+        _provision_handler(user, request)
+        or (request is not None and request.entered_by_id == user.pk)),
+    "requests.handle": _provision_handler,
+    # ID images are seen only by who checks identity (never the auditor, never the entrant).
+    "requests.view_identity": _provision_handler,
+    "requests.decide": lambda user, request: _provision_handler(user, request) and (
+        user.role in (Role.PRIVACY_OFFICER, Role.MANAGER)),
+    "requests.prepare_footage": _own_department_set(Role.MANAGER, operators=True),
+    "requests.release_unmasked": lambda user, obj: user.role == Role.PRIVACY_OFFICER and (
+        obj is None or getattr(obj, "organisation_id", None) in (None, user.organisation_id)),
+    "requests.close": _privacy_officer_or_own_manager,
+    # Complaints (苦情, R-701): anyone takes one in; the privacy officer routes it to a
+    # department, whose manager and operators answer; the yearly list is a record.
+    "complaints.enter": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.MANAGER, Role.STAFF),
+    "complaints.list": lambda user, obj: user.organisation_id is not None and user.role in (
+        Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER, Role.STAFF),
+    "complaints.view": lambda user, complaint: user.role in ORGANISATION_WIDE_READERS or (
+        _provision_handler(user, complaint)
+        or (complaint is not None and complaint.entered_by_id == user.pk)),
+    "complaints.assign": lambda user, complaint: user.role == Role.PRIVACY_OFFICER or (
+        _provision_handler(user, complaint) and user.role == Role.MANAGER),
+    "complaints.answer": lambda user, complaint: user.role == Role.PRIVACY_OFFICER or (
+        _own_department_set(Role.MANAGER, operators=True)(user, complaint)),
+    "complaints.close": _privacy_officer_or_own_manager,
+    "complaints.yearly_list": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
+    # The public notice (公表事項, R-601): kept by the privacy officer, its history a record.
+    "notice.edit": _role(Role.PRIVACY_OFFICER),
+    "notice.view_history": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of
@@ -218,6 +256,7 @@ TOKEN_RULES: dict[str, Rule] = {
     # A what-if assessment from facts alone: no personal data in or out.
     "incidents.assess": lambda token, obj: True,
     "provision.assess": lambda token, obj: True,
+    "requests.assess": lambda token, obj: True,
     "footage.upload": lambda token, recorder: recorder is None or (
         recorder.vehicle.department.organisation_id == token.organisation_id
         and (token.department_id is None

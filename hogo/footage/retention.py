@@ -27,6 +27,7 @@ from hogo.footage.models import (
     Upload,
 )
 from hogo.footage.objects import erasure_batch, shred_unless_needed
+from hogo.footage.search import Criteria, find_segments
 from hogo.footage.tracks import FORGET_FIELDS
 from hogo.registry.models import Recorder
 from hogo.rules.ring_buffer import Kept, ring_buffer_sweep
@@ -137,6 +138,23 @@ def place_hold(kind: str, reference: str, segments: list[Segment], *, by: Any) -
                      purpose=reference, detail={"kind": kind,
                                                 "segments": [s.pk for s in segments]})
     return hold
+
+
+def pin_range(hold: Hold | None, kind: str, reference: str, *, vehicle: Any, start: Any,
+              end: Any, channels: list[str], by: Any) -> Hold:
+    """The hold that pins a vehicle's originals in a time range and cameras (all cameras when
+    `channels` is empty): `hold` itself when it is live and already pins exactly those
+    segments; otherwise `hold` is released and a new one placed. For a request that names
+    footage (a provision request, a person's request) from when its range is known until it
+    closes (R-204). Call inside a transaction."""
+    found = find_segments(Criteria(department_ids=(vehicle.department_id,),
+                                   vehicle_id=vehicle.pk, start=start, end=end))
+    segments = [s for s in found if not channels or s.channel in channels]
+    if hold is not None and hold.released_at is None:
+        if set(hold.segments.values_list("pk", flat=True)) == {s.pk for s in segments}:
+            return hold
+        release_hold(hold, by=by)
+    return place_hold(kind, reference, segments, by=by)
 
 
 def release_hold(hold: Hold, *, by: Any) -> None:

@@ -19,7 +19,6 @@ from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.footage import retention
 from hogo.footage.models import HoldKind
-from hogo.footage.search import Criteria, find_segments
 from hogo.provision.models import Event, ProvisionRequest
 
 
@@ -82,16 +81,13 @@ def pin_originals(request: ProvisionRequest, *, by: Any) -> None:
     the ring buffer keeps them until the request closes (R-204). Call inside a transaction."""
     if request.vehicle_id is None or request.start_at is None or request.end_at is None:
         return
-    found = find_segments(Criteria(department_ids=(request.vehicle.department_id,),
-                                   vehicle_id=request.vehicle_id, start=request.start_at,
-                                   end=request.end_at))
-    segments = [s for s in found if not request.channels or s.channel in request.channels]
-    if request.hold_id is not None and request.hold.released_at is None:
-        if set(request.hold.segments.values_list("pk", flat=True)) == {s.pk for s in segments}:
-            return
-        retention.release_hold(request.hold, by=by)
-    request.hold = retention.place_hold(HoldKind.PROVISION_REQUEST, f"提供申請 {request.number}",
-                                        segments, by=by)
+    current = request.hold if request.hold_id is not None else None
+    hold = retention.pin_range(current, HoldKind.PROVISION_REQUEST, f"提供申請 {request.number}",
+                               vehicle=request.vehicle, start=request.start_at, end=request.end_at,
+                               channels=list(request.channels or []), by=by)
+    if current is not None and hold.pk == current.pk:
+        return
+    request.hold = hold
     request.save(update_fields=["hold"])
 
 

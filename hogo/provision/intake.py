@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import io
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from hogo import clock
+from hogo.accounts import public_forms
 from hogo.accounts.models import Organisation, User
 from hogo.accounts.permissions import allows, require
 from hogo.accounts.policy import citation
@@ -36,7 +35,6 @@ from hogo.alerts.models import Alert
 from hogo.alerts.text import AlertText
 from hogo.alerts.waiting import WaitingItem
 from hogo.audit import services as audit
-from hogo.audit.models import AuditEntry
 from hogo.footage.objects import get_store, store_stream
 from hogo.kit.changes import apply_changes
 from hogo.provision import common
@@ -89,14 +87,10 @@ WITHDRAWABLE = (RequestState.INCOMPLETE, RequestState.RECEIVED, RequestState.SEC
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
               (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
-THROTTLE_WINDOW = dt.timedelta(hours=1)
 # Every attempt the public form hands to the service leaves one audit entry with the keyed
 # hash of its address: a request sent, or one refused (incomplete, a wrong value).
 SUBMITTED_ACTION = "provision.submitted"
 PUBLIC_REFUSED_ACTION = "provision.public_refused"
-# The whole form's hourly cap, as a multiple of the profile's per-address limit: a flood from
-# many addresses stops here, so it cannot alert (and mail) every handler per submission.
-ORGANISATION_CAP_FACTOR = 10
 
 # The own rule's Art. 9 items, as codes (stored in request.missing) and names for people.
 MISSING_LABELS: dict[str, Any] = {
@@ -330,15 +324,9 @@ def record_viewed(user: User, request: ProvisionRequest, what: str = "page") -> 
 # --- entering -----------------------------------------------------------------------------
 
 
-def _lock_organisation(organisation: Organisation) -> None:
-    """Lock the organisation's row until the transaction ends: numbering and the public
-    form's throttle count one after another."""
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-
-
 def _next_number(organisation: Organisation, year: int) -> str:
     """「2026-P001」: per organisation and year (the organisation row is locked meanwhile)."""
-    _lock_organisation(organisation)
+    public_forms.lock_organisation(organisation)
     prefix = f"{year}-P"
     numbers = ProvisionRequest.objects.filter(organisation=organisation,
                                               number__startswith=prefix).values_list(
@@ -484,13 +472,7 @@ def enter(user: User, data: dict[str, Any], *, accept_now: bool = False) -> Prov
 
 def public_organisation() -> Organisation | None:
     """One installation serves one organisation: the public form is that organisation's."""
-    organisations = list(Organisation.objects.order_by("pk")[:2])
-    if len(organisations) != 1:
-        if organisations:
-            log.error("the public request form is closed: this database holds several "
-                      "organisations, so it is unclear whose form it is")
-        return None
-    return organisations[0]
+    return public_forms.public_organisation()
 
 
 def public_form_open(organisation: Organisation | None) -> bool:
@@ -499,39 +481,18 @@ def public_form_open(organisation: Organisation | None) -> bool:
 
 def address_hash(address: str) -> str:
     """A keyed hash of the client address: enough to count, never the address itself."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"provision-form:{address}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def organisation_cap(per_address: int) -> int:
-    """How many attempts the whole public form takes within the hour."""
-    return per_address * ORGANISATION_CAP_FACTOR
-
-
-def _public_attempts(since: dt.datetime, hashed: str = "") -> int:
-    """Attempts handed to the service since then (sent or refused), of one address if
-    given. One installation serves one organisation (`public_organisation`), so every public
-    attempt in the chain is this organisation's."""
-    rows = AuditEntry.objects.filter(action__in=(SUBMITTED_ACTION, PUBLIC_REFUSED_ACTION),
-                                     at__gte=since)
-    if hashed:
-        rows = rows.filter(detail__contains=f'"address":"{hashed}"')
-    return rows.count()
+    return public_forms.address_hash(address, "provision")
 
 
 def _check_throttle(organisation: Organisation, hashed: str, now: dt.datetime) -> None:
     """Throttled past the per-address limit or the whole form's cap (call with the
     organisation row locked, so parallel attempts are counted one after another)."""
     limit = int(common.setting(organisation, "public_form_per_hour"))
-    since = now - THROTTLE_WINDOW
-    if _public_attempts(since, hashed) >= limit:
-        raise Throttled(_("同じ接続元からの申請が1時間の上限（%(limit)d件）に達しました。"
-                          "しばらく時間をおいてから送信してください。") % {"limit": limit})
-    if _public_attempts(since) >= organisation_cap(limit):
-        log.warning("the public request form reached its hourly cap of %d attempts",
-                    organisation_cap(limit))
-        raise Throttled(_("申請フォームへの送信が集中しているため、現在受け付けられません。"
-                          "しばらく時間をおいてから送信するか、書面でお申し込みください。"))
+    try:
+        public_forms.check_throttle((SUBMITTED_ACTION, PUBLIC_REFUSED_ACTION), hashed, limit,
+                                    now)
+    except public_forms.Throttled as error:
+        raise Throttled(str(error)) from None
 
 
 def _public_request(organisation: Organisation, data: dict[str, Any],
@@ -562,7 +523,7 @@ def submit_public(data: dict[str, Any], *, address: str) -> ProvisionRequest:
     now = clock.now()
     refused: ProvisionError | None = None
     with transaction.atomic():
-        _lock_organisation(organisation)
+        public_forms.lock_organisation(organisation)
         _check_throttle(organisation, hashed, now)
         try:
             request = _public_request(organisation, data, now)

@@ -21,6 +21,11 @@ DAY = dt.timedelta(days=1)
 # The purpose of a copy made for an approved third-party provision (第三者提供): not one of the
 # profile's permitted uses but the decision on a written request (own rule on provision).
 PROVISION_PURPOSE = "third_party_provision"
+# The purpose of a copy made to disclose a person's own footage to them (本人からの開示請求):
+# the request is its ground; it is disclosed only as a processed copy.
+PERSONAL_REQUEST_PURPOSE = "personal_request"
+# Copies made for a request leave only through that request's own hand-over.
+REQUEST_PURPOSES = (PROVISION_PURPOSE, PERSONAL_REQUEST_PURPOSE)
 
 
 def period_end(made_on: dt.date, months: int) -> dt.date:

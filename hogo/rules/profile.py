@@ -71,6 +71,13 @@ CITATIONS = (
     ("association_report", "協会への報告", "Report to the association"),
     ("association_exemption", "協会への報告を要しない場合", "When no association report is due"),
     ("association_response", "漏えい等事案への対応", "Measures on an incident"),
+    ("public_notice", "保有個人データに関する事項の公表", "What is published about the data held"),
+    ("disclosure", "開示の請求", "Disclosure requests"),
+    ("correction", "訂正等の請求", "Correction requests"),
+    ("suspension", "利用停止等の請求", "Requests to stop use or provision"),
+    ("request_procedure", "開示等の請求の手続", "How requests are made"),
+    ("request_fee", "手数料", "Fees for requests"),
+    ("complaints", "苦情の処理", "Handling complaints"),
 )
 CITATION_KEYS = tuple(key for key, _, _ in CITATIONS)
 OWN_RULE_NAMES = ("main", "guideline")
@@ -220,19 +227,46 @@ FIELDS: tuple[Field, ...] = (
           "Open the public request form", _is_bool),
     Field("provision.public_form_per_hour", "申請フォームの受付上限（1時間・1接続元あたり）",
           "Public form submissions per hour from one address", _int_between(1, 100)),
+    # A person's own requests (本人からの開示等の請求): a public body decides within 30 days
+    # (Art. 83), a business answers "without delay" (a target; Art. 39 lets the person sue two
+    # weeks after the request arrived). See `hogo.rules.requests`.
     Field("requests.answer_days", "開示等の請求への回答期限（日）",
           "Days to answer a person's request", _int_between(1, 60)),
-    Field("requests.extension_days", "開示決定期限の延長（日）",
-          "Extension of the disclosure decision (days)", _int_between(0, 60)),
+    Field("requests.extension_days", "開示決定等の期限の延長（日）",
+          "Extension of the decision (days; 0: none)", _int_between(0, 60)),
+    Field("requests.large_request_days", "大量の請求の特例：相当の部分の決定期限（日）",
+          "Very large requests: a substantial part within (days; 0: none)",
+          _int_between(0, 120)),
+    Field("requests.after_disclosure_days", "訂正・利用停止の請求期限（開示を受けた日から・日）",
+          "Correction and stop requests within (days of the disclosure; 0: no limit)",
+          _int_between(0, 365)),
+    Field("requests.closed_day_moves_due", "期限の末日が閉庁日の場合に翌開庁日とする",
+          "A due day on a closed day moves to the next open day", _is_bool),
+    Field("requests.public_form", "本人請求の申請フォームを公開する",
+          "Open the public form for a person's requests", _is_bool),
+    Field("requests.public_form_per_hour", "本人請求フォームの受付上限（1時間・1接続元あたり）",
+          "Public request form submissions per hour from one address", _int_between(1, 100)),
     Field("requests.fees.purpose_notification", "利用目的の通知の手数料（円）",
           "Fee for purpose notification (yen)",
           _int_between(0, 100_000)),
     Field("requests.fees.disclosure", "開示の手数料（円）",
           "Fee for disclosure (yen)", _int_between(0, 100_000)),
+    Field("requests.fees.per", "手数料の単位（request：請求1件／item：項目1件）",
+          "Fee charged per (request or item)",
+          lambda v: None if v in ("request", "item") else "must be request or item"),
+    Field("requests.fees.copy_sheet", "写しの交付：用紙1枚あたり（円）",
+          "Paper copies, per sheet (yen)", _int_between(0, 10_000)),
+    Field("requests.fees.copy_disc", "写しの交付：光ディスク1枚あたり（円）",
+          "Copies on disc, per disc (yen)", _int_between(0, 10_000)),
     Field("requests.fees.correction", "訂正等の手数料（円）",
           "Fee for correction (yen)", _free),
     Field("requests.fees.suspension", "利用停止等の手数料（円）",
           "Fee for stopping use (yen)", _free),
+    # Complaints (苦情, R-701): a target for the answer; the public form.
+    Field("complaints.answer_days", "苦情への回答の目安（日）",
+          "Answer a complaint within (days)", _int_between(1, 90)),
+    Field("complaints.public_form", "苦情の受付フォームを公開する",
+          "Open the public complaint form", _is_bool),
 )
 
 
@@ -328,6 +362,10 @@ def _checked(path: str, value: Any, source: str) -> Any:
 # The Act's own people thresholds: more than 100 persons for a public body (Rules Art. 43(4)),
 # more than 1,000 for a business (Rules Art. 7(4)). A profile may be stricter, never laxer.
 LAW_REPORTING_THRESHOLD = {"public_body": 100, "private_business": 1000}
+# A public body's statutory days for a person's request: decide within 30 (Art. 83(1)),
+# extend by at most 30 (Art. 83(2)), a substantial part of a very large one within 60 (Art. 84).
+PUBLIC_BODY_REQUEST_LIMITS = {"requests.answer_days": 30, "requests.extension_days": 30,
+                              "requests.large_request_days": 60}
 
 
 def _check_relations(values: Mapping[str, Any], organisation_type: str, source: str) -> None:
@@ -340,6 +378,11 @@ def _check_relations(values: Mapping[str, Any], organisation_type: str, source: 
     if values["incidents.final_report_days_unauthorised"] < values["incidents.final_report_days"]:
         raise ProfileError("incidents.final_report_days_unauthorised",
                            "must not be shorter than incidents.final_report_days", source)
+    if organisation_type == "public_body":
+        for path, law in PUBLIC_BODY_REQUEST_LIMITS.items():
+            if values[path] > law:
+                raise ProfileError(path, f"must not exceed the Act's {law} days (a profile may "
+                                   f"be stricter, never laxer), got {values[path]}", source)
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from hogo.accounts import public_forms
 from hogo.alerts.models import Alert
 from hogo.audit.models import AuditEntry
 from hogo.provision import intake
@@ -23,10 +24,10 @@ def per_hour(organisation, limit: int) -> None:
 
 def test_the_organisation_is_locked_before_the_attempts_are_counted(demo, monkeypatch):
     steps: list[str] = []
-    lock, count = intake._lock_organisation, intake._public_attempts
-    monkeypatch.setattr(intake, "_lock_organisation",
+    lock, count = public_forms.lock_organisation, public_forms.attempts
+    monkeypatch.setattr(public_forms, "lock_organisation",
                         lambda organisation: (steps.append("lock"), lock(organisation))[1])
-    monkeypatch.setattr(intake, "_public_attempts",
+    monkeypatch.setattr(public_forms, "attempts",
                         lambda *args: (steps.append("count"), count(*args))[1])
     with pytest.raises(intake.Incomplete):
         intake.submit_public({**FORM, "consent_on": None, "start_at": None, "end_at": None},
@@ -56,7 +57,7 @@ def test_refused_attempts_count_and_leave_only_a_hash(demo):
 
 def test_the_whole_form_has_an_hourly_cap_past_which_nobody_is_alerted(demo):
     per_hour(demo, 1)
-    cap = intake.organisation_cap(1)
+    cap = public_forms.organisation_cap(1)
     assert cap == 10
     for n in range(cap - 2):
         assert send(Client(), address=f"192.0.2.{n + 1}", purpose="").status_code == 200
@@ -73,4 +74,4 @@ def test_the_whole_form_has_an_hourly_cap_past_which_nobody_is_alerted(demo):
 
 @pytest.mark.parametrize("limit", [5, 3])
 def test_the_cap_follows_the_profiles_per_address_limit(limit):
-    assert intake.organisation_cap(limit) == 10 * limit
+    assert public_forms.organisation_cap(limit) == 10 * limit

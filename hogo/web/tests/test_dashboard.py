@@ -73,7 +73,7 @@ def test_people_and_the_profile_are_shown_in_words(client_for):
     client = client_for("manager")
     client.post("/accounts/department/", {})  # nothing: just to have a recent entry
     page = client.get("/").content.decode()
-    assert "市（行政機関等）" in page and "2026.6版" in page
+    assert "市（行政機関等）" in page and "2026.7版" in page
     assert "city 2026" not in page
     from hogo.accounts.models import User
     from hogo.accounts.services import designate_operator

@@ -1,0 +1,4 @@
+"""Staff routes of complaints."""
+
+app_name = "complaints"
+urlpatterns: list = []

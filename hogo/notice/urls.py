@@ -1,0 +1,4 @@
+"""Staff routes of notice."""
+
+app_name = "notice"
+urlpatterns: list = []

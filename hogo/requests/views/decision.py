@@ -1,0 +1,3 @@
+"""Screens of the decision area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens of the footage area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens of the intake area."""
+
+urlpatterns: list = []

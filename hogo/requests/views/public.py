@@ -1,0 +1,3 @@
+"""The public request form (no account)."""
+
+urlpatterns: list = []
