@@ -77,12 +77,21 @@ def hogo(*args: str, env: dict[str, str] | None = None, check: bool = True) -> i
 
 
 def start() -> None:
+    """Set up and serve the demo city; with --driving-school, the demo driving school in its
+    own data directory (var/school unless HOGO_DATA_DIR says otherwise): one installation
+    serves one organisation."""
     ensure_venv()
+    options = sys.argv[2:]
+    demo = ["demo"]
+    if "--driving-school" in options:
+        options.remove("--driving-school")
+        demo.append("--driving-school")
+        os.environ.setdefault("HOGO_DATA_DIR", str(ROOT / "var" / "school"))
     hogo("compilemessages_po")
     hogo("migrate", "--noinput", "-v", "0")
     hogo("collectstatic", "--noinput", "-v", "0")
-    hogo("demo")
-    os.execv(BIN / "hogo", [str(BIN / "hogo"), "serve", *sys.argv[2:]])  # noqa: S606
+    hogo(*demo)
+    os.execv(BIN / "hogo", [str(BIN / "hogo"), "serve", *options])  # noqa: S606
 
 
 def test() -> None:

@@ -69,43 +69,70 @@ USERS = [
 DEMO_ORDINANCE_ITEMS = ("生活保護の受給に関する事項", "児童虐待に関する事項")
 
 
+@dataclass(frozen=True)
+class DemoOrganisation:
+    """What a demo organisation is made of: its name and profile, departments, vehicles,
+    people (the same log-ins for every demo) and the domain of their demo mail."""
+
+    name: str
+    profile_key: str
+    departments: list[tuple[str, str, bool]]
+    vehicles: list[tuple[str, str, str, str]]
+    users: list[DemoUser]
+    mail_domain: str
+    overrides: dict
+    serial_prefix: str = "DEMO-"
+
+
+CITY = DemoOrganisation(
+    ORGANISATION, "city", DEPARTMENTS, VEHICLES, USERS, "demo.city.example.jp", {
+        "incidents.escalation_email": "soukatsu@demo.city.example.jp",
+        # デモ市's own ordinance lists these as 条例要配慮個人情報 (a real city enters its own).
+        "incidents.ordinance_sensitive_items": list(DEMO_ORDINANCE_ITEMS)})
+
+
 @transaction.atomic
 def load_demo(footage: bool = True, requests: bool = False) -> tuple[Organisation, bool]:
     """Create the demo organisation unless it exists; returns it and whether it was new.
 
     With `requests` (the `hogo demo` command; tests start without), a provision request
     waits in the inbox too."""
-    existing = Organisation.objects.filter(name=ORGANISATION).first()
+    return load_organisation(CITY, footage=footage, requests=requests)
+
+
+def load_organisation(spec: DemoOrganisation, *, footage: bool,
+                      requests: bool) -> tuple[Organisation, bool]:
+    """Create a demo organisation from its spec unless one of that name exists."""
+    existing = Organisation.objects.filter(name=spec.name).first()
     if existing is not None:
         return existing, False
-    org = Organisation.objects.create(name=ORGANISATION, profile_key="city", policy_overrides={
-        "incidents.escalation_email": "soukatsu@demo.city.example.jp",
-        # デモ市's own ordinance lists these as 条例要配慮個人情報 (a real city enters its own).
-        "incidents.ordinance_sensitive_items": list(DEMO_ORDINANCE_ITEMS)})
+    org = Organisation.objects.create(name=spec.name, profile_key=spec.profile_key,
+                                      policy_overrides=dict(spec.overrides))
     departments = {code: Department.objects.create(organisation=org, code=code, name=name,
                                                    manages_vehicles=manages)
-                   for code, name, manages in DEPARTMENTS}
+                   for code, name, manages in spec.departments}
     recorders = []
-    for number, (code, plate, kind, label) in enumerate(VEHICLES, start=1):
+    for number, (code, plate, kind, label) in enumerate(spec.vehicles, start=1):
         vehicle = Vehicle.objects.create(department=departments[code], registration=plate,
                                          kind=kind, label=label)
         recorders.append(Recorder.objects.create(
-            vehicle=vehicle, maker="デモ電機", model_name="DR-100", serial=f"DEMO-{number:04d}",
+            vehicle=vehicle, maker="デモ電機", model_name="DR-100",
+            serial=f"{spec.serial_prefix}{number:04d}",
             capacity_bytes=2 << 30, channels=[Channel.FRONT], has_microphone=False,
             # the third vehicle's notice check is overdue, to show the reminder
             notice_checked_on=today_jst() - dt.timedelta(days=400 if number == 3 else 30)))
     made = {u.username: accounts.create_user(org, u.username, u.password, role=u.role,
                                              department=departments[u.department],
                                              display_name=u.display_name)
-            for u in USERS}
+            for u in spec.users}
     for login, person in made.items():  # incident mail goes to var/mail/ in the demo
-        person.email = f"{login}@demo.city.example.jp"
+        person.email = f"{login}@{spec.mail_domain}"
         person.save(update_fields=["email"])
-    for u in USERS:
+    for u in spec.users:
         if u.operator:
             manager = User.objects.get(role=Role.MANAGER, department=made[u.username].department)
             accounts.designate_operator(manager, made[u.username])
-    for code in ("kanzai", "seiso"):
+    for code in dict.fromkeys(code for code, _plate, _kind, _label in spec.vehicles):
         cabinet = Cabinet.objects.create(department=departments[code], name="施錠保管庫A",
                                          location=f"{departments[code].name} 事務室")
         for n in (1, 2):
@@ -114,9 +141,31 @@ def load_demo(footage: bool = True, requests: bool = False) -> tuple[Organisatio
                                   encrypted=True, cabinet=cabinet)
     if footage:
         load_demo_footage(recorders)
-        if requests:
+        if requests and spec is CITY:
             load_demo_provision(made, recorders[0].vehicle)
     return org, True
+
+
+SCHOOL = DemoOrganisation(
+    "デモ自動車学校", "driving_school",
+    [("kyomu", "教務課", True), ("jimu", "事務課", False), ("kansa", "内部監査室", False)],
+    [("kyomu", "デモ 500 き 30-01", VehicleKind.TRAINING_CAR, "教習車1号"),
+     ("kyomu", "デモ 500 き 30-02", VehicleKind.TRAINING_CAR, "教習車2号")],
+    [DemoUser("privacy", "保護 花子", Role.PRIVACY_OFFICER, "jimu"),
+     DemoUser("manager", "教務 一郎", Role.MANAGER, "kyomu"),
+     DemoUser("operator", "操作 次郎", Role.STAFF, "kyomu", operator=True),
+     DemoUser("staff", "職員 三郎", Role.STAFF, "kyomu"),
+     DemoUser("auditor", "監査 四郎", Role.AUDITOR, "kansa"),
+     DemoUser("sysadmin", "情報 五郎", Role.SYSADMIN, "jimu")],
+    "demo.school.example.jp", {}, serial_prefix="DEMO-DS-")
+
+
+@transaction.atomic
+def load_demo_school(footage: bool = True, requests: bool = False) -> tuple[Organisation, bool]:
+    """The demo driving school 「デモ自動車学校」 (a private business under the driving-school
+    profile): for its own installation (`hogo demo --driving-school`, `python3 dev.py start
+    --driving-school`), since one installation serves one organisation."""
+    return load_organisation(SCHOOL, footage=footage, requests=requests)
 
 
 def load_demo_provision(people: dict[str, User], vehicle: Vehicle) -> None:
@@ -178,9 +227,9 @@ def load_demo_footage(recorders: list[Recorder]) -> None:
                 ingest_file(recorder, track, f"{start:%Y%m%d_%H%M%S}.nmea", by="system:demo")
             ingest_file(recorder, clip, name, by="system:demo")
 
-def login_table() -> str:
+def login_table(spec: DemoOrganisation | None = None) -> str:
     rows = [f"  {'login':<15} {'password':<28} role", f"  {'-' * 15} {'-' * 28} {'-' * 20}"]
-    for u in USERS:
+    for u in (spec or CITY).users:
         role = "operator" if u.operator else u.role
         rows.append(f"  {u.username:<15} {u.password:<28} {role} ({u.department})")
     return "\n".join(rows)
