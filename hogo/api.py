@@ -18,6 +18,7 @@ from hogo.accounts.policy import effective_profile
 from hogo.audit.context import new_request_id, request_id
 from hogo.incidents.api import router as incidents_router
 from hogo.provision.api import router as provision_router
+from hogo.requests.api import router as requests_router
 
 if TYPE_CHECKING:  # annotations only: a view asks accounts' services
     from hogo.accounts.models import MachineToken
@@ -66,3 +67,4 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/incidents", incidents_router)
 api.add_router("/provision", provision_router)
+api.add_router("/requests", requests_router)

@@ -162,6 +162,12 @@ class PersonalRequest(models.Model):
     grounds = models.JSONField(_("不開示等の根拠"), default=list, blank=True)
     decision_reason = models.TextField(_("決定の理由"), blank=True)
     measures_taken = models.TextField(_("とった措置の内容"), blank=True)
+    # A disclosure of provision records: the records found about the person at the decision
+    # (recipient, days, data items), kept for the letter's annex though a record may be
+    # erased later (its keep-until day).
+    disclosed_records = models.JSONField(_("開示する第三者提供記録"), default=list, blank=True)
+    # The day the decision notice went to the person (a refusal is closable once notified).
+    notified_on = models.DateField(_("決定を通知した日"), null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

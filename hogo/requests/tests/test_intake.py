@@ -1,0 +1,213 @@
+"""Intake of a person's requests at the counter and by post: the items a request must state,
+the decision day counted from the day after arrival and moved by a 補正 wait, routing, the
+hand-offs to the handlers and deciders, withdrawal, and the intake letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hogo import clock
+from hogo.alerts.models import Alert
+from hogo.alerts.waiting import waiting_for
+from hogo.audit.models import AuditEntry
+from hogo.requests import identity, intake
+from hogo.requests.models import RequestState
+from hogo.rules.wareki import format_wareki
+
+
+def footage_request(**changes):
+    today = clock.today_jst()
+    start = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(8, 30), tzinfo=clock.JST)
+    data = {"kind": "disclosure", "disclosure_of": ["footage"], "requester_type": "self",
+            "requester_name": "市民 花子", "requester_address": "デモ市中央2-3-4",
+            "phone": "000-0000-0000", "occurred_from": start,
+            "occurred_to": start + dt.timedelta(minutes=5),
+            "place": "デモ市中央一丁目交差点の横断歩道", "vehicle_text": "市の公用車",
+            "appearance": "赤い上着、黒い自転車", "method": "electronic",
+            "received_via": "counter"}
+    return {**data, **changes}
+
+
+def test_a_counter_request_counts_30_days_from_the_day_after(demo, user):
+    staff = user("staff")
+    received = clock.today_jst() - dt.timedelta(days=1)
+    request = intake.enter(staff, footage_request(received_on=received))
+    assert request.number.endswith("-R001") and request.state == RequestState.RECEIVED
+    assert request.due_on == received + dt.timedelta(days=30)
+    assert request.fee_yen == 300 and request.may_sue_on is None
+    assert intake.missing_items(request) == []
+    assert request.events.get().action == "entered"
+    assert AuditEntry.objects.filter(action="requests.entered", object_id=str(request.pk)).exists()
+    # The handlers (the privacy officer among them) are told, never the one who entered it.
+    told = {a.recipient.username for a in Alert.objects.filter(kind=intake.RECEIVED_KIND)}
+    assert "privacy" in told and "staff" not in told
+    items = [i for i in waiting_for(user("privacy")) if i.kind == "requests.check_identity"]
+    assert [i.title for i in items] == [intake.title(request)]
+
+
+def test_a_letter_missing_items_is_kept_and_says_what_is_missing(demo, user):
+    request = intake.enter(user("staff"), footage_request(
+        requester_address="", place="", vehicle_text="", received_via="post"))
+    assert set(intake.missing_items(request)) == {"requester_address", "where"}
+    assert request.events.get().detail["missing"] == ["requester_address", "where"]
+
+
+def test_bad_values_are_refused_with_the_field(demo, user):
+    staff = user("staff")
+    with pytest.raises(intake.RequestError) as refused:
+        intake.enter(staff, footage_request(received_on=clock.today_jst() + dt.timedelta(days=1)))
+    assert refused.value.field == "received_on" and "今日より後" in refused.value.reasons[0]
+    with pytest.raises(intake.RequestError) as refused:
+        intake.enter(staff, footage_request(kind="purpose_notification"))
+    assert refused.value.field == "kind" and "行政機関等" in refused.value.reasons[0]
+    with pytest.raises(intake.RequestError):
+        intake.enter(staff, footage_request(kind="nonsense"))
+
+
+def test_a_correction_wait_moves_the_decision_day(demo, user):
+    operator = user("operator")
+    received = clock.today_jst() - dt.timedelta(days=10)
+    request = intake.enter(user("staff"), footage_request(received_on=received))
+    first_due = request.due_on
+    asked = received + dt.timedelta(days=2)
+    intake.ask_correction(operator, request, what="映像の時間帯を30分以内に特定してください。",
+                          asked_on=asked)
+    request.refresh_from_db()
+    assert request.state == RequestState.CORRECTION_WAIT
+    answered = asked + dt.timedelta(days=4)
+    request = intake.correction_answered(operator, request, answered_on=answered)
+    # Both ends are waiting days: 5 days do not count.
+    assert request.due_on == first_due + dt.timedelta(days=5)
+    assert request.state == RequestState.RECEIVED
+    words = dict((e.action, text) for e, text in intake.timeline(request))
+    assert "5日" in words["correction_answered"] and format_wareki(request.due_on) in words[
+        "correction_answered"]
+    letter = intake.correction_letter(operator, request)
+    assert letter["wait"].asked_what.startswith("映像の時間帯") and letter["public"]
+
+
+def test_correction_steps_are_refused_in_the_wrong_state(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request())
+    with pytest.raises(intake.RequestError):
+        intake.correction_answered(operator, request)
+    with pytest.raises(intake.RequestError) as refused:
+        intake.ask_correction(operator, request, what="  ")
+    assert refused.value.field == "what"
+    intake.ask_correction(operator, request, what="住所")
+    with pytest.raises(intake.RequestError):
+        intake.ask_correction(operator, request, what="住所をもう一度")
+    with pytest.raises(intake.RequestError):
+        intake.correction_answered(operator, request,
+                                   answered_on=clock.today_jst() - dt.timedelta(days=5))
+
+
+def test_identity_confirmed_hands_the_request_to_the_deciders(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request(
+        department=user("manager").department_id))
+    assert not request.can_be_decided
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=["health_insurance"])
+    assert "もう1点" in refused.value.reasons[0]
+    assert not request.identity_checks.exists()
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=["my_number_card"],
+                              note="番号 1234 5678 9012")
+    assert "個人番号" in refused.value.reasons[0]
+    identity.record_check(operator, request, documents=["my_number_card"])
+    request.refresh_from_db()
+    assert request.state == RequestState.IN_PROGRESS and request.can_be_decided
+    told = {a.recipient.username for a in Alert.objects.filter(kind=identity.TO_DECIDE_KIND)}
+    assert told == {"manager", "privacy"}
+
+
+def test_a_postal_request_needs_a_recent_certificate_of_residence(demo, user):
+    operator = user("operator")
+    received = clock.today_jst() - dt.timedelta(days=1)
+    request = intake.enter(user("staff"), footage_request(received_via="post",
+                                                          received_on=received))
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=["driving_licence"], by_post=True)
+    assert "住民票の写し" in refused.value.reasons[0]
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, by_post=True,
+                              documents=["driving_licence", "residence_certificate"],
+                              residence_certificate_on=received - dt.timedelta(days=31))
+    assert "30日以内" in refused.value.reasons[0]
+    identity.record_check(operator, request, by_post=True,
+                          documents=["driving_licence", "residence_certificate"],
+                          residence_certificate_on=received - dt.timedelta(days=30))
+    assert request.identity_checks.get().by_post
+
+
+def test_an_agent_shows_what_makes_them_one(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request(
+        requester_type="attorney", principal_name="市民 一郎"))
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=["driving_licence"])
+    assert {"power_of_attorney", "principal_document"} == set(refused.value.codes)
+    identity.record_check(operator, request, documents=[
+        "driving_licence", "power_of_attorney", "principal_document"])
+    missing = intake.enter(user("staff"), footage_request(requester_type="legal_representative"))
+    assert "principal_name" in intake.missing_items(missing)
+
+
+def test_images_are_kept_encrypted_and_erased_on_withdrawal(demo, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hogo.footage.models import DeletionRecord
+
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request(received_via="post"))
+    scan = SimpleUploadedFile("licence.png", b"\x89PNG\r\n\x1a\n" + b"licence" * 100,
+                              content_type="image/png")
+    image = identity.add_image(operator, request, scan)
+    assert identity.open_image(operator, image).read().endswith(b"licence")
+    assert AuditEntry.objects.filter(action="requests.identity_image_opened").exists()
+    with pytest.raises(PermissionError):
+        identity.open_image(user("auditor"), image)
+    with pytest.raises(identity.IdentityRefused):
+        identity.add_image(operator, request, SimpleUploadedFile("x.txt", b"plain text"))
+    with pytest.raises(intake.RequestError):
+        intake.withdraw(operator, request, " ")
+    intake.withdraw(operator, request, "本人から取下げの申出（電話）")
+    image.refresh_from_db()
+    request.refresh_from_db()
+    assert request.state == RequestState.WITHDRAWN and image.erased_at is not None
+    assert image.stored.wrapped_key == ""
+    assert DeletionRecord.objects.filter(object_id=image.stored.object_id).exists()
+    with pytest.raises(LookupError):
+        identity.open_image(operator, image)
+
+
+def test_routing_to_another_department_tells_its_handlers(demo, user):
+    privacy = user("privacy")
+    request = intake.enter(privacy, footage_request())
+    other = demo.departments.exclude(pk=user("manager").department_id).first()
+    intake.update(privacy, request, {**footage_request(), "department": other.pk})
+    request.refresh_from_db()
+    assert request.department_id == other.pk
+    assert request.events.filter(action="updated").exists()
+    with pytest.raises(intake.RequestError):
+        intake.update(privacy, request, {**footage_request(), "department": 999999})
+
+
+def test_a_late_correction_request_is_kept_with_a_warning(demo, user):
+    request = intake.enter(user("staff"), {
+        "kind": "correction", "requester_name": "市民 花子", "requester_address": "デモ市中央",
+        "data_description": "開示を受けた運行記録", "content": "氏名の誤りを訂正してください。",
+        "disclosed_on": clock.today_jst() - dt.timedelta(days=120), "received_via": "counter"})
+    assert request.fee_yen == 0 and intake.missing_items(request) == []
+    assert "90日以内" in intake.late_warning(request)
+
+
+def test_the_receipt_letter_gives_the_due_day_and_its_article(demo, user):
+    request = intake.enter(user("staff"), footage_request())
+    letter = intake.receipt_letter(user("privacy"), request)
+    assert letter["articles"]["due"] == "法第83条第1項" and letter["issuer"] == "デモ市長"
+    assert AuditEntry.objects.filter(action="requests.viewed",
+                                     detail__contains='"receipt_letter"').exists()
