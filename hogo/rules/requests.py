@@ -130,7 +130,7 @@ BUSINESS_ARTICLES: dict[str, dict[str, Article]] = {
                      "fee": _act(38, 1)},
 }
 # The acts of a person toward a public body move off its closed days (Act on Holidays of
-# Administrative Organs Art. 2; for a local government Local Autonomy Act Art. 4-2(4)).
+# Administrative Organs Art. 2; for a local government Local Autonomy Act, its Article 4-2(4)).
 CLOSED_DAY_RULE = {"national": "holidays_act:2", "local": "local_autonomy_act:4-2:4"}
 
 # Why an assessment or a charge is refused (RequestRuleError.code), English for the CLI/API.
@@ -275,7 +275,7 @@ def after_disclosure_last_day(disclosed_on: dt.date, after_disclosure_days: int)
     """The last day a correction or stop request may reach a public body (Arts. 90(3),
     98(3): within 90 days of the day the disclosure was received, that day not counted). It is
     the person's act toward the body, so a closed last day moves to the next open day (Act on
-    Holidays of Administrative Organs Art. 2; Local Autonomy Act Art. 4-2(4))."""
+    Holidays of Administrative Organs Art. 2; Local Autonomy Act, its Article 4-2(4))."""
     return office_calendar.next_open_day(disclosed_on + after_disclosure_days * DAY)
 
 

@@ -143,6 +143,8 @@ def load_organisation(spec: DemoOrganisation, *, footage: bool,
         load_demo_footage(recorders)
         if requests and spec is CITY:
             load_demo_provision(made, recorders[0].vehicle)
+    if requests:
+        DEMO_REQUESTS[spec.profile_key](made)
     return org, True
 
 
@@ -185,6 +187,53 @@ def load_demo_provision(people: dict[str, User], vehicle: Vehicle) -> None:
               "channels": [Channel.FRONT]}
     request = intake.enter(people["staff"], letter)
     intake.accept(people["privacy"], request)
+
+
+def load_city_requests(people: dict[str, User]) -> None:
+    """A citizen asked at the counter for the footage of herself crossing in front of the
+    town hall; her identity was checked: the footage is to be found and masked, then decided
+    (本人からの開示請求)."""
+    from hogo.requests import identity, intake
+
+    start = footage_start() + dt.timedelta(seconds=5)
+    request = intake.enter(people["staff"], {
+        "kind": "disclosure", "disclosure_of": ["footage"], "requester_type": "self",
+        "requester_name": "市民 花子", "requester_kana": "シミン ハナコ",
+        "requester_address": "デモ市中央二丁目3番4号", "phone": "000-0000-1234",
+        "occurred_from": start, "occurred_to": start + dt.timedelta(minutes=1),
+        "place": "デモ市役所前の横断歩道", "vehicle_text": "白い公用車",
+        "appearance": "赤い上着、黒い自転車を押していた", "method": "electronic",
+        "department": people["manager"].department, "received_via": "counter"})
+    identity.record_check(people["operator"], request, documents=["driving_licence"])
+
+
+def load_school_requests(people: dict[str, User]) -> None:
+    """A pupil asked for her training records and the records of who received data about
+    her (an insurer, with her consent): 1,000 yen per item, two items (own rules Art. 31)."""
+    from hogo.provision import records
+    from hogo.requests import fees, identity, intake
+
+    provided = clock.today_jst() - dt.timedelta(days=20)
+    records.enter_provision_record(people["privacy"], {
+        "form": "single", "consent_on": provided - dt.timedelta(days=3),
+        "provided_on": [provided], "recipient_name": "デモ損害保険株式会社",
+        "recipient_address": "デモ市港町1-1", "is_organisation": True,
+        "recipient_representative": "代表取締役 保険 太郎",
+        "persons": "教習生 生徒 花子（教習生番号 2026-0123）",
+        "data_items": "教習車1号の車内・前方の映像（接触事故の前後5分）",
+        "department": people["manager"].department})
+    request = intake.enter(people["staff"], {
+        "kind": "disclosure", "disclosure_of": ["data", "provision_records"],
+        "requester_type": "self", "requester_name": "生徒 花子",
+        "requester_address": "デモ市緑町5-6", "phone": "000-0000-5678",
+        "data_description": "技能教習の記録（教習原簿）と、私の映像を第三者に提供した記録",
+        "method": "paper", "department": people["manager"].department,
+        "received_via": "counter"})
+    identity.record_check(people["manager"], request, documents=["driving_licence"])
+    fees.set_fee(people["manager"], request, items=2)
+
+
+DEMO_REQUESTS = {"city": load_city_requests, "driving_school": load_school_requests}
 
 
 @functools.cache
