@@ -1,5 +1,7 @@
 """The demo city has one user per role whose printed password works; loading twice is harmless."""
 
+import datetime as dt
+
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
@@ -28,8 +30,6 @@ def test_loading_twice_changes_nothing(demo, capsys):
 
 
 def test_demo_footage_is_never_stamped_in_the_future(demo):
-    import datetime as dt
-
     from hogo import clock
     from hogo.clock import JST
     from hogo.footage.models import Segment
@@ -70,3 +70,33 @@ def test_the_demo_command_leaves_a_police_inquiry_waiting_for_the_manager(demo):
     assert request.hold.segments.exists() and request.hold.released_at is None
     manager = User.objects.get(username="manager")
     assert "provision.decide" in [item.kind for item in waiting_for(manager)]
+
+
+def test_the_demo_city_has_a_citizen_s_footage_request_to_decide(demo):
+    from hogo.alerts.waiting import waiting_for
+    from hogo.requests.models import PersonalRequest, RequestState
+    from hogo.web.demo import load_city_requests
+
+    load_city_requests({u.username: User.objects.get(username=u.username) for u in USERS})
+    request = PersonalRequest.objects.get()
+    assert request.asks_footage and request.state == RequestState.IN_PROGRESS
+    assert request.identity_checked and request.fee_yen == 300
+    manager = User.objects.get(username="manager")
+    assert "requests.decide" in [item.kind for item in waiting_for(manager)]
+
+
+def test_the_demo_school_has_a_pupil_s_request_with_its_fee_and_a_provision_record(demo):
+    """The demo driving school is its own installation (user names are unique), so its
+    requests are loaded here for a driving school beside the demo city."""
+    from hogo.provision.models import ProvisionRecord
+    from hogo.requests.models import PersonalRequest
+    from hogo.requests.tests.test_decision import driving_school
+    from hogo.web.demo import load_school_requests
+
+    school, people = driving_school()
+    load_school_requests(people)
+    request = PersonalRequest.objects.get(organisation=school)
+    assert request.fee_items == 2 and request.fee_yen == 2000  # 1,000 yen per item
+    assert request.may_sue_on == request.received_on + dt.timedelta(days=15)
+    record = ProvisionRecord.objects.get(organisation=school)
+    assert "生徒 花子" in record.persons
