@@ -50,6 +50,7 @@ APP_LABELS: dict[str, Any] = {
     "media": _("記録媒体"), "footage": _("映像データ"),
     "copy": _("複製データ"), "copies": _("複製データ"),
     "processing": _("複製データの加工"), "audit": _("監査ログ"),
+    "provision": _("第三者提供"), "requests": _("本人からの請求"), "complaints": _("苦情"),
 }
 
 

@@ -1,3 +1,6 @@
+"""The complaints app's configuration: its areas register their work-queue sources and the
+names of their alerts when Django starts."""
+
 from django.apps import AppConfig
 
 
@@ -9,3 +12,16 @@ class ComplaintsConfig(AppConfig):
     name = "hogo.complaints"
     label = "complaints"
     verbose_name = "苦情"
+
+    def ready(self) -> None:
+        # Each area registers its own work-queue source and alert names (its `register()`).
+        """Register each area's work-queue source and alert names."""
+        from importlib import import_module
+
+        for area in AREAS:
+            import_module(f"hogo.complaints.{area}").register()
+
+
+# The areas of the app that hand work to people: intake (to assign), handling (to answer,
+# to close, overdue), reminders (before and after the target day).
+AREAS = ("intake", "handling", "reminders")

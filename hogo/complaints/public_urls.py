@@ -1,4 +1,6 @@
 """Public routes of complaints, under /public/complaints/ (no log-in)."""
 
+from hogo.complaints.views import public
+
 app_name = "complaints_public"
-urlpatterns: list = []
+urlpatterns = [*public.urlpatterns]

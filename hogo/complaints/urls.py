@@ -1,4 +1,6 @@
-"""Staff routes of complaints."""
+"""Staff routes of complaints (under /complaints/)."""
+
+from hogo.complaints.views import staff
 
 app_name = "complaints"
-urlpatterns: list = []
+urlpatterns = [*staff.urlpatterns]

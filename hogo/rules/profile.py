@@ -267,6 +267,10 @@ FIELDS: tuple[Field, ...] = (
           "Answer a complaint within (days)", _int_between(1, 90)),
     Field("complaints.public_form", "苦情の受付フォームを公開する",
           "Open the public complaint form", _is_bool),
+    Field("complaints.public_form_per_hour", "苦情受付フォームの受付上限（1時間・1接続元あたり）",
+          "Public complaint form: submissions per address per hour", _int_between(1, 100)),
+    Field("complaints.remind_days_before", "苦情の回答の目安日の何日前に通知するか",
+          "Remind this many days before a complaint's answer is due", _int_between(0, 30)),
 )
 
 

@@ -80,3 +80,15 @@ def test_hsts_subdomains_only_when_asked(tmp_path):
     out = _probe(tmp_path, HOGO_HTTPS="true", HOGO_HSTS_INCLUDE_SUBDOMAINS="true",
                  HOGO_HSTS_SECONDS="600")
     assert out["secure"]["hsts"] == "max-age=600; includeSubDomains"
+
+
+def test_no_template_carries_styles_the_policy_would_block():
+    """style-src 'self': an inline <style> block or style="" attribute is silently dropped by
+    the browser (a letter's seal box vanished so), so styles live in hogo's stylesheets."""
+    from pathlib import Path
+
+    import hogo
+
+    inline = [str(path) for path in Path(hogo.__file__).parent.rglob("templates/**/*.html")
+              if "<style" in path.read_text(encoding="utf-8")]
+    assert inline == []
