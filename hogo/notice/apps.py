@@ -1,3 +1,5 @@
+"""The notice app's configuration: registers what waits for the privacy officer."""
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,10 @@ class NoticeConfig(AppConfig):
     name = "hogo.notice"
     label = "notice"
     verbose_name = "公表事項"
+
+    def ready(self) -> None:
+        """An unpublished draft waits for the privacy officer on the dashboard."""
+        from hogo.alerts.waiting import add_source
+        from hogo.notice import publishing
+
+        add_source(publishing.waiting_items)

@@ -1,4 +1,6 @@
 """Public pages under /public/ (no log-in): the index and each organisation's notice."""
 
+from hogo.notice.views import public
+
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [*public.urlpatterns]

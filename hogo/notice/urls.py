@@ -1,4 +1,6 @@
-"""Staff routes of notice."""
+"""Staff routes of notice (under /notice/): the privacy officer's screen and the history."""
+
+from hogo.notice.views import edit
 
 app_name = "notice"
-urlpatterns: list = []
+urlpatterns = [*edit.urlpatterns]
