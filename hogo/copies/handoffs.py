@@ -6,8 +6,8 @@ may). Each raises exactly one alert per recipient, keyed by the event, in the tr
 the change, and one mail after it commits; the actor is never told of their own step.
 
 The work queue shows what still waits: requests to decide, copies made but never exported
-(for those who may export them; not copies for a third-party provision, which its hand-over
-exports), failed copies to try again, and copies whose retention ends
+(for those who may export them; not copies for a third-party provision or a person's own
+request, which that request hands over), failed copies to try again, and copies whose retention ends
 within a week (for the department's manager, who may still record an extension).
 
 Alert text is an AlertText (message id + plain parameters), so each reader sees it in their
@@ -34,7 +34,7 @@ from hogo.alerts.waiting import WaitingItem
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState
 from hogo.media.models import Content
 from hogo.registry.models import Channel
-from hogo.rules.copies import PROVISION_PURPOSE
+from hogo.rules.copies import REQUEST_PURPOSES
 from hogo.rules.wareki import format_wareki
 
 REQUESTED = "copies.requested"
@@ -188,10 +188,10 @@ def waiting(user: User) -> Iterator[WaitingItem]:
     kept = Copy.objects.select_related("request__vehicle__department").filter(
         request__vehicle__department__organisation=user.organisation_id, erased_at__isnull=True)
     exported = set(Content.objects.filter(copy__in=kept).values_list("copy_id", flat=True))
-    # A copy for a third-party provision is handed over from its provision request (whose
-    # own work queue asks for it), never exported from here.
+    # A copy for a third-party provision or a person's own request is handed over from that
+    # request (whose own work queue asks for it), never exported from here.
     to_export = kept.filter(request__state=RequestState.MADE).exclude(pk__in=exported).exclude(
-        request__purpose=PROVISION_PURPOSE)
+        request__purpose__in=REQUEST_PURPOSES)
     for copy in to_export:
         if user in _who_exports(copy.request) and allows(user, "media.use", copy):
             yield WaitingItem("copy.export", _("複製データを記録媒体に書き出す"),

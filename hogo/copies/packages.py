@@ -41,7 +41,7 @@ from hogo.export import password_fingerprint as fingerprint
 from hogo.footage.objects import get_store
 from hogo.media.models import Content, Medium, MediumState
 from hogo.media.services import MediaError, checked_out_by, open_checkout, record_content
-from hogo.rules.copies import PROVISION_PURPOSE
+from hogo.rules.copies import PERSONAL_REQUEST_PURPOSE, PROVISION_PURPOSE, REQUEST_PURPOSES
 
 PENDING = "hogo_exports"  # session key: the exporter's packages not downloaded yet
 
@@ -75,12 +75,26 @@ def kind_label(copy: Copy) -> str:
     return gettext("加工済み複製データ") if copy.is_processed else gettext("複製データ")
 
 
+def request_purpose(copy: Copy) -> str:
+    """The purpose of a copy made for a request (a third-party provision, a person's own
+    request; a processed copy has its parent's), or "" for a copy of a permitted use."""
+    purpose = copy.request.purpose  # a processed copy keeps its parent's copy request
+    if copy.parent_id is not None:
+        purpose = copy.parent.request.purpose
+    return purpose if purpose in REQUEST_PURPOSES else ""
+
+
 def is_for_provision(copy: Copy) -> bool:
     """A copy made for a third-party provision (or a processed copy of one): it leaves only
     through the provision hand-over (`hogo.provision.handover`), which records the recipient,
     the undertakings, the provision record and the chased erasure."""
-    return copy.request.purpose == PROVISION_PURPOSE or (
-        copy.parent_id is not None and copy.parent.request.purpose == PROVISION_PURPOSE)
+    return request_purpose(copy) == PROVISION_PURPOSE
+
+
+def is_for_request(copy: Copy) -> bool:
+    """A copy made for a request (provision or a person's own): it leaves only through that
+    request, never exported from the copy's own page."""
+    return bool(request_purpose(copy))
 
 
 def download_name(copy: Copy) -> str:
@@ -204,18 +218,23 @@ def write_copy_package(copy: Copy, sink: str | os.PathLike[str] | BinaryIO) -> B
 
 def export_to_medium(user: Any, copy: Copy, medium: Medium, *,
                      pending: MutableMapping[str, Any] | None = None,
-                     for_provision: bool = False) -> Export:
+                     for_provision: bool = False, for_personal_request: bool = False) -> Export:
     """Package a copy for a medium the user has checked out; returns the one-time password.
 
     With `pending` (the exporter's session), asking again before the download gives the same
     package; the medium records the copy once however often it is exported onto it. A copy
     made for a third-party provision is refused unless the provision hand-over asks
-    (`for_provision`): only that records who received it and what they undertook."""
+    (`for_provision`): only that records who received it and what they undertook. A copy made
+    for a person's own request leaves only when that request asks (`for_personal_request`)."""
     require(user, "copies.request", copy)
     require(user, "media.use", medium)
-    if is_for_provision(copy) and not for_provision:
+    purpose = request_purpose(copy)
+    if purpose == PROVISION_PURPOSE and not for_provision:
         raise MediaError(gettext("第三者提供のための複製データは、提供申請の画面から"
                                  "引き渡してください。"))
+    if purpose == PERSONAL_REQUEST_PURPOSE and not for_personal_request:
+        raise MediaError(gettext("本人からの開示請求のための複製データは、請求の画面から"
+                                 "開示してください。"))
     if not copy.is_kept:
         raise MediaError("この複製データは消去済みです。")
     checkout = open_checkout(medium)  # a medium marked missing keeps its loan open: not OUT

@@ -21,7 +21,7 @@ from hogo.accounts.policy import effective_profile
 from hogo.alerts.services import raise_alert
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
-from hogo.copies import handoffs
+from hogo.copies import handoffs, signals
 from hogo.copies.models import Copy, CopyHold, CopyRequest, RequestState, RetentionExtension
 from hogo.copies.packages import discard_packages
 from hogo.footage import objects, retention
@@ -32,6 +32,7 @@ from hogo.footage.viewing import purpose_choices
 from hogo.registry import services as registry
 from hogo.registry.models import Channel, Vehicle
 from hogo.rules.copies import (
+    PERSONAL_REQUEST_PURPOSE,
     PROVISION_PURPOSE,
     copy_expires_on,
     copy_request_refusals,
@@ -69,7 +70,7 @@ def labels(user: Any) -> dict[str, str]:
     """Names for purpose and camera codes (a code is never shown where a word exists)."""
     unlisted = effective_profile(user.organisation).unlisted_uses
     language = translation.get_language()
-    return {PROVISION_PURPOSE: _("第三者提供"),
+    return {PROVISION_PURPOSE: _("第三者提供"), PERSONAL_REQUEST_PURPOSE: _("本人からの開示請求"),
             **{use.code: use.label(language) for use in unlisted},
             **dict(purpose_choices(user)), **{k: str(v) for k, v in Channel.choices}}
 
@@ -98,18 +99,24 @@ def _segments(vehicle: Vehicle, start: dt.datetime, end: dt.datetime, channels: 
 
 def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.datetime,
                  channels: list[str], audio: bool, purpose: str, justification: str,
-                 long_range_reason: str = "", provision_reference: str = "") -> CopyRequest:
+                 long_range_reason: str = "", provision_reference: str = "",
+                 personal_request_reference: str = "") -> CopyRequest:
     """File a request; refused with reasons, pinned originals, self-approved for a manager.
 
     With `provision_reference` (a decided third-party provision request's number) the purpose
-    is PROVISION_PURPOSE, which no profile lists: the provision decision is its ground."""
+    is PROVISION_PURPOSE, which no profile lists: the provision decision is its ground. With
+    `personal_request_reference` (a person's own request's number, R-607) the purpose is
+    PERSONAL_REQUEST_PURPOSE: the person's request for their own footage is its ground."""
     require(user, "copies.request", vehicle)
     profile = effective_profile(user.organisation)
     permitted = [u.code for u in profile.permitted_uses]
-    if provision_reference:
-        if purpose != PROVISION_PURPOSE:
-            raise ValueError("a copy for a provision has the purpose " + PROVISION_PURPOSE)
-        permitted.append(PROVISION_PURPOSE)
+    grounds = {PROVISION_PURPOSE: provision_reference,
+               PERSONAL_REQUEST_PURPOSE: personal_request_reference}
+    for ground, reference in grounds.items():
+        if reference:
+            if purpose != ground:
+                raise ValueError(f"a copy for this request has the purpose {ground}")
+            permitted.append(ground)
     available = [code for code, _label in registry.channels_of(vehicle)]
     refusals = copy_request_refusals(
         purpose=purpose, permitted=permitted,
@@ -136,7 +143,9 @@ def request_copy(user: Any, *, vehicle: Vehicle, start: dt.datetime, end: dt.dat
         audit.record("copy.requested", user=user, obj=request, purpose=justification,
                      detail={"purpose": purpose, "channels": channels, "audio": audio,
                              **({"provision": provision_reference}
-                                if provision_reference else {})})
+                                if provision_reference else {}),
+                             **({"personal_request": personal_request_reference}
+                                if personal_request_reference else {})})
         self_approved = allows(user, "copies.decide", request)
         if not self_approved:
             handoffs.requested(request)
@@ -252,7 +261,9 @@ def make_copies(request: CopyRequest, *, actor: Any = None) -> CopyRequest:
         request.save(update_fields=["state"])
         if request.hold:
             retention.release_hold(request.hold, by=None)
-        handoffs.made(request, list(request.copies.filter(parent__isnull=True)), actor=actor)
+        made = list(request.copies.filter(parent__isnull=True))
+        handoffs.made(request, made, actor=actor)
+        signals.copies_made.send(CopyRequest, request=request, copies=made)
     return request
 
 

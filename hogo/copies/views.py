@@ -23,6 +23,7 @@ from hogo.copies.packages import (
     export_to_medium,
     exporters,
     is_for_provision,
+    is_for_request,
     pending_export,
     take_pending,
     usable_media,
@@ -81,12 +82,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     copies = list(copy_request.copies.select_related("parent__request").prefetch_related(
         "extensions", "holds"))
-    # A copy for a third-party provision leaves only through the provision hand-over.
+    # A copy for a third-party provision leaves only through the provision hand-over, one for
+    # a person's own request only through that request.
     provision = {c.pk for c in copies if is_for_provision(c)}
+    personal = {c.pk for c in copies if is_for_request(c)} - provision
     return render(request, "copies/detail.html", {
         "req": copy_request,
-        "copies": [(c, [] if c.pk in provision else usable_media(user, c)) for c in copies],
-        "provision_copies": provision,
+        "copies": [(c, [] if c.pk in provision | personal else usable_media(user, c))
+                   for c in copies],
+        "provision_copies": provision, "personal_request_copies": personal,
         "exporters": exporters(copies[0]) if copies else [],
         "can_export": allows(user, "copies.request", copy_request),
         "can_decide": copy_request.can_be_decided and allows(

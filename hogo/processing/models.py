@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.models import User
 from hogo.copies.models import Copy
+from hogo.rules.copies import PERSONAL_REQUEST_PURPOSE
 
 
 class MaskKind(models.TextChoices):
@@ -67,6 +68,9 @@ class Processing(models.Model):
     analysed_at = models.DateTimeField(null=True, blank=True)  # detections ready for review
     analysis = models.JSONField(null=True, blank=True)  # hogo.redact's tracks, for review
     removed_tracks = models.JSONField(default=list, blank=True)
+    # For a person's own footage (R-607): the tracks the reviewer marked as the requester's,
+    # left unmasked while every other face and plate is masked; not counted in people_count.
+    requester_tracks = models.JSONField(default=list, blank=True)
     added_boxes = models.JSONField(default=list, blank=True)  # [{"frame", "box": [x0,y0,x1,y1]}]
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -95,6 +99,12 @@ class Processing(models.Model):
     def can_be_approved(self) -> bool:
         """Approved or refused only while pending; counting alone needs no approval."""
         return self.state == ProcessingState.PENDING and not self.count_only
+
+    @property
+    def marks_requester(self) -> bool:
+        """The copy was made to disclose a person's own footage (R-607): the reviewer marks
+        the requester's tracks, which stay unmasked."""
+        return self.copy.request.purpose == PERSONAL_REQUEST_PURPOSE and not self.count_only
 
     @property
     def can_be_reviewed(self) -> bool:

@@ -32,10 +32,12 @@ def analyse(source: BinaryIO, settings: Settings, progress: Any) -> tuple[dict, 
 
 
 def apply_review(source: BinaryIO, data: dict, removed: list[str],
-                 added: list[dict[str, Any]]) -> Analysis:
-    """The analysis as the reviewer left it: removed tracks out, added boxes followed."""
+                 added: list[dict[str, Any]], requester: list[str] = ()) -> Analysis:
+    """The analysis as the reviewer left it: removed tracks out, added boxes followed; the
+    requester's own tracks (a person's own footage, R-607) are left unmasked like removed
+    ones."""
     analysis = Analysis.from_dict(data)
-    for track_id in removed:
+    for track_id in [*removed, *requester]:
         analysis.remove_track(int(track_id))
     for box in added:
         add_manual_box(source, analysis, int(box["frame"]), tuple(int(v) for v in box["box"]),
@@ -76,6 +78,23 @@ def box_problem(data: dict | None, box: Any) -> str | None:
             0 <= y0 < y1 <= int(data.get("height", 0))):
         return "追加した枠が画面の外にはみ出しています。"
     return None
+
+
+def others_count(data: dict | None, requester: list[str]) -> tuple[int, int]:
+    """The (people, plates) counted as the detection counts them, leaving out the requester's
+    own tracks: in a person's own footage the count is of everyone else, who is masked."""
+    if not data:
+        return 0, 0
+    analysis = Analysis.from_dict(data)
+    for track_id in requester:
+        analysis.remove_track(int(track_id))
+    return analysis.people_count, analysis.plate_count
+
+
+def requester_note(requester: list[str]) -> str:
+    """What the count of a person's own footage leaves out (for the copy's count note)."""
+    return (f"請求者本人として確認者が印を付けた検出（{'、'.join(requester)}）を除いた、"
+            "加工した他の人の延べ人数")
 
 
 COUNT_NOTE = ("顔の自動検出・追跡による延べ人数（同じ人が画面から出て再び映ると重ねて数え、"
@@ -133,13 +152,16 @@ def frame_rate(data: dict | None) -> float:
         return 0.0
 
 
-def boxes_at(data: dict, index: int, *, removed: list[str],
-             added: list[dict[str, Any]]) -> list[tuple[tuple[int, int, int, int], str]]:
-    """What the strip draws on one frame: detections (not removed) and the reviewer's boxes."""
+def boxes_at(data: dict, index: int, *, removed: list[str], added: list[dict[str, Any]],
+             requester: list[str] = ()) -> list[tuple[tuple[int, int, int, int], str]]:
+    """What the strip draws on one frame: detections (not removed) and the reviewer's boxes;
+    a requester's own track is labelled OK (left unmasked: the frame's font is ASCII only)."""
     analysis = Analysis.from_dict(data)
     gone = {int(track_id) for track_id in removed}
+    own = {int(track_id) for track_id in requester}
     drawn = [((int(x0), int(y0), int(x1), int(y1)),
-              f"{KIND_LABELS.get(track.kind, track.kind)} {track.id}")
+              f"{KIND_LABELS.get(track.kind, track.kind)} {track.id}"
+              + (" OK" if track.id in own else ""))
              for track, (x0, y0, x1, y1) in analysis.boxes_at(index) if track.id not in gone]
     drawn += [(tuple(int(v) for v in box["box"]), "追加") for box in added
               if int(box.get("frame", -1)) == index]

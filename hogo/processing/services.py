@@ -136,15 +136,25 @@ def refuse(user: Any, processing: Processing, *, note: str) -> None:
 
 
 def review(user: Any, processing: Processing, *, removed: list[str],
-           added: list[dict[str, Any]]) -> None:
-    """Record the reviewer's corrections: false detections removed, missed boxes added."""
+           added: list[dict[str, Any]], requester: list[str] | None = None) -> None:
+    """Record the reviewer's corrections: false detections removed, missed boxes added and,
+    for a person's own footage (R-607), the requester's own tracks marked (None keeps the
+    marks as they are): those stay unmasked, everyone else is masked."""
     require(user, "copies.review_processing", processing)
     if not processing.can_be_reviewed:
         raise ProcessingError("確認できるのは検出が終わった申請だけです。")
     known = set(redaction.track_ids(processing.analysis))
-    unknown = [track for track in removed if track not in known]
+    mine = processing.requester_tracks if requester is None else sorted(set(requester), key=int)
+    unknown = [track for track in [*removed, *mine] if track not in known]
     if unknown:
         raise ProcessingError("存在しない検出が指定されました：" + "、".join(unknown))
+    if mine and not processing.marks_requester:
+        raise ProcessingError("「本人」の印は、本人からの開示請求のための複製データの加工にだけ"
+                              "付けられます。")
+    both = sorted(set(mine) & set(removed), key=int)
+    if both:
+        raise ProcessingError("「除外」と「本人」の両方が指定された検出があります："
+                              + "、".join(both) + "。どちらか一方にしてください。")
     frames = redaction.frame_count(processing.analysis)
     for box in added:
         problem = redaction.box_problem(processing.analysis, box)
@@ -152,12 +162,14 @@ def review(user: Any, processing: Processing, *, removed: list[str],
             raise ProcessingError(problem)
     with transaction.atomic():
         processing.removed_tracks, processing.added_boxes = sorted(set(removed)), added
+        processing.requester_tracks = mine
         processing.reviewed_by, processing.reviewed_at = user, clock.now()
-        processing.save(update_fields=["removed_tracks", "added_boxes", "reviewed_by",
-                                       "reviewed_at"])
+        processing.save(update_fields=["removed_tracks", "added_boxes", "requester_tracks",
+                                       "reviewed_by", "reviewed_at"])
         audit.record("copy.processing_reviewed", user=user, obj=processing.copy,
                      detail={"processing": processing.pk, "removed": len(removed),
-                             "added": len(added), "frames": frames})
+                             "added": len(added), "frames": frames,
+                             **({"requester": mine} if mine else {})})
 
 
 def make(user: Any, processing: Processing) -> None:
@@ -180,7 +192,9 @@ def review_frame(user: Any, processing: Processing, index: int) -> bytes:
     It shows footage, so each viewing is audited; FrameError if the copy has no such frame."""
     require(user, "copies.review_processing", processing)
     boxes = redaction.boxes_at(processing.analysis, index, removed=processing.removed_tracks,
-                               added=processing.added_boxes) if processing.analysis else []
+                               added=processing.added_boxes,
+                               requester=processing.requester_tracks,
+                               ) if processing.analysis else []
     with reader_for(processing.copy) as source:
         picture = thumbnail_jpeg(frame_at(source, index), boxes)
     audit.record("copy.frame_viewed", user=user, obj=processing.copy,

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,7 +76,10 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "citation": service.processing_citation(user.organisation),
         "copy_title": service.copy_title(item.copy),
         "remaining": service.remaining(item),
-        "added_json": json.dumps(item.added_boxes)})
+        "added_json": json.dumps(item.added_boxes),
+        "marks_requester": item.marks_requester,
+        "others": redaction.others_count(item.analysis, item.requester_tracks)
+        if item.marks_requester and item.analysis else None})
 
 
 @login_required
@@ -118,12 +122,32 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("追加した枠の形式が正しくありません。"))
         return redirect("processing:page", pk)
     removed = request.POST.getlist("removed")
+    requester, done = _requester_marks(request, item)
     saved = _run(request, lambda: service.review(request.user, item, removed=removed,
-                                                 added=added), _("確認内容を保存しました。"))
+                                                 added=added, requester=requester), done)
+    if saved and request.POST.get("toggle_requester"):
+        return redirect(f"{reverse('processing:page', args=[pk])}#tracks")
     if saved and request.POST.get("action") == "make":
         _run(request, lambda: service.make(request.user, item),
              _("加工済み複製データの作成を始めました。"))
     return redirect("processing:page", pk)
+
+
+def _requester_marks(request: HttpRequest, item: Processing) -> tuple[list[str] | None, str]:
+    """The requester's tracks as posted (a person's own footage, R-607), with the one the
+    reviewer's 「本人」 button toggled; None (marks unchanged) for any other masking."""
+    if not item.marks_requester:
+        return None, _("確認内容を保存しました。")
+    marked = list(dict.fromkeys(request.POST.getlist("requester")))
+    toggled = request.POST.get("toggle_requester", "")
+    if not toggled:
+        return marked, _("確認内容を保存しました。")
+    if toggled in marked:
+        marked.remove(toggled)
+        return marked, _("検出 %(id)s の「本人」の印を外しました（加工されます）。") % {
+            "id": toggled}
+    return [*marked, toggled], _("検出 %(id)s に「本人」の印を付けました（加工されません）。") % {
+        "id": toggled}
 
 
 @login_required

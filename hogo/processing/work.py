@@ -18,7 +18,7 @@ from hogo.audit import services as audit
 from hogo.copies.models import Copy
 from hogo.footage.objects import DecryptingReader, get_store, store_stream
 from hogo.media.models import Content
-from hogo.processing import handoffs, redaction
+from hogo.processing import handoffs, redaction, signals
 from hogo.processing.models import Processing, ProcessingState
 
 log = logging.getLogger("hogo.processing.work")
@@ -50,6 +50,7 @@ def run_analysis(pk: int) -> None:
         audit.record("copy.analysed", obj=processing.copy,
                      detail={"processing": pk, "people": counts[0], "plates": counts[1]})
         handoffs.detected(processing)
+        signals.stage_reached.send(Processing, processing=processing, stage="detected")
 
 
 def run_render(pk: int) -> None:
@@ -64,7 +65,8 @@ def run_render(pk: int) -> None:
     try:
         with reader_for(parent) as source:  # added boxes are followed through the clip
             edited = redaction.apply_review(source, processing.analysis,
-                                            processing.removed_tracks, processing.added_boxes)
+                                            processing.removed_tracks, processing.added_boxes,
+                                            processing.requester_tracks)
         with reader_for(parent) as source:
             facts = redaction.render(source, sink, edited, settings, _progress(processing),
                                      faces=processing.faces)
@@ -77,6 +79,19 @@ def run_render(pk: int) -> None:
               "removed_tracks": processing.removed_tracks,
               "added_boxes": processing.added_boxes, "parent": parent.pk,
               "parent_sha256": parent.sha256}
+    count_note = parent.count_note
+    if processing.requester_tracks:  # a person's own footage: the others are counted
+        people, plates = redaction.others_count(processing.analysis,
+                                                processing.requester_tracks)
+        count_note = redaction.requester_note(processing.requester_tracks)[:300]
+        record.update({"requester_tracks": processing.requester_tracks,
+                       "reviewed_at": processing.reviewed_at.isoformat()
+                       if processing.reviewed_at else None,
+                       "people_detected": processing.people_count,
+                       "plates_detected": processing.plate_count,
+                       "people_others": people, "plates_others": plates,
+                       "count_note": count_note})
+        processing.people_count, processing.plate_count = people, plates
     with transaction.atomic():
         stored = store_stream(sink)
         made = Copy.objects.create(
@@ -84,16 +99,18 @@ def run_render(pk: int) -> None:
             sha256=stored.object_id, size=stored.size, actual_start=parent.actual_start,
             actual_end=parent.actual_end, made_at=clock.now(), expires_on=parent.expires_on,
             parent=parent, people_count=processing.people_count,
-            plate_count=processing.plate_count, count_note=parent.count_note,
+            plate_count=processing.plate_count, count_note=count_note,
             manifest={**parent.manifest, "processing": record,
                       "output": {"sha256": stored.object_id, "size": stored.size}})
         processing.result, processing.record = made, record
         processing.state, processing.progress = ProcessingState.MADE, 100
-        processing.save(update_fields=["result", "record", "state", "progress"])
+        processing.save(update_fields=["result", "record", "state", "progress",
+                                       "people_count", "plate_count"])
         audit.record("copy.processed", obj=made, detail={"processing": pk,
                                                          "parent": parent.pk,
                                                          "sha256": made.sha256})
         handoffs.rendered(processing)
+        signals.stage_reached.send(Processing, processing=processing, stage="rendered")
 
 
 def settings_of(processing: Processing) -> Any:

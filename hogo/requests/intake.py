@@ -479,6 +479,11 @@ def update(user: User, request: PersonalRequest, data: dict[str, Any]) -> Person
     if not may_update(user, request):
         raise RequestError(_("決定済み又は完了した請求は修正できません。"))
     fields = _cleaned(request.organisation, data, FIELDS)
+    if request.received_via == Received.WEB or data.get("received_on") in (None, ""):
+        # How and when it arrived is a fact, not an input: the decision day rests on it.
+        fields.pop("received_on")
+        if request.received_via == Received.WEB:
+            fields.pop("received_via")
     with transaction.atomic():
         request = _locked(request)
         before_department = request.department_id

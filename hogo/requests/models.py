@@ -96,7 +96,8 @@ class PersonalRequest(models.Model):
                                      related_name="personal_requests")
     # The department that holds the data and decides (for footage: the vehicle's).
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="personal_requests")
+                                   related_name="personal_requests",
+                                   verbose_name=_("担当する所属"))
     number = models.CharField(_("受付番号"), max_length=20)
     kind = models.CharField(_("請求の種類"), max_length=30, choices=Kind.choices)
     disclosure_of = models.JSONField(_("開示を求めるもの"), default=list, blank=True)

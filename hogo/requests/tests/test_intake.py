@@ -211,3 +211,24 @@ def test_the_receipt_letter_gives_the_due_day_and_its_article(demo, user):
     assert letter["articles"]["due"] == "法第83条第1項" and letter["issuer"] == "デモ市長"
     assert AuditEntry.objects.filter(action="requests.viewed",
                                      detail__contains='"receipt_letter"').exists()
+
+
+def test_an_edit_keeps_how_and_when_the_request_arrived(demo, user):
+    from hogo.requests.models import PersonalRequest
+
+    privacy = user("privacy")
+    received = clock.today_jst() - dt.timedelta(days=3)
+    letter = intake.enter(user("staff"), footage_request(received_via="post",
+                                                         received_on=received))
+    data = footage_request(received_via="post", received_on=None,
+                           department=user("manager").department_id)
+    letter = intake.update(privacy, letter, data)
+    assert letter.received_on == received and letter.due_on == received + dt.timedelta(days=30)
+    web = intake.enter(user("staff"), footage_request())
+    PersonalRequest.objects.filter(pk=web.pk).update(received_via="web")
+    web.refresh_from_db()
+    web = intake.update(privacy, web, footage_request(received_via="counter",
+                                                      place="デモ市役所前"))
+    assert web.received_via == "web" and web.place == "デモ市役所前"
+    words = dict((e.action, text) for e, text in intake.timeline(web))
+    assert "場所" in words["updated"] and "受付方法" not in words["updated"]

@@ -21,7 +21,14 @@ from hogo.requests.forms_intake import (
     StaffRequestForm,
     WithdrawForm,
 )
-from hogo.requests.models import DisclosureOf, DocumentKind, Kind, PersonalRequest, RequestState
+from hogo.requests.models import (
+    DisclosureOf,
+    DocumentKind,
+    Kind,
+    PersonalRequest,
+    Received,
+    RequestState,
+)
 
 REFUSED = (intake.RequestError, identity.IdentityRefused)
 
@@ -109,6 +116,8 @@ def edit(http: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(request, name) for name in intake.FIELDS}
     initial["department"] = request.department_id
     form = _staff_form(http, initial=initial)
+    if request.received_via == Received.WEB:  # arrived through the form: not editable
+        del form.fields["received_via"], form.fields["received_on"]
     if http.method == "POST" and form.is_valid():
         try:
             request = intake.update(http.user, request, form.request_data())
