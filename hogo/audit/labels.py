@@ -180,6 +180,12 @@ ACTIONS = {
     "complaints.viewed": _("苦情の閲覧"),
     "complaints.list_viewed": _("苦情の一覧の閲覧"),
     "complaints.yearly_viewed": _("苦情処理状況一覧の閲覧・CSV出力"),
+    "notice.drafted": _("公表事項の下書きの作成"),
+    "notice.edited": _("公表事項の下書きの編集"),
+    "notice.purpose_added": _("利用目的の追加（公表事項）"),
+    "notice.purpose_changed": _("利用目的の変更（公表事項）"),
+    "notice.purpose_removed": _("利用目的の削除（公表事項）"),
+    "notice.published": _("公表事項の公表"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),
@@ -196,6 +202,7 @@ OBJECT_TYPES = {
     "copies.copy": _("複製データ"),
     "requests.personalrequest": _("本人からの請求"),
     "complaints.complaint": _("苦情"),
+    "notice.notice": _("公表事項"),
     "copies.processing": _("加工"),
     "processing.processing": _("加工"),
     "footage.segment": _("映像"),

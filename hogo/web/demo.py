@@ -82,6 +82,9 @@ class DemoOrganisation:
     mail_domain: str
     overrides: dict
     serial_prefix: str = "DEMO-"
+    # What a business publishes beyond what hogo knows (Act Art. 32(1)): address,
+    # representative, an association's complaints contact.
+    notice_sections: tuple[tuple[str, str], ...] = ()
 
 
 CITY = DemoOrganisation(
@@ -95,8 +98,8 @@ CITY = DemoOrganisation(
 def load_demo(footage: bool = True, requests: bool = False) -> tuple[Organisation, bool]:
     """Create the demo organisation unless it exists; returns it and whether it was new.
 
-    With `requests` (the `hogo demo` command; tests start without), a provision request
-    waits in the inbox too."""
+    With `requests` (the `hogo demo` command; tests start without), a provision request and a
+    person's request wait in the inboxes and the public notice is published."""
     return load_organisation(CITY, footage=footage, requests=requests)
 
 
@@ -143,8 +146,9 @@ def load_organisation(spec: DemoOrganisation, *, footage: bool,
         load_demo_footage(recorders)
         if requests and spec is CITY:
             load_demo_provision(made, recorders[0].vehicle)
-    if requests:
+    if requests:  # the demo command; tests start from an empty inbox and no notice
         DEMO_REQUESTS[spec.profile_key](made)
+        publish_demo_notice(made["privacy"], spec)
     return org, True
 
 
@@ -159,7 +163,12 @@ SCHOOL = DemoOrganisation(
      DemoUser("staff", "職員 三郎", Role.STAFF, "kyomu"),
      DemoUser("auditor", "監査 四郎", Role.AUDITOR, "kansa"),
      DemoUser("sysadmin", "情報 五郎", Role.SYSADMIN, "jimu")],
-    "demo.school.example.jp", {}, serial_prefix="DEMO-DS-")
+    "demo.school.example.jp", {}, serial_prefix="DEMO-DS-",
+    notice_sections=(
+        ("address", "デモ県デモ市緑町1番1号"),
+        ("representative", "代表取締役 教習 太郎"),
+        ("association_contact", "デモ県指定自動車教習所協会 個人情報相談窓口（電話 000-0000-0000、"
+                                "平日9時〜17時）")))
 
 
 @transaction.atomic
@@ -231,6 +240,18 @@ def load_school_requests(people: dict[str, User]) -> None:
         "received_via": "counter"})
     identity.record_check(people["manager"], request, documents=["driving_licence"])
     fees.set_fee(people["manager"], request, items=2)
+
+
+def publish_demo_notice(privacy: User, spec: DemoOrganisation) -> None:
+    """The public notice's first version (公表事項, /public/), drafted from what hogo knows; a
+    business adds its address, representative and, for a driving school, the association's
+    complaints contact before it may publish (Act Art. 32(1))."""
+    from hogo.notice import publishing, services
+
+    notice = services.ensure_draft(privacy)
+    if spec.profile_key != "city":
+        services.save_sections(privacy, notice, dict(spec.notice_sections))
+    publishing.publish(privacy, notice, note="初版")
 
 
 DEMO_REQUESTS = {"city": load_city_requests, "driving_school": load_school_requests}

@@ -41,6 +41,10 @@ LABELS = {
     "incidents:list": "漏えい等事案",
     "provision:inbox": "第三者提供",
     "provision:records": "提供記録・確認記録",
+    "requests:inbox": "本人からの請求",
+    "complaints:list": "苦情",
+    "notice:edit": "公表事項",
+    "notice:history": "公表事項の変更履歴",
 }
 
 

@@ -100,3 +100,17 @@ def test_the_demo_school_has_a_pupil_s_request_with_its_fee_and_a_provision_reco
     assert request.may_sue_on == request.received_on + dt.timedelta(days=15)
     record = ProvisionRecord.objects.get(organisation=school)
     assert "生徒 花子" in record.persons
+
+
+def test_the_demo_notice_is_published_for_the_city_and_the_school(demo):
+    from hogo.notice.models import NoticeVersion
+    from hogo.requests.tests.test_decision import driving_school
+    from hogo.web.demo import CITY, SCHOOL, publish_demo_notice
+
+    publish_demo_notice(User.objects.get(username="privacy"), CITY)
+    school, people = driving_school()
+    publish_demo_notice(people["privacy"], SCHOOL)
+    city_version = NoticeVersion.objects.get(notice__organisation__name="デモ市")
+    school_version = NoticeVersion.objects.get(notice__organisation=school)
+    assert city_version.number == school_version.number == 1
+    assert "デモ県デモ市緑町1番1号" in str(school_version.snapshot)

@@ -8,7 +8,7 @@ MENUS = {
     "privacy": {
         "footage:uploads",
         "media:board", "media:cabinets",
-        "incidents:list", "provision:inbox",
+        "incidents:list", "provision:inbox", "requests:inbox", "complaints:list",
                 "provision:records",
         "copies:register",
         "web:dashboard",
@@ -16,10 +16,12 @@ MENUS = {
         "accounts:policy",
         "accounts:permitted_uses",
         "accounts:totp",
+        "notice:edit",
+        "notice:history",
     },
     "manager": {
         "media:board", "media:cabinets",
-        "incidents:list", "provision:inbox",
+        "incidents:list", "provision:inbox", "requests:inbox", "complaints:list",
                 "provision:records",
         "copies:register",
         "web:dashboard",
@@ -32,7 +34,7 @@ MENUS = {
     },
     "operator": {
         "media:board", "media:cabinets",
-        "incidents:list", "provision:inbox",
+        "incidents:list", "provision:inbox", "requests:inbox", "complaints:list",
         "copies:register",
         "web:dashboard",
         "registry:vehicles",
@@ -41,9 +43,10 @@ MENUS = {
         "accounts:totp",
     },
     # TOTP for everyone; the system administrator gets no empty board or list.
-    "staff": {"media:board", "media:cabinets", "incidents:list", "provision:inbox", "web:dashboard",
-              "accounts:totp"},
+    "staff": {"media:board", "media:cabinets", "incidents:list", "provision:inbox",
+              "requests:inbox", "complaints:list", "web:dashboard", "accounts:totp"},
     "auditor": {"media:board", "media:cabinets", "incidents:list", "provision:inbox",
+                "requests:inbox", "complaints:list", "notice:history",
                 "provision:records", "copies:register",
                 "web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
     "sysadmin": {
@@ -56,7 +59,7 @@ MENUS = {
     },
     "seiso-manager": {
         "media:board", "media:cabinets",
-        "incidents:list", "provision:inbox",
+        "incidents:list", "provision:inbox", "requests:inbox", "complaints:list",
                 "provision:records",
         "copies:register",
         "web:dashboard",
