@@ -251,7 +251,7 @@ def publish_demo_notice(privacy: User, spec: DemoOrganisation) -> None:
     notice = services.ensure_draft(privacy)
     if spec.profile_key != "city":
         services.save_sections(privacy, notice, dict(spec.notice_sections))
-    publishing.publish(privacy, notice, note="初版")
+    publishing.publish(privacy, notice)
 
 
 DEMO_REQUESTS = {"city": load_city_requests, "driving_school": load_school_requests}

@@ -25,6 +25,18 @@ def wareki(value: dt.date | dt.datetime | None) -> str:
     return format_wareki(value)
 
 
+@register.filter
+def wareki_days(values: list[str] | None) -> str:
+    """Days kept as ISO text (a record's provision days) in 和暦, joined: 令和8年4月10日、…"""
+    days = []
+    for text in values or []:
+        try:
+            days.append(wareki(dt.date.fromisoformat(str(text))))
+        except ValueError:
+            days.append(str(text))
+    return "、".join(days) if translation.get_language() != "en" else ", ".join(days)
+
+
 def _in_japan(value: dt.datetime | None, time_format: str) -> str:
     if value is None:
         return ""
