@@ -51,7 +51,7 @@ class State(models.TextChoices):
 class AnswerHow(models.TextChoices):
     """How the answer reached the complainant; NONE when there was nobody to send it to."""
 
-    LETTER = "letter", _("文書")
+    LETTER = "letter", _("書面")
     PHONE = "phone", _("電話")
     MAIL = "mail", _("電子メール")
     COUNTER = "counter", _("窓口")
