@@ -224,8 +224,11 @@ RULES: dict[str, Rule] = {
     "requests.handle": _provision_handler,
     # ID images are seen only by who checks identity (never the auditor, never the entrant).
     "requests.view_identity": _provision_handler,
+    # Deciding needs a routed request: its department's manager (or the privacy officer)
+    # decides what that department searched; a request with no department is nobody's yet.
     "requests.decide": lambda user, request: _provision_handler(user, request) and (
-        user.role in (Role.PRIVACY_OFFICER, Role.MANAGER)),
+        user.role in (Role.PRIVACY_OFFICER, Role.MANAGER)) and (
+        request is None or _department_of(request) is not None),
     "requests.prepare_footage": _own_department_set(Role.MANAGER, operators=True),
     "requests.release_unmasked": lambda user, obj: user.role == Role.PRIVACY_OFFICER and (
         obj is None or getattr(obj, "organisation_id", None) in (None, user.organisation_id)),

@@ -240,7 +240,7 @@ def disclosure_problems(request: PersonalRequest, method: str) -> list[str]:
     if not fees.settled(request):
         problems.append(_("手数料（%(yen)s円）の納付が記録されていません。納付を受けてから開示を"
                           "実施してください。") % {"yen": f"{fees.total(request):,}"})
-    if (request.asks_footage and request.outcome == Outcome.DISCLOSE
+    if (request.asks_footage and request.outcome in (Outcome.DISCLOSE, Outcome.PARTIAL)
             and request.disclosed_copy_id is None):
         problems.append(_("開示する映像（請求者以外を加工した複製データ）がまだ請求に登録されて"
                           "いません。"))

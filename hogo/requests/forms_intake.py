@@ -132,6 +132,10 @@ class IdentityCheckForm(forms.Form):
                                  required=False)
     residence_certificate_on = forms.DateField(label=_("住民票の写しの作成日"), required=False,
                                                widget=DATE)
+    documents_on = forms.DateField(label=_("書類の写しが届いた日（郵送）"), required=False,
+                                   widget=DATE,
+                                   help_text=_("空欄なら請求が到達した日。請求フォームの後で郵送"
+                                               "された場合はその届いた日。"))
     note = forms.CharField(label=_("備考（書類の番号は記録しない）"), max_length=2000,
                            required=False, widget=forms.Textarea(attrs={"rows": 2}))
     images = MultipleFileField(label=_("郵送で届いた書類の写し（PDF・JPEG・PNG、完了時に消去）"),
@@ -142,6 +146,9 @@ class CorrectionForm(forms.Form):
     what = forms.CharField(label=_("補正を求める事項"), max_length=3000, widget=ROWS3)
     asked_on = forms.DateField(label=_("補正を求めた日"), required=False, widget=DATE,
                                help_text=_("空欄なら今日。"))
+    reply_by = forms.DateField(label=_("補正の期限"), required=False, widget=DATE,
+                               help_text=_("相当の期間を定めて求めます（法第77条第3項）。空欄なら"
+                                           "求めた日から14日後。"))
 
 
 class AnsweredForm(forms.Form):

@@ -51,7 +51,9 @@ PROBLEMS: dict[str, Any] = {
         "郵送による請求では、本人確認書類の写しに加えて住民票の写しが必要です。"),
     rules.RESIDENCE_CERTIFICATE_DAY: gettext_lazy("住民票の写しの作成日を入力してください。"),
     rules.RESIDENCE_CERTIFICATE_OLD: gettext_lazy(
-        "住民票の写しは、請求が届いた日の前30日以内に作成されたものが必要です。"),
+        "住民票の写しは、書類が届いた日の前30日以内に作成されたものが必要です。"),
+    rules.RESIDENCE_CERTIFICATE_AFTER: gettext_lazy(
+        "住民票の写しの作成日が、書類が届いた日より後になっています。日付を確認してください。"),
     rules.QUALIFICATION: gettext_lazy(
         "法定代理人の資格を示す書類（戸籍謄本等又は成年後見の登記事項証明書）を確認してください。"),
     rules.POWER_OF_ATTORNEY: gettext_lazy("任意代理人の場合は委任状を確認してください。"),
@@ -90,18 +92,31 @@ def may_see_images(user: Any, request: PersonalRequest) -> bool:
 
 def record_check(user: User, request: PersonalRequest, *, documents: Iterable[str],
                  by_post: bool = False, residence_certificate_on: dt.date | None = None,
-                 note: str = "") -> IdentityCheck:
-    """Record a confirmed identity check; refused (nothing stored) with what is missing.
-    A request received and waiting for its check goes on to the deciders."""
+                 documents_on: dt.date | None = None, note: str = "",
+                 images: Iterable[Any] = ()) -> IdentityCheck:
+    """Record a confirmed identity check, with the copies a postal request sent (`images`):
+    all of it or nothing — refused (nothing stored) with what is missing or wrong. By post,
+    the certificate of residence is measured from `documents_on`, the day the copies
+    arrived (default: the request's arrival day; a web request's copies come later). A
+    request received and waiting for its check goes on to the deciders."""
     require(user, "requests.handle", request)
     documents = [str(code) for code in dict.fromkeys(documents) if code]
-    note = (note or "").strip()
+    note, images = (note or "").strip(), [image for image in images if image]
     if not may_check(user, request):
         raise IdentityRefused([_("この請求は決定済み又は完了しているため、本人確認を記録できま"
                                  "せん。")])
+    if images and not by_post:
+        raise IdentityRefused([_("窓口で提示された書類の画像は保存しません（必要なのは郵送で届いた"
+                                 "写しだけです）。")])
+    for uploaded in images:
+        check_image(uploaded)
+    arrived = documents_on or request.received_on
+    if arrived > clock.today_jst() or arrived < request.received_on:
+        raise IdentityRefused([_("書類が届いた日は、請求が到達した日から今日までの日にして"
+                                 "ください。")])
     found = rules.problems(requester_type=request.requester_type, documents=documents,
                            by_post=by_post, residence_certificate_on=residence_certificate_on,
-                           received_on=request.received_on, note=note)
+                           received_on=arrived, note=note)
     if found:
         raise IdentityRefused([PROBLEMS[code] for code in found], found)
     with transaction.atomic():
@@ -112,7 +127,10 @@ def record_check(user: User, request: PersonalRequest, *, documents: Iterable[st
             confirmed=True, note=note[:2000], checked_by=user, checked_at=clock.now())
         common.log_event(request, "identity_checked", actor=user,
                          audit_action="requests.identity_checked", documents=documents,
-                         by_post=by_post, check=check.pk)
+                         by_post=by_post, check=check.pk,
+                         documents_on=arrived.isoformat() if by_post else "")
+        for uploaded in images:
+            add_image(user, request, uploaded)
         if request.state == RequestState.RECEIVED:
             request.state = RequestState.IN_PROGRESS
             request.save(update_fields=["state"])

@@ -68,6 +68,9 @@ TEXTS = ("requester_name", "requester_kana", "requester_address", "phone", "emai
 STAFF_VIAS = (Received.COUNTER, Received.POST)
 # A letter may be entered some days after it arrived; not earlier than this.
 MAX_BACKDATE_DAYS = 60
+# A change of these makes the identity checks made before void (who asks, for whom, how).
+IDENTITY_FIELDS = frozenset({"requester_type", "requester_name", "principal_name",
+                             "received_via"})
 CHANGEABLE = (RequestState.RECEIVED, RequestState.CORRECTION_WAIT, RequestState.IN_PROGRESS)
 
 MISSING_LABELS: dict[str, Any] = {
@@ -131,7 +134,8 @@ def missing_items(request: PersonalRequest) -> list[str]:
             missing.append("range")
         if not (request.place.strip() or request.vehicle_text.strip()):
             missing.append("where")
-    elif not request.data_description.strip():
+    if not request.data_description.strip() and (
+            not request.asks_footage or set(request.disclosure_of or []) - {"footage"}):
         missing.append("data_description")
     if request.kind in rules.AFTER_DISCLOSURE_KINDS:
         if not request.content.strip():
@@ -223,9 +227,10 @@ def inbox(user: User, *, state: str = "open", kind: str = "",
 
 
 def is_overdue(request: PersonalRequest, today: dt.date | None = None) -> bool:
+    """A decision owed after its day; never while the clock stands still for a 補正."""
     due = request.effective_due_on
     return (due is not None and due < (today or clock.today_jst())
-            and request.state in CHANGEABLE)
+            and request.state in (RequestState.RECEIVED, RequestState.IN_PROGRESS))
 
 
 def may_update(user: User, request: PersonalRequest) -> bool:
@@ -490,12 +495,24 @@ def update(user: User, request: PersonalRequest, data: dict[str, Any]) -> Person
         changed = [name for name, value in fields.items() if getattr(request, name) != value]
         if not changed:
             return request
+        if "kind" in changed and request.fee_paid_at is not None:
+            raise RequestError(_("手数料の納付を受けた請求は、種類を変更できません（領収番号 "
+                                 "%(n)s）。") % {"n": request.fee_receipt_number}, field="kind")
         for name in changed:
             setattr(request, name, fields[name])
-        _count(request)
+        if "received_on" in changed:
+            request.received_at = dt.datetime.combine(request.received_on, dt.time(9),
+                                                      tzinfo=clock.JST)
+        try:
+            _count(request)
+        except deadlines.RequestRuleError:
+            raise RequestError(_("補正を求めた日より後の日を、請求が到達した日にはできません。"),
+                               field="received_on") from None
+        superseded = bool(IDENTITY_FIELDS & set(changed)) and _supersede_checks(request)
         request.save()
         common.log_event(request, "updated", actor=user, audit_action="requests.updated",
-                         fields=sorted(changed), missing=missing_items(request))
+                         fields=sorted(changed), missing=missing_items(request),
+                         identity_superseded=superseded)
         if request.department_id != before_department:
             _tell_received(request, actor=user)
             if request.state == RequestState.IN_PROGRESS:
@@ -503,8 +520,25 @@ def update(user: User, request: PersonalRequest, data: dict[str, Any]) -> Person
     return request
 
 
+def _supersede_checks(request: PersonalRequest) -> bool:
+    """Who asks, for whom, or how changed: the identity checks made before no longer show it
+    (they stay, marked, as a record); a request in progress waits for a new check."""
+    checks = request.identity_checks.filter(confirmed=True)
+    if not checks.exists():
+        return False
+    checks.update(confirmed=False, problems=["superseded"])
+    if request.state == RequestState.IN_PROGRESS:
+        request.state = RequestState.RECEIVED
+    return True
+
+
+# The period set for a correction when the handler names none (相当の期間, Art. 77(3)).
+REPLY_DAYS = 14
+
+
 def ask_correction(user: User, request: PersonalRequest, *, what: str,
-                   asked_on: dt.date | None = None) -> CorrectionWait:
+                   asked_on: dt.date | None = None,
+                   reply_by: dt.date | None = None) -> CorrectionWait:
     """補正を求める: the days from `asked_on` until the requester answers do not count toward a
     public body's decision day (Art. 83(1) proviso)."""
     require(user, "requests.handle", request)
@@ -517,19 +551,24 @@ def ask_correction(user: User, request: PersonalRequest, *, what: str,
     if asked_on < request.received_on:
         raise RequestError(_("補正を求めた日は請求が到達した日より前にできません。"),
                            field="asked_on")
+    reply_by = reply_by or asked_on + dt.timedelta(days=REPLY_DAYS)
+    if reply_by <= asked_on:
+        raise RequestError(_("補正の期限は補正を求めた日より後の日にしてください。"),
+                           field="reply_by")
     with transaction.atomic():
         request = _locked(request)
         if not may_ask_correction(user, request):
             raise RequestError(_("この請求には補正を求められません（補正待ち、決定済み又は"
                                  "完了）。"))
         wait = CorrectionWait.objects.create(request=request, asked_on=asked_on,
-                                             asked_what=what[:3000], asked_by=user)
+                                             asked_what=what[:3000], reply_by=reply_by,
+                                             asked_by=user)
         request.state = RequestState.CORRECTION_WAIT
         _count(request)
         request.save()
         common.log_event(request, "correction_asked", actor=user,
                          audit_action="requests.correction_asked", asked_on=asked_on.isoformat(),
-                         what=what[:500], wait=wait.pk)
+                         reply_by=reply_by.isoformat(), what=what[:500], wait=wait.pk)
     return wait
 
 
@@ -622,6 +661,7 @@ def receipt_letter(user: User, request: PersonalRequest) -> dict[str, Any]:
     return {"issuer": letters.issuer(request.organisation), "issued_on": clock.today_jst(),
             "articles": _articles(request), "missing": missing_labels(missing_items(request)),
             "public": common.is_public_body(request.organisation),
+            "data_word": data_word(request.organisation),
             "answer_days": common.setting(request.organisation, "answer_days")}
 
 
@@ -637,7 +677,14 @@ def correction_letter(user: User, request: PersonalRequest) -> dict[str, Any]:
     common.record_viewed(user, request, "correction_letter")
     return {"issuer": letters.issuer(request.organisation), "wait": wait,
             "issued_on": wait.asked_on, "articles": _articles(request),
+            "data_word": data_word(request.organisation),
             "public": common.is_public_body(request.organisation)}
+
+
+def data_word(organisation: Organisation) -> str:
+    """What the Act calls the data asked about: 保有個人情報 (Chapter 5, a public body) or
+    保有個人データ (Chapter 4, a business)."""
+    return _("保有個人情報") if common.is_public_body(organisation) else _("保有個人データ")
 
 
 def _articles(request: PersonalRequest) -> dict[str, str]:
@@ -656,18 +703,23 @@ def title(request: PersonalRequest) -> str:
 
 
 def waiting(user: User) -> Iterator[WaitingItem]:
-    """For the handlers: requests whose identity is to be checked, and those waiting for the
-    requester's correction (each by its decision day)."""
+    """For the handlers: requests to route to a department (from the public form), whose
+    identity is to be checked, and those waiting for the requester's correction (each by its
+    decision day)."""
     if not getattr(user, "organisation_id", None) or not allows(user, "requests.handle"):
         return
     rows = PersonalRequest.objects.filter(
-        organisation=user.organisation_id,
-        state__in=(RequestState.RECEIVED, RequestState.CORRECTION_WAIT)).select_related(
+        organisation=user.organisation_id, state__in=CHANGEABLE).select_related(
         "organisation", "department")
     for request in rows.order_by("due_on", "received_at"):
         if not allows(user, "requests.handle", request):
             continue
-        if request.state == RequestState.CORRECTION_WAIT:
+        if request.department_id is None:
+            kind, label = "requests.route", _("本人請求の担当する所属を決める（決定できるのは所属の"
+                                              "決定後）")
+        elif request.state == RequestState.IN_PROGRESS:
+            continue  # deciding's queue
+        elif request.state == RequestState.CORRECTION_WAIT:
             kind, label = "requests.correction_wait", _("補正待ちの本人請求（補正の記録）")
         else:
             kind, label = "requests.check_identity", _("本人請求の本人確認を記録")
@@ -705,7 +757,8 @@ EVENT_WORDS = (
     ("identity_checked", _word_identity),
     ("image_added", gettext_lazy("本人確認書類の画像「%(filename)s」を登録しました（暗号化して"
                                  "保存、完了時に消去）。")),
-    ("correction_asked", gettext_lazy("%(asked_on)sに補正を求めました：%(what)s")),
+    ("correction_asked", gettext_lazy("%(asked_on)sに補正を求めました（期限：%(reply_by)s）："
+                                      "%(what)s")),
     ("correction_answered", gettext_lazy("%(answered_on)sに補正されました。補正に要した%(days)s日は"
                                          "期間に算入せず、決定期限は%(due_on)sになりました。")),
     ("withdrawn", gettext_lazy("取り下げられました。理由：%(reason)s")),

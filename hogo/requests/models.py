@@ -37,7 +37,7 @@ class Kind(models.TextChoices):
 class DisclosureOf(models.TextChoices):
     """What a disclosure request asks for (more than one may be ticked)."""
 
-    DATA = "data", _("保有個人データ（記録・台帳など）")
+    DATA = "data", _("記録・台帳などの個人情報")
     FOOTAGE = "footage", _("ドライブレコーダーの映像")
     PROVISION_RECORDS = "provision_records", _("第三者提供記録")
 
@@ -218,7 +218,10 @@ class PersonalRequest(models.Model):
 
     @property
     def can_be_decided(self) -> bool:
-        return self.state == RequestState.IN_PROGRESS and self.identity_checked
+        """In progress, the identity shown (R-603), and routed: the department that holds
+        the data searched it (a public-form request arrives with none)."""
+        return (self.state == RequestState.IN_PROGRESS and self.department_id is not None
+                and self.identity_checked)
 
     @property
     def effective_due_on(self):
@@ -297,6 +300,8 @@ class CorrectionWait(models.Model):
                                 related_name="correction_waits")
     asked_on = models.DateField(_("補正を求めた日"))
     asked_what = models.TextField(_("補正を求めた事項"))
+    # The reasonable period set for the answer (相当の期間, Art. 77(3)), printed on the letter.
+    reply_by = models.DateField(_("補正の期限"), null=True, blank=True)
     answered_on = models.DateField(_("補正された日"), null=True, blank=True)
     asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 

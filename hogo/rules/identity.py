@@ -46,6 +46,7 @@ SECOND_DOCUMENT = "second_document"
 RESIDENCE_CERTIFICATE = "residence_certificate"
 RESIDENCE_CERTIFICATE_DAY = "residence_certificate_day"
 RESIDENCE_CERTIFICATE_OLD = "residence_certificate_old"
+RESIDENCE_CERTIFICATE_AFTER = "residence_certificate_after"
 QUALIFICATION = "qualification"
 POWER_OF_ATTORNEY = "power_of_attorney"
 PRINCIPAL_DOCUMENT = "principal_document"
@@ -70,14 +71,17 @@ def shows_identity(documents: Iterable[str]) -> list[str]:
 def residence_certificate_problems(*, by_post: bool, documents: Iterable[str],
                                    made_on: dt.date | None,
                                    received_on: dt.date) -> list[str]:
-    """By post: a certificate of residence made within 30 days before the request arrived."""
+    """By post: a certificate of residence made within 30 days before the copies arrived
+    (`received_on`: the day the documents came, which for a web request is after it)."""
     if not by_post:
         return []
     if "residence_certificate" not in set(documents):
         return [RESIDENCE_CERTIFICATE]
     if made_on is None:
         return [RESIDENCE_CERTIFICATE_DAY]
-    if made_on > received_on or (received_on - made_on).days > RESIDENCE_CERTIFICATE_DAYS:
+    if made_on > received_on:
+        return [RESIDENCE_CERTIFICATE_AFTER]
+    if (received_on - made_on).days > RESIDENCE_CERTIFICATE_DAYS:
         return [RESIDENCE_CERTIFICATE_OLD]
     return []
 

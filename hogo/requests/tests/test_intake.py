@@ -43,8 +43,13 @@ def test_a_counter_request_counts_30_days_from_the_day_after(demo, user):
     # The handlers (the privacy officer among them) are told, never the one who entered it.
     told = {a.recipient.username for a in Alert.objects.filter(kind=intake.RECEIVED_KIND)}
     assert "privacy" in told and "staff" not in told
-    items = [i for i in waiting_for(user("privacy")) if i.kind == "requests.check_identity"]
-    assert [i.title for i in items] == [intake.title(request)]
+    # No department yet: it is to be routed first (nobody may decide it until then).
+    items = [i.kind for i in waiting_for(user("privacy")) if i.title == intake.title(request)]
+    assert items == ["requests.route"]
+    request = intake.update(user("privacy"), request, {
+        **footage_request(received_on=received), "department": user("manager").department_id})
+    items = [i.kind for i in waiting_for(user("operator")) if i.title == intake.title(request)]
+    assert "requests.check_identity" in items and "requests.route" not in items
 
 
 def test_a_letter_missing_items_is_kept_and_says_what_is_missing(demo, user):
@@ -232,3 +237,94 @@ def test_an_edit_keeps_how_and_when_the_request_arrived(demo, user):
     assert web.received_via == "web" and web.place == "デモ市役所前"
     words = dict((e.action, text) for e, text in intake.timeline(web))
     assert "場所" in words["updated"] and "受付方法" not in words["updated"]
+
+
+def test_a_request_with_no_department_is_nobody_s_to_decide(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request())
+    identity.record_check(operator, request, documents=["passport"])
+    request.refresh_from_db()
+    assert request.state == RequestState.IN_PROGRESS and not request.can_be_decided
+    assert not Alert.objects.filter(kind=identity.TO_DECIDE_KIND).exists()
+    request = intake.update(user("privacy"), request, {
+        **footage_request(), "department": user("manager").department_id})
+    assert request.can_be_decided
+    told = {a.recipient.username for a in Alert.objects.filter(kind=identity.TO_DECIDE_KIND)}
+    assert told == {"manager"}  # not the other departments' managers, nor the actor
+
+
+def test_changing_who_asks_voids_the_identity_check(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request(
+        department=user("manager").department_id))
+    identity.record_check(operator, request, documents=["driving_licence"])
+    request = intake.update(operator, request, {
+        **footage_request(department=user("manager").department_id),
+        "requester_type": "attorney", "requester_name": "代理 一郎",
+        "principal_name": "市民 花子"})
+    assert request.state == RequestState.RECEIVED and not request.identity_checked
+    assert request.identity_checks.get().problems == ["superseded"]
+
+
+def test_an_arrival_day_after_a_correction_and_a_kind_change_after_payment_are_refused(
+        demo, user):
+    from hogo.requests import fees
+
+    operator = user("operator")
+    received = clock.today_jst() - dt.timedelta(days=6)
+    request = intake.enter(user("staff"), footage_request(
+        received_on=received, department=user("manager").department_id))
+    intake.ask_correction(operator, request, what="場所", asked_on=received + dt.timedelta(days=1))
+    with pytest.raises(intake.RequestError) as refused:
+        intake.update(operator, request, footage_request(
+            received_on=received + dt.timedelta(days=3),
+            department=user("manager").department_id))
+    assert refused.value.field == "received_on"
+    request.refresh_from_db()
+    intake.correction_answered(operator, request)
+    identity.record_check(operator, request, documents=["passport"])
+    request.refresh_from_db()
+    fees.record_payment(operator, request, amount=300)
+    with pytest.raises(intake.RequestError) as refused:
+        intake.update(operator, request, {**footage_request(
+            department=user("manager").department_id), "kind": "correction",
+            "content": "訂正", "data_description": "記録", "disclosed_on": received})
+    assert refused.value.field == "kind" and "手数料" in refused.value.reasons[0]
+
+
+def test_a_correction_has_a_period_printed_on_its_letter(demo, user):
+    operator = user("operator")
+    request = intake.enter(user("staff"), footage_request())
+    with pytest.raises(intake.RequestError) as refused:
+        intake.ask_correction(operator, request, what="場所", reply_by=clock.today_jst())
+    assert refused.value.field == "reply_by"
+    wait = intake.ask_correction(operator, request, what="場所")
+    assert wait.reply_by == wait.asked_on + dt.timedelta(days=intake.REPLY_DAYS)
+    assert not intake.is_overdue(request)  # the clock stands still while it waits
+
+
+def test_the_identity_check_and_its_copies_are_recorded_together_or_not_at_all(demo, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    operator = user("operator")
+    received = clock.today_jst() - dt.timedelta(days=2)
+    request = intake.enter(user("staff"), footage_request(received_on=received))
+    good = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"x" * 50)
+    bad = SimpleUploadedFile("b.txt", b"plain text")
+    documents = ["driving_licence", "residence_certificate"]
+    with pytest.raises(identity.IdentityRefused):
+        identity.record_check(operator, request, documents=documents, by_post=True,
+                              residence_certificate_on=received, images=[good, bad])
+    assert not request.identity_checks.exists() and not request.identity_images.exists()
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=["driving_licence"], images=[good])
+    assert "窓口" in refused.value.reasons[0]  # a counter check keeps no images
+    # Copies sent after a web request: measured from the day they came.
+    with pytest.raises(identity.IdentityRefused) as refused:
+        identity.record_check(operator, request, documents=documents, by_post=True,
+                              residence_certificate_on=clock.today_jst())
+    assert refused.value.codes == ["residence_certificate_after"]
+    identity.record_check(operator, request, documents=documents, by_post=True,
+                          residence_certificate_on=clock.today_jst(),
+                          documents_on=clock.today_jst(), images=[good])
+    assert request.identity_images.count() == 1

@@ -40,6 +40,8 @@ def test_the_public_form_refuses_what_is_missing_and_keeps_the_text(demo, client
     assert request.number in done.content.decode() and request.received_via == "web"
     assert request.state == RequestState.RECEIVED and request.asks_footage
     assert "住民票の写し" in done.content.decode()
+    again = client.get("/public/requests/done/")  # shown once: a kiosk's next user sees none
+    assert again.status_code == 302 and request.number not in again.content.decode()
 
 
 def test_the_public_form_is_throttled_per_address(demo, client, settings):
@@ -68,6 +70,11 @@ def test_the_counter_form_and_the_request_page(demo, client_for, user):
     page = operator.get(f"/requests/{request.pk}/").content.decode()
     assert 'data-testid="missing"' in page and 'data-testid="identity-link"' in page
     assert 'data-testid="correction-form"' in page
+    future = (clock.today_jst() + dt.timedelta(days=2)).isoformat()
+    refused = operator.post(f"/requests/{request.pk}/correction/",
+                            {"what": "映像の場所を記入してください。", "asked_on": future})
+    assert refused.status_code == 400 and "今日より後" in refused.content.decode()
+    assert "映像の場所を記入してください。" in refused.content.decode()  # kept
     asked = operator.post(f"/requests/{request.pk}/correction/",
                           {"what": "映像の場所を記入してください。"}, follow=True)
     assert "補正を求めました" in asked.content.decode()

@@ -82,7 +82,12 @@ def new(http: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(http: HttpRequest, pk: int) -> HttpResponse:
-    request = _request(http, pk)
+    return _page(http, _request(http, pk))
+
+
+def _page(http: HttpRequest, request: PersonalRequest, *,
+          correction_form: CorrectionForm | None = None, status: int = 200) -> HttpResponse:
+    """The request page; a refused 補正 comes back here with what was typed (status 400)."""
     user = http.user
     common.record_viewed(user, request)
     checks = request.identity_checks.select_related("checked_by")
@@ -103,8 +108,8 @@ def detail(http: HttpRequest, pk: int) -> HttpResponse:
         "can_answer": request.state == RequestState.CORRECTION_WAIT
         and allows(user, "requests.handle", request),
         "can_withdraw": intake.may_withdraw(user, request),
-        "correction_form": CorrectionForm(), "answered_form": AnsweredForm(),
-        "panels": panels.render_panels(http, request)})
+        "correction_form": correction_form or CorrectionForm(), "answered_form": AnsweredForm(),
+        "panels": panels.render_panels(http, request)}, status=status)
 
 
 @login_required
@@ -144,9 +149,8 @@ def check_identity(http: HttpRequest, pk: int) -> HttpResponse:
             identity.record_check(http.user, request, documents=data["documents"],
                                   by_post=data["by_post"],
                                   residence_certificate_on=data["residence_certificate_on"],
-                                  note=data["note"])
-            for uploaded in data.get("images") or []:
-                identity.add_image(http.user, request, uploaded)
+                                  documents_on=data["documents_on"], note=data["note"],
+                                  images=data.get("images") or [])
         except REFUSED as refused:
             for reason in refused.reasons:
                 form.add_error(None, reason)
@@ -168,7 +172,9 @@ def image(http: HttpRequest, pk: int) -> HttpResponse:
         handle = identity.open_image(http.user, found)
     except LookupError as erased:
         raise Http404(str(erased)) from erased
-    return FileResponse(handle, filename=found.filename, content_type=found.content_type)
+    response = FileResponse(handle, filename=found.filename, content_type=found.content_type)
+    response["Cache-Control"] = "no-store"  # not kept on a shared office PC after erasure
+    return response
 
 
 def _post_step(http: HttpRequest, pk: int, form_class, run, done: str) -> HttpResponse:
@@ -195,9 +201,23 @@ def _post_step(http: HttpRequest, pk: int, form_class, run, done: str) -> HttpRe
 
 @login_required
 def ask_correction(http: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(http, pk, CorrectionForm, lambda request, data: intake.ask_correction(
-        http.user, request, what=data["what"], asked_on=data["asked_on"]),
-        _("補正を求めました。補正依頼書を印刷して送付してください。"))
+    request = _request(http, pk, "requests.handle")
+    if http.method != "POST":
+        return redirect("requests:detail", pk=pk)
+    form = CorrectionForm(http.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            intake.ask_correction(http.user, request, what=data["what"],
+                                  asked_on=data["asked_on"], reply_by=data["reply_by"])
+        except intake.RequestError as refused:
+            field = refused.field if refused.field in form.fields else None
+            for reason in refused.reasons:
+                form.add_error(field, reason)
+        else:
+            messages.success(http, _("補正を求めました。補正依頼書を印刷して送付してください。"))
+            return redirect("requests:detail", pk=pk)
+    return _page(http, request, correction_form=form, status=400)
 
 
 @login_required

@@ -64,7 +64,7 @@ def public_form(http: HttpRequest) -> HttpResponse:
 @never_cache
 def public_done(http: HttpRequest) -> HttpResponse:
     organisation = intake.public_organisation()
-    done = http.session.get(DONE_KEY)
+    done = http.session.pop(DONE_KEY, None)  # shown once: the next user of a kiosk sees none
     if not done or organisation is None:
         return redirect("requests_public:form")
     due = dt.date.fromisoformat(done["due_on"]) if done.get("due_on") else None

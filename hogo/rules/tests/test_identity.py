@@ -26,7 +26,7 @@ ARRIVED = dt.date(2026, 6, 10)
     ("self", ["driving_licence", "residence_certificate"], True, dt.date(2026, 5, 10),
      ["residence_certificate_old"]),
     ("self", ["driving_licence", "residence_certificate"], True, dt.date(2026, 6, 11),
-     ["residence_certificate_old"]),
+     ["residence_certificate_after"]),
     ("legal_representative", ["driving_licence"], False, None, ["qualification"]),
     ("legal_representative", ["driving_licence", "family_register"], False, None, []),
     ("legal_representative", ["passport", "guardianship"], False, None, []),
