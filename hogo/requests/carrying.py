@@ -320,7 +320,7 @@ def may_close(user: Any, request: PersonalRequest) -> bool:
 def close(user: User, request: PersonalRequest, *, note: str = "") -> PersonalRequest:
     """Close the request: the ID images are erased (deletion records), the originals pinned
     for it released, a 経過 line written, whoever decided and entered it told."""
-    from hogo.requests import identity
+    from hogo.requests import identity, intake
 
     require(user, "requests.close", request)
     note = (note or "").strip()
@@ -335,6 +335,7 @@ def close(user: User, request: PersonalRequest, *, note: str = "") -> PersonalRe
         request.save(update_fields=["state", "closed_at", "closed_by", "close_note"])
         erased = identity.erase_images(request, by=user)
         common.release_originals(request, by=user)
+        intake.close_asking_alerts(request, by=user)  # nothing is left to take in or decide
         common.log_event(request, "closed", actor=user, audit_action="requests.closed",
                          images_erased=erased, note=note[:2000])
         people = [p for p in (request.decided_by, request.entered_by)

@@ -514,6 +514,7 @@ def update(user: User, request: PersonalRequest, data: dict[str, Any]) -> Person
                          fields=sorted(changed), missing=missing_items(request),
                          identity_superseded=superseded)
         if request.department_id != before_department:
+            close_stale_alerts(request, by=user)
             _tell_received(request, actor=user)
             if request.state == RequestState.IN_PROGRESS:
                 identity.tell_deciders(request, actor=user)
@@ -637,6 +638,20 @@ def withdraw(user: User, request: PersonalRequest, reason: str) -> PersonalReque
             AlertText(gettext_noop("本人請求の取下げ %(number)s"), **common.title_params(request)),
             actor=user)
     return request
+
+
+def close_stale_alerts(request: PersonalRequest, *, by: User) -> int:
+    """Routed elsewhere: the alerts that asked people who may no longer see the request (the
+    former department's, everyone's while it had none) to act on it are closed."""
+    closed = 0
+    for alert in Alert.objects.filter(key__startswith=f"requests:{request.pk}:",
+                                      acknowledged_at__isnull=True).select_related(
+            "recipient"):
+        if alert.recipient is not None and not allows(alert.recipient, "requests.view",
+                                                      request):
+            alerts.acknowledge(alert, by=by)
+            closed += 1
+    return closed
 
 
 def close_asking_alerts(request: PersonalRequest, *, by: User) -> int:

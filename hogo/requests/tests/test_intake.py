@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from hogo import clock
+from hogo.accounts.models import User
 from hogo.alerts.models import Alert
 from hogo.alerts.waiting import waiting_for
 from hogo.audit.models import AuditEntry
@@ -328,3 +329,15 @@ def test_the_identity_check_and_its_copies_are_recorded_together_or_not_at_all(d
                           residence_certificate_on=clock.today_jst(),
                           documents_on=clock.today_jst(), images=[good])
     assert request.identity_images.count() == 1
+
+
+def test_routing_closes_the_alerts_of_those_who_no_longer_see_it(demo, user):
+    request = intake.enter(user("staff"), footage_request())
+    seiso = User.objects.get(username="seiso-manager")
+    assert Alert.objects.filter(recipient=seiso, acknowledged_at__isnull=True).exists()
+    intake.update(user("privacy"), request, {
+        **footage_request(), "department": user("manager").department_id})
+    assert not Alert.objects.filter(recipient=seiso, key__startswith=f"requests:{request.pk}:",
+                                    acknowledged_at__isnull=True).exists()
+    assert Alert.objects.filter(recipient=user("operator"), acknowledged_at__isnull=True,
+                                key__startswith=f"requests:{request.pk}:").exists()
