@@ -92,6 +92,24 @@ def alert_people(people: Iterable[User], kind: str, *, message: Message, key: st
     return raised
 
 
+def hand_off(people: Iterable[User], kind: str, *, key: str, message: Message,
+             subject: Message, link: str, actor: object = None) -> list[User]:
+    """A hand-off from `actor` to these people: alert_people for each of them but the actor
+    (one who hands on is not told of it), one mail after commit; returns who was alerted now.
+    `key` names the object and event ("requests:12:received")."""
+    told = [p for p in dict.fromkeys(people)
+            if not (isinstance(actor, User) and p.pk == actor.pk)]
+    raised = alert_people(told, kind, message=message, key=key, link=link, subject=subject)
+    return [a.recipient for a in raised if a.recipient is not None]
+
+
+def people_allowed(organisation_id: int | None, perm: str, obj: object) -> list[User]:
+    """The active people of an organisation whom this permission lets act on `obj` (the
+    recipients of a hand-off), in a stable order."""
+    candidates = User.objects.filter(is_active=True, organisation=organisation_id)
+    return [p for p in candidates.order_by("pk") if allows(p, perm, obj)]
+
+
 def mail_people(people: Iterable[User], subject: Message, body: Message, *, link: str = "",
                 extra: Iterable[str] = (), quiet: bool = True) -> list[str]:
     """One e-mail to these people (those with an address) and any extra addresses.

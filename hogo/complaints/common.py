@@ -17,7 +17,7 @@ from hogo.accounts.models import Department, Organisation, Role, User
 from hogo.accounts.permissions import allows
 from hogo.accounts.policy import citation, effective_profile
 from hogo.alerts.models import Alert
-from hogo.alerts.services import acknowledge, alert_people
+from hogo.alerts.services import acknowledge, hand_off
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.complaints.models import Complaint, Event
@@ -147,13 +147,9 @@ def alert_key(complaint: Complaint, event: str) -> str:
 
 def tell(complaint: Complaint, kind: str, event: str, told: Iterable[User], text: AlertText,
          subject: AlertText, *, actor: Any = None) -> list[User]:
-    """A hand-off: one alert per person (never the actor) keyed by this event, and one mail
-    after commit. Returns who was alerted now."""
-    chosen = [p for p in dict.fromkeys(told)
-              if not (isinstance(actor, User) and p.pk == actor.pk)]
-    raised = alert_people(chosen, kind, message=text, key=alert_key(complaint, event),
-                          link=link_to(complaint), subject=subject)
-    return [a.recipient for a in raised if a.recipient is not None]
+    """A hand-off keyed by this complaint and event (never to the actor); see hand_off."""
+    return hand_off(told, kind, key=alert_key(complaint, event), message=text,
+                    subject=subject, link=link_to(complaint), actor=actor)
 
 
 def close_alerts(complaint: Complaint, *, by: User, events: Iterable[str]) -> int:

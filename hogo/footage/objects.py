@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -277,3 +280,58 @@ def forget_freed_pages() -> None:
         return
     if busy:
         log.info("WAL checkpoint after an erasure was busy; the next one truncates it")
+
+
+# Scanned documents kept beside a request (a letter, a copy of an ID): PDF, JPEG or PNG,
+# recognised by their first bytes, at most this size.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"),
+                       (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+                       (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
+
+
+class DocumentRefused(ValueError):
+    """An upload that is no scanned document: `code` is empty, too_large or not_a_document."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def document_type(uploaded: Any) -> str:
+    """The content type of an uploaded scan (by its first bytes), or DocumentRefused."""
+    size = int(getattr(uploaded, "size", 0) or 0)
+    if size <= 0:
+        raise DocumentRefused("empty")
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentRefused("too_large")
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for signature, content_type, _suffix in DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise DocumentRefused("not_a_document")
+
+
+@dataclass(frozen=True)
+class KeptUpload:
+    """An uploaded file kept as an encrypted object, with what its record notes of it."""
+
+    stored: EncryptedObject
+    size: int
+    sha256: str
+    filename: str
+
+
+def keep_upload(uploaded: Any) -> KeptUpload:
+    """Encrypt and keep an uploaded file through the door (call inside the transaction that
+    records it): its size, SHA-256 and base name for the record."""
+    sink = io.BytesIO()
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
+        digest.update(chunk)
+        sink.write(chunk)
+    size = sink.tell()
+    name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()[:200]
+    return KeptUpload(store_stream(sink), size, digest.hexdigest(), name)

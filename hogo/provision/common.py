@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from hogo import clock
 from hogo.accounts.models import User
-from hogo.accounts.permissions import allows
 from hogo.accounts.policy import effective_profile
-from hogo.alerts.services import alert_people
+from hogo.alerts.services import hand_off, people_allowed
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.footage import retention
@@ -38,9 +37,7 @@ def log_event(request: ProvisionRequest, action: str, *, actor: Any = None,
 
 def people_who(request: ProvisionRequest, perm: str, obj: Any = None) -> list[User]:
     """Active people of the request's organisation whom this permission lets act on it."""
-    candidates = User.objects.filter(is_active=True, organisation=request.organisation_id)
-    target = request if obj is None else obj
-    return [p for p in candidates.order_by("pk") if allows(p, perm, target)]
+    return people_allowed(request.organisation_id, perm, request if obj is None else obj)
 
 
 def title_params(request: ProvisionRequest) -> dict[str, str]:
@@ -51,13 +48,9 @@ def title_params(request: ProvisionRequest) -> dict[str, str]:
 def tell(request: ProvisionRequest, kind: str, event: str, people: Iterable[User],
          text: AlertText, subject: AlertText, *, actor: Any = None,
          link: str = "") -> list[User]:
-    """A hand-off: one alert per person (never the actor) keyed by this event, and one mail
-    after commit. Returns who was alerted now."""
-    told = [p for p in dict.fromkeys(people)
-            if not (isinstance(actor, User) and p.pk == actor.pk)]
-    raised = alert_people(told, kind, message=text, key=f"provision:{request.pk}:{event}",
-                          link=link or link_to(request), subject=subject)
-    return [a.recipient for a in raised if a.recipient is not None]
+    """A hand-off keyed by this request and event (never to the actor); see hand_off."""
+    return hand_off(people, kind, key=f"provision:{request.pk}:{event}", message=text,
+                    subject=subject, link=link or link_to(request), actor=actor)
 
 
 def link_to(request: ProvisionRequest) -> str:

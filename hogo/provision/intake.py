@@ -12,10 +12,8 @@ entry; every hand-off alerts the people who act next (never the actor).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -35,7 +33,13 @@ from hogo.alerts.models import Alert
 from hogo.alerts.text import AlertText
 from hogo.alerts.waiting import WaitingItem
 from hogo.audit import services as audit
-from hogo.footage.objects import get_store, store_stream
+from hogo.footage.objects import (
+    MAX_DOCUMENT_BYTES,
+    DocumentRefused,
+    document_type,
+    get_store,
+    keep_upload,
+)
 from hogo.kit.changes import apply_changes
 from hogo.provision import common
 from hogo.provision.models import (
@@ -84,9 +88,7 @@ CORRECTABLE = (RequestState.INCOMPLETE, RequestState.RECEIVED)
 WITHDRAWABLE = (RequestState.INCOMPLETE, RequestState.RECEIVED, RequestState.SECOND_APPROVAL)
 
 # A scanned letter: PDF, JPEG or PNG (recognised by its first bytes), at most this size.
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-              (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
+MAX_ATTACHMENT_BYTES = MAX_DOCUMENT_BYTES
 # Every attempt the public form hands to the service leaves one audit entry with the keyed
 # hash of its address: a request sent, or one refused (incomplete, a wrong value).
 SUBMITTED_ACTION = "provision.submitted"
@@ -728,19 +730,20 @@ def _tell_withdrawn(request: ProvisionRequest, was: str, *, actor: User) -> list
 
 def check_upload(uploaded: Any) -> str:
     """The content type of a scanned letter, or ProvisionError saying why it is refused."""
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size <= 0:
-        raise ProvisionError(_("空のファイルは添付できません。"))
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ProvisionError(_("添付できるファイルは%(mb)dMBまでです。") % {
-            "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    for signature, content_type, _suffix in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise ProvisionError(_("添付できるのはPDF、JPEG、PNGのファイルだけです。"))
+    try:
+        return document_type(uploaded)
+    except DocumentRefused as refused:
+        raise ProvisionError(document_refusal(refused)) from None
+
+
+def document_refusal(refused: DocumentRefused) -> str:
+    """Why an upload is no scanned document, in the reader's language."""
+    if refused.code == "empty":
+        return _("空のファイルは添付できません。")
+    if refused.code == "too_large":
+        return _("添付できるファイルは%(mb)dMBまでです。") % {
+            "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+    return _("添付できるのはPDF、JPEG、PNGのファイルだけです。")
 
 
 def attach(user: User, request: ProvisionRequest, uploaded: Any) -> Attachment:
@@ -749,17 +752,11 @@ def attach(user: User, request: ProvisionRequest, uploaded: Any) -> Attachment:
         require(user, "provision.accept", request)
         raise ProvisionError(_("完了した申請にはファイルを添付できません。"))
     content_type = check_upload(uploaded)
-    sink = io.BytesIO()
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
-        digest.update(chunk)
-        sink.write(chunk)
-    name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()[:200]
     with transaction.atomic():
-        stored = store_stream(sink)
+        kept = keep_upload(uploaded)
         attachment = Attachment.objects.create(
-            request=request, stored=stored, filename=name or _("添付ファイル"),
-            content_type=content_type, size=sink.tell(), sha256=digest.hexdigest(),
+            request=request, stored=kept.stored, filename=kept.filename or _("添付ファイル"),
+            content_type=content_type, size=kept.size, sha256=kept.sha256,
             uploaded_by=user, uploaded_at=clock.now())
         common.log_event(request, "attached", actor=user, audit_action="provision.attached",
                          filename=attachment.filename, attachment=attachment.pk,

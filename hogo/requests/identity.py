@@ -11,9 +11,7 @@ identity is shown, the request goes to those who decide it (R-603: no decision b
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,8 +24,14 @@ from hogo.accounts.models import User
 from hogo.accounts.permissions import allows, require
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
-from hogo.footage.objects import get_store, shred_unless_needed, store_stream
-from hogo.provision.intake import MAX_ATTACHMENT_BYTES, SIGNATURES
+from hogo.footage.objects import (
+    MAX_DOCUMENT_BYTES,
+    DocumentRefused,
+    document_type,
+    get_store,
+    keep_upload,
+    shred_unless_needed,
+)
 from hogo.requests import common
 from hogo.requests.models import (
     DocumentKind,
@@ -157,19 +161,18 @@ def tell_deciders(request: PersonalRequest, *, actor: User | None) -> list[User]
 
 def check_image(uploaded: Any) -> str:
     """The content type of an uploaded copy (PDF, JPEG, PNG), or IdentityRefused."""
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size <= 0:
-        raise IdentityRefused([_("空のファイルは登録できません。")])
-    if size > MAX_ATTACHMENT_BYTES:
-        raise IdentityRefused([_("登録できるファイルは%(mb)dMBまでです。") % {
-            "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}])
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    for signature, content_type, _suffix in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise IdentityRefused([_("登録できるのはPDF、JPEG、PNGのファイルだけです。")])
+    try:
+        return document_type(uploaded)
+    except DocumentRefused as refused:
+        raise IdentityRefused([IMAGE_REFUSALS[refused.code]()]) from None
+
+
+IMAGE_REFUSALS = {
+    "empty": lambda: _("空のファイルは登録できません。"),
+    "too_large": lambda: _("登録できるファイルは%(mb)dMBまでです。") % {
+        "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+    "not_a_document": lambda: _("登録できるのはPDF、JPEG、PNGのファイルだけです。"),
+}
 
 
 def add_image(user: User, request: PersonalRequest, uploaded: Any) -> IdentityImage:
@@ -178,17 +181,11 @@ def add_image(user: User, request: PersonalRequest, uploaded: Any) -> IdentityIm
     if not request.is_open:
         raise IdentityRefused([_("完了した請求には本人確認書類の画像を登録できません。")])
     content_type = check_image(uploaded)
-    sink = io.BytesIO()
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
-        digest.update(chunk)
-        sink.write(chunk)
-    name = os.path.basename(str(getattr(uploaded, "name", "") or "")).strip()[:200]
     with transaction.atomic():
-        stored = store_stream(sink)
+        kept = keep_upload(uploaded)
         image = IdentityImage.objects.create(
-            request=request, stored=stored, filename=name or _("本人確認書類の画像"),
-            content_type=content_type, size=sink.tell(), sha256=digest.hexdigest(),
+            request=request, stored=kept.stored, filename=kept.filename or _("本人確認書類の画像"),
+            content_type=content_type, size=kept.size, sha256=kept.sha256,
             uploaded_by=user, uploaded_at=clock.now())
         common.log_event(request, "image_added", actor=user,
                          audit_action="requests.identity_image_added",
