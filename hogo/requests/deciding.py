@@ -32,6 +32,7 @@ from hogo.alerts.waiting import WaitingItem
 from hogo.provision import records as provision_records
 from hogo.requests import common, deadlines
 from hogo.requests.models import DisclosureOf, Kind, Outcome, PersonalRequest, RequestState
+from hogo.requests.timeline import shown_day
 from hogo.rules import requests as rules
 
 DECIDED_KIND = "requests.decided"
@@ -221,7 +222,7 @@ def _open_for_extension(request: PersonalRequest, today: dt.date) -> None:
     deadlines.refresh(request, today=today)
     if request.due_on is not None and today > request.due_on:
         raise DecisionRefused([_("延長は当初の決定期限（%(due)s）までに決めて通知しなければ"
-                                 "なりません。") % {"due": request.due_on.isoformat()}])
+                                 "なりません。") % {"due": shown_day(request.due_on)}])
 
 
 def extension_limit(request: PersonalRequest) -> dt.date | None:
@@ -253,12 +254,12 @@ def extend(user: User, request: PersonalRequest, *, reason: str,
         new_due_on = new_due_on or latest
         if new_due_on <= request.due_on:
             raise DecisionRefused([_("延長後の期限は、当初の期限（%(due)s）より後の日にして"
-                                     "ください。") % {"due": request.due_on.isoformat()}])
+                                     "ください。") % {"due": shown_day(request.due_on)}])
         if new_due_on > latest:
             raise DecisionRefused([_("延長できるのは%(days)s日以内です。延長後の期限は%(latest)s"
                                      "までの日にしてください（%(article)s）。") % {
                 "days": common.setting(request.organisation, "extension_days"),
-                "latest": latest.isoformat(), "article": _article(request, "extension")}])
+                "latest": shown_day(latest), "article": _article(request, "extension")}])
         request.extended_due_on, request.extension_reason = new_due_on, reason
         request.extended_at, request.extended_by = clock.now(), user
         request.save()
@@ -290,7 +291,7 @@ def apply_large_request(user: User, request: PersonalRequest, *, reason: str,
                               "法第84条）。"))
         if remainder_due_on is None or remainder_due_on <= part_due:
             problems.append(_("残りの部分について決定する期限を、相当の部分の期限（%(due)s）より"
-                              "後の日で入力してください。") % {"due": part_due.isoformat()})
+                              "後の日で入力してください。") % {"due": shown_day(part_due)})
         if problems:
             raise DecisionRefused(problems)
         request.extended_due_on = part_due

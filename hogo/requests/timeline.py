@@ -30,9 +30,9 @@ class _Filled(dict):
 
 
 def shown_day(value: Any) -> str:
-    """An ISO day as the reader reads it: 令和8年6月3日, or 2026-06-03 in English."""
+    """A day (or an ISO day) as the reader reads it: 令和8年6月3日, or 2026-06-03 in English."""
     try:
-        day = dt.date.fromisoformat(str(value))
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
     return day.isoformat() if translation.get_language() == "en" else format_wareki(day)
