@@ -21,16 +21,12 @@ from hogo.alerts.services import acknowledge, hand_off
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.complaints.models import Complaint, Event
+from hogo.kit.refusal import Refused
 
 
-class ComplaintError(Exception):
+class ComplaintError(Refused):
     """A refused step; `reasons` are Japanese sentences for the person who tried, `field` the
     form field they are about (shown beside it), if one."""
-
-    def __init__(self, reasons: list[str] | str, *, field: str = "") -> None:
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        self.field = field
-        super().__init__(" ".join(self.reasons))
 
 
 def setting(organisation: Organisation, name: str) -> Any:

@@ -41,6 +41,7 @@ from hogo.footage.objects import (
     keep_upload,
 )
 from hogo.kit.changes import apply_changes
+from hogo.kit.refusal import Refused
 from hogo.provision import common
 from hogo.provision.models import (
     OPEN_STATES,
@@ -117,14 +118,9 @@ MISSING_LABELS: dict[str, Any] = {
 MISSING_FIELD = {"data": "vehicle_text", "range": "end_at", "vehicle": "vehicle"}
 
 
-class ProvisionError(Exception):
+class ProvisionError(Refused):
     """A refused step; `reasons` are Japanese sentences for the person who tried, `field`
     the form field they are about (shown beside it), if one."""
-
-    def __init__(self, reasons: list[str] | str, *, field: str = "") -> None:
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        self.field = field
-        super().__init__(" ".join(self.reasons))
 
 
 class Incomplete(ProvisionError):

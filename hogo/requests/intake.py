@@ -30,6 +30,7 @@ from hogo.alerts.models import Alert
 from hogo.alerts.text import AlertText
 from hogo.alerts.waiting import WaitingItem
 from hogo.audit import services as audit
+from hogo.kit.refusal import Refused
 from hogo.requests import common, deadlines, identity
 from hogo.requests.models import (
     OPEN_STATES,
@@ -89,14 +90,9 @@ MISSING_LABELS: dict[str, Any] = {
 MISSING_FIELD = {"range": "occurred_to", "where": "place"}
 
 
-class RequestError(ValueError):
+class RequestError(Refused):
     """A refused step; `reasons` are Japanese sentences, `field` the form field they are
     about (shown beside it), if one."""
-
-    def __init__(self, reasons: list[str] | str, *, field: str = "") -> None:
-        self.reasons = [reasons] if isinstance(reasons, str) else [str(r) for r in reasons]
-        self.field = field
-        super().__init__(" ".join(self.reasons))
 
 
 class Incomplete(RequestError):
