@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "hogo.complaints",
     "hogo.notice",
     "hogo.oversight",
+    "hogo.accountability",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("provision/", include("hogo.provision.urls")),
     path("requests/", include("hogo.requests.urls")),
     path("complaints/", include("hogo.complaints.urls")),
+    path("accountability/", include("hogo.accountability.urls")),
     path("notice/", include("hogo.notice.urls")),
     # Public pages, no log-in: the index and notices, the request and complaint forms.
     path("public/requests/", include("hogo.requests.public_urls")),

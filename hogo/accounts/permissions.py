@@ -251,6 +251,24 @@ RULES: dict[str, Rule] = {
     # The public notice (公表事項, R-601): kept by the privacy officer, its history a record.
     "notice.edit": _role(Role.PRIVACY_OFFICER),
     "notice.view_history": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
+    # Access-log analysis: the flags are for the privacy officer (and auditors to
+    # read); only the privacy officer dismisses one, with a reason. The monthly access report
+    # of a department: the privacy officer, auditors and that department's manager.
+    "oversight.view_flags": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
+    "oversight.dismiss_flag": _role(Role.PRIVACY_OFFICER),
+    "oversight.access_report": lambda user, department: user.role in (
+        ORGANISATION_WIDE_READERS) or (user.role == Role.MANAGER and (
+            department is None or _department_of(department) == user.department_id)),
+    # Training and contractors: the privacy officer keeps the courses and the
+    # contractors; a manager records the training of their own department's people; auditors
+    # read all.
+    "accountability.view_training": lambda user, obj: user.role in ORGANISATION_WIDE_READERS
+    or (user.role == Role.MANAGER and (obj is None or _department_of(obj) in (
+        None, user.department_id))),
+    "accountability.manage_courses": _role(Role.PRIVACY_OFFICER),
+    "accountability.record_training": _privacy_officer_or_own_manager,
+    "accountability.view_contractors": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
+    "accountability.manage_contractors": _role(Role.PRIVACY_OFFICER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

@@ -271,6 +271,28 @@ FIELDS: tuple[Field, ...] = (
           "Public complaint form: submissions per address per hour", _int_between(1, 100)),
     Field("complaints.remind_days_before", "苦情の回答の目安日の何日前に通知するか",
           "Remind this many days before a complaint's answer is due", _int_between(0, 30)),
+    # Training: everyone handling personal data yearly, on joining, after an incident.
+    Field("training.every_months", "研修の受講の間隔（月）",
+          "Training must be repeated every (months)", _int_between(1, 60)),
+    Field("training.on_joining_days", "着任後、研修を受講するまでの期限（日）",
+          "Training due within (days) of joining", _int_between(1, 365)),
+    Field("training.after_incident_days",
+          "漏えい等事案の後、関係者が研修を受講するまでの期限（日）",
+          "Training due within (days) after an incident", _int_between(1, 365)),
+    Field("training.block_designation",
+          "研修が未受講・期限切れの職員を操作取扱者に指定できない",
+          "Refuse to designate an operator whose training has lapsed", _is_bool),
+    # Contractors: the periodic audit of a contractor that handles personal data.
+    Field("contractors.audit_every_months", "委託先の監査の間隔（月）",
+          "Audit each contractor every (months)", _int_between(1, 60)),
+    # Access-log analysis: office hours; how many originals viewed with no copy or
+    # request in a day make a pattern; refused attempts in an hour.
+    Field("oversight.office_hours", "執務時間（例：08:30-17:15）",
+          "Office hours (e.g. 08:30-17:15)", _text),
+    Field("oversight.many_originals_per_day", "1日に閲覧した元データの数の注意水準",
+          "Originals viewed in a day that make a flag", _int_between(1, 10_000)),
+    Field("oversight.refused_per_hour", "1時間のアクセス拒否の回数の注意水準",
+          "Refused attempts in an hour that make a flag", _int_between(1, 1000)),
 )
 
 

@@ -1,0 +1,1 @@
+"""Models of accountability (training, contractors; being built)."""

@@ -1,0 +1,4 @@
+"""Staff routes of accountability (training, contractors)."""
+
+app_name = "accountability"
+urlpatterns: list = []
