@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hogo.requests",
     "hogo.complaints",
     "hogo.notice",
+    "hogo.holdings",
     "hogo.oversight",
     "hogo.accountability",
 ]

@@ -25,10 +25,12 @@ urlpatterns = [
     path("requests/", include("hogo.requests.urls")),
     path("complaints/", include("hogo.complaints.urls")),
     path("accountability/", include("hogo.accountability.urls")),
+    path("holdings/", include("hogo.holdings.urls")),
     path("notice/", include("hogo.notice.urls")),
     # Public pages, no log-in: the index and notices, the request and complaint forms.
     path("public/requests/", include("hogo.requests.public_urls")),
     path("public/complaints/", include("hogo.complaints.public_urls")),
+    path("public/", include("hogo.holdings.public_urls")),
     path("public/", include("hogo.notice.public_urls")),
     path("api/uploads/", include("hogo.footage.tus_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

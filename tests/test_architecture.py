@@ -28,7 +28,7 @@ FLOORS: tuple[str, ...] = (
     "audit", "accounts", "alerts",
     # the domain, in the order its nouns depend on each other
     "registry", "footage", "media", "copies", "processing", "incidents", "provision",
-    "requests", "complaints", "notice", "oversight", "accountability",
+    "requests", "complaints", "notice", "holdings", "oversight", "accountability",
     # entry points: the API, the UI shell, settings and commands
     "api", "urls", "wsgi", "web", "settings", "cli", "testing",
 )

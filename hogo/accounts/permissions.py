@@ -269,6 +269,10 @@ RULES: dict[str, Rule] = {
     "accountability.record_training": _privacy_officer_or_own_manager,
     "accountability.view_contractors": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
     "accountability.manage_contractors": _role(Role.PRIVACY_OFFICER),
+    # The register of what personal information is held: kept by the privacy
+    # officer, read by auditors and managers.
+    "holdings.view": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
+    "holdings.manage": _role(Role.PRIVACY_OFFICER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

@@ -186,6 +186,11 @@ ACTIONS = {
     "notice.purpose_changed": _("利用目的の変更（公表事項）"),
     "notice.purpose_removed": _("利用目的の削除（公表事項）"),
     "notice.published": _("公表事項の公表"),
+    "holdings.synced": _("保有個人情報の台帳の更新（hogoが保有するファイル）"),
+    "holdings.added": _("保有個人情報の台帳への登録"),
+    "holdings.changed": _("保有個人情報の台帳の変更"),
+    "holdings.retired": _("保有個人情報の台帳のファイルの廃止"),
+    "holdings.viewed": _("保有個人情報の台帳の閲覧"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),
@@ -203,6 +208,7 @@ OBJECT_TYPES = {
     "requests.personalrequest": _("本人からの請求"),
     "complaints.complaint": _("苦情"),
     "notice.notice": _("公表事項"),
+    "holdings.personalfile": _("個人情報ファイル"),
     "copies.processing": _("加工"),
     "processing.processing": _("加工"),
     "footage.segment": _("映像"),

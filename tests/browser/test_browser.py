@@ -45,6 +45,7 @@ LABELS = {
     "complaints:list": "苦情",
     "notice:edit": "公表事項",
     "notice:history": "公表事項の変更履歴",
+    "holdings:register": "保有個人情報の台帳",
 }
 
 

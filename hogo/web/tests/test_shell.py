@@ -18,6 +18,7 @@ MENUS = {
         "accounts:totp",
         "notice:edit",
         "notice:history",
+        "holdings:register",
     },
     "manager": {
         "media:board", "media:cabinets",
@@ -26,6 +27,7 @@ MENUS = {
         "copies:register",
         "web:dashboard",
         "accounts:department",
+        "holdings:register",
         "registry:vehicles",
         "registry:register",
         "accounts:totp",
@@ -46,7 +48,7 @@ MENUS = {
     "staff": {"media:board", "media:cabinets", "incidents:list", "provision:inbox",
               "requests:inbox", "complaints:list", "web:dashboard", "accounts:totp"},
     "auditor": {"media:board", "media:cabinets", "incidents:list", "provision:inbox",
-                "requests:inbox", "complaints:list", "notice:history",
+                "requests:inbox", "complaints:list", "notice:history", "holdings:register",
                 "provision:records", "copies:register",
                 "web:dashboard", "audit:list", "accounts:policy", "accounts:totp"},
     "sysadmin": {
@@ -64,6 +66,7 @@ MENUS = {
         "copies:register",
         "web:dashboard",
         "accounts:department",
+        "holdings:register",
         "registry:vehicles",
         "registry:register",
         "accounts:totp",
