@@ -191,6 +191,13 @@ ACTIONS = {
     "holdings.changed": _("保有個人情報の台帳の変更"),
     "holdings.retired": _("保有個人情報の台帳のファイルの廃止"),
     "holdings.viewed": _("保有個人情報の台帳の閲覧"),
+    "oversight.analysed": _("アクセスログの分析"),
+    "oversight.flagged": _("アクセスログの注意事項の検出"),
+    "oversight.flags_viewed": _("注意事項の一覧の閲覧"),
+    "oversight.flag_viewed": _("注意事項の閲覧"),
+    "oversight.flag_dismissed": _("注意事項の確認済み処理"),
+    "oversight.report_viewed": _("月次アクセス報告の閲覧"),
+    "oversight.report_exported": _("月次アクセス報告のCSV出力"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),
@@ -209,6 +216,7 @@ OBJECT_TYPES = {
     "complaints.complaint": _("苦情"),
     "notice.notice": _("公表事項"),
     "holdings.personalfile": _("個人情報ファイル"),
+    "oversight.accessflag": _("アクセスログの注意事項"),
     "copies.processing": _("加工"),
     "processing.processing": _("加工"),
     "footage.segment": _("映像"),

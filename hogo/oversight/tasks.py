@@ -1,4 +1,5 @@
-"""Background jobs watching the audit chain, run by the worker (django-tasks)."""
+"""Background jobs watching the audit chain, run by the worker (django-tasks): the chain's
+daily verification and the nightly access-log analysis."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django_tasks import task
 
 from hogo.accounts import lockout
 from hogo.audit import services, verification
-from hogo.oversight import reporting
+from hogo.oversight import flags, reporting
 
 log = logging.getLogger("hogo.audit")
 
@@ -35,3 +36,11 @@ def verify_chain_task() -> dict:
     else:
         reporting.report_failure(result, source="daily verification")
     return {"ok": result.ok, "count": result.count, "problems": list(result.problems)}
+
+
+@task()
+def analyse_access_task() -> dict:
+    """Nightly: flag yesterday's (Japan time) access patterns for the privacy officer
+    (R-903). Idempotent: a re-run over the same day makes no second flag."""
+    made = flags.analyse_day()
+    return {"flags": [flag.pk for flag in made]}

@@ -46,6 +46,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("車両・機器の登録"), "registry:register", "registry.register"),
     MenuItem(_("保管庫と棚卸し"), "media:cabinets", "media.view_board"),
     MenuItem(_("監査ログ"), "audit:list", "audit.view_log"),
+    MenuItem(_("アクセスログの注意事項"), "audit:flags", "oversight.view_flags"),
+    MenuItem(_("月次アクセス報告"), "audit:access_report", "oversight.access_report"),
     MenuItem(_("運用ポリシー"), "accounts:policy", "policy.view"),
     MenuItem(_("利用目的の登録簿"), "accounts:permitted_uses", "policy.change"),
     MenuItem(_("利用者管理"), "accounts:users", "accounts.manage_users"),
