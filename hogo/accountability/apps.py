@@ -1,3 +1,6 @@
+"""The accountability app's configuration; ready() registers its work-queue sources, alert
+names and the designation check (training)."""
+
 from django.apps import AppConfig
 
 
@@ -9,3 +12,9 @@ class AccountabilityConfig(AppConfig):
     name = "hogo.accountability"
     label = "accountability"
     verbose_name = "安全管理の体制"
+
+    def ready(self) -> None:
+        from hogo.accountability import contractors, training
+
+        training.register()
+        contractors.register()

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hogo import clock
-from hogo.accounts import lockout
+from hogo.accounts import designation_checks, lockout
 from hogo.accounts.models import (
     Department,
     MachineToken,
@@ -122,19 +122,29 @@ def disable_totp(user: User) -> None:
 
 
 def designate_operator(manager: User, staff: User) -> OperatorDesignation:
-    """The manager designates a staff member of their department as operator (Art. 4(3))."""
+    """The manager designates a staff member of their department as operator (Art. 4(3)); the
+    checks apps above register (`designation_checks`) may warn (kept on the designation and in
+    its audit entry) or refuse."""
     if not allows(manager, "accounts.designate_operator", staff):
         raise AccountError(_("操作取扱者を指定できるのは、その職員の所属の管理責任者だけです。"))
     if not staff.is_active:
         raise AccountError(_("無効化されたアカウントは指定できません。"))
     if staff.is_operator:
         raise AccountError(_("既に操作取扱者に指定されています。"))
+    found = designation_checks.concerns(manager, staff)
+    blocking = [c.message for c in found if c.blocks]
+    if blocking:
+        raise AccountError(" ".join(blocking))
+    warnings = [c.message for c in found]
+    detail: dict = {"department": staff.department_id}
+    if warnings:
+        detail["warnings"] = warnings
     with transaction.atomic():
         designation = OperatorDesignation.objects.create(
             user=staff, department=staff.department, designated_by=manager,
             designated_at=clock.now())
-        audit.record("operator.designated", user=manager, obj=staff,
-                     detail={"department": staff.department_id})
+        audit.record("operator.designated", user=manager, obj=staff, detail=detail)
+    designation.warnings = warnings  # shown beside the designation (e.g. lapsed training)
     return designation
 
 

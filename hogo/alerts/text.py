@@ -51,6 +51,7 @@ APP_LABELS: dict[str, Any] = {
     "copy": _("複製データ"), "copies": _("複製データ"),
     "processing": _("複製データの加工"), "audit": _("監査ログ"),
     "provision": _("第三者提供"), "requests": _("本人からの請求"), "complaints": _("苦情"),
+    "oversight": _("アクセスログの注意事項"), "accountability": _("安全管理の体制"),
 }
 
 

@@ -198,6 +198,13 @@ ACTIONS = {
     "oversight.flag_dismissed": _("注意事項の確認済み処理"),
     "oversight.report_viewed": _("月次アクセス報告の閲覧"),
     "oversight.report_exported": _("月次アクセス報告のCSV出力"),
+    "training.course_created": _("研修の登録"),
+    "training.recorded": _("研修の受講の記録"),
+    "contractor.created": _("委託先の登録"),
+    "contractor.checked": _("委託先の選定時の確認"),
+    "contractor.contract": _("委託先との契約の記録"),
+    "contractor.audited": _("委託先の監査の記録"),
+    "contractor.incident_reported": _("委託先からの漏えい等事案の連絡"),
 }
 OBJECT_TYPES = {
     "accounts.user": _("職員"),

@@ -46,6 +46,8 @@ LABELS = {
     "notice:edit": "公表事項",
     "notice:history": "公表事項の変更履歴",
     "holdings:register": "保有個人情報の台帳",
+    "accountability:training": "研修の受講状況",
+    "accountability:contractors": "委託先",
     "audit:flags": "アクセスログの注意事項",
     "audit:access_report": "月次アクセス報告",
 }

@@ -40,18 +40,22 @@ def designation(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404(action)
     person = get_object_or_404(User, pk=pk)
     authorize(request, "accounts.designate_operator", person)
-    error = None
+    error, warnings = None, []
     try:
         if action == "designate":
-            services.designate_operator(request.user, person)
+            made = services.designate_operator(request.user, person)
+            warnings = list(getattr(made, "warnings", None) or [])
         else:
             services.revoke_operator(request.user, person)
     except AccountError as refused:
         error = str(refused)
     if request.htmx:
-        return render(request, "accounts/_person_row.html", {"row": _row(request, person, error)})
+        return render(request, "accounts/_person_row.html", {
+            "row": {**_row(request, person, error), "warnings": warnings}})
     if error:
         messages.error(request, error)
+    for warning in warnings:  # e.g. the operator's training has lapsed
+        messages.warning(request, warning)
     return redirect("accounts:department")
 
 

@@ -1,0 +1,1 @@
+"""Screens of accountability: training (training.py) and contractors (contractors.py)."""
