@@ -149,6 +149,7 @@ def load_organisation(spec: DemoOrganisation, *, footage: bool,
     if requests:  # the demo command; tests start from an empty inbox and no notice
         DEMO_REQUESTS[spec.profile_key](made)
         publish_demo_notice(made["privacy"], spec)
+        sync_demo_register(made["privacy"])
     return org, True
 
 
@@ -252,6 +253,14 @@ def publish_demo_notice(privacy: User, spec: DemoOrganisation) -> None:
     if spec.profile_key != "city":
         services.save_sections(privacy, notice, dict(spec.notice_sections))
     publishing.publish(privacy, notice)
+
+
+def sync_demo_register(privacy: User) -> None:
+    """The register of personal information held (個人情報ファイル簿 / 台帳), with hogo's own
+    files written from what the demo holds."""
+    from hogo.holdings import services
+
+    services.sync(privacy)
 
 
 DEMO_REQUESTS = {"city": load_city_requests, "driving_school": load_school_requests}

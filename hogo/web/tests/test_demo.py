@@ -114,3 +114,11 @@ def test_the_demo_notice_is_published_for_the_city_and_the_school(demo):
     school_version = NoticeVersion.objects.get(notice__organisation=school)
     assert city_version.number == school_version.number == 1
     assert "デモ県デモ市緑町1番1号" in str(school_version.snapshot)
+
+
+def test_the_demo_register_lists_the_footage_files(demo):
+    from hogo.holdings.models import PersonalFile
+    from hogo.web.demo import sync_demo_register
+
+    sync_demo_register(User.objects.get(username="privacy"))
+    assert PersonalFile.objects.filter(source__startswith="footage:").count() == 2
