@@ -66,7 +66,9 @@ def start_watching(user: Any, session: Any, copy: Copy, purpose: str, reason: st
             audit.record(ACTION, user=user, obj=item, purpose=f"{label}: {reason.strip()}",
                          detail={"purpose": purpose, "sha256": item.sha256,
                                  "processed": item.is_processed,
-                                 "beside": copy.pk if item is not copy else None})
+                                 "beside": copy.pk if item is not copy else None,
+                                 "viewer_department": getattr(user, "department_id", None),
+                                 "vehicle_department": item.request.vehicle.department_id})
     for item in watched:
         viewing.open_grant(session, _grant(item))
     return watched

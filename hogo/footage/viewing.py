@@ -70,9 +70,12 @@ def start_viewing(user: Any, session: Any, segment: Segment, purpose: str, reaso
     if segment.erased_at is not None:
         raise LookupError(f"segment {segment.pk} is erased")
     label = check_purpose(user, purpose, reason)
+    # The departments as they are now: the log analysis reads them, not today's (a transfer).
     audit.record("footage.viewed", user=user, obj=segment,
                  purpose=f"{label}: {reason.strip()}",
-                 detail={"purpose": purpose, "sha256": segment.sha256})
+                 detail={"purpose": purpose, "sha256": segment.sha256,
+                         "viewer_department": getattr(user, "department_id", None),
+                         "vehicle_department": segment.recorder.vehicle.department_id})
     open_grant(session, str(segment.pk))
 
 

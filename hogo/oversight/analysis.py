@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_noop
 
@@ -163,6 +164,16 @@ def many_originals(day: dt.date) -> list[Finding]:
     return found
 
 
+def _departments_at_view(entry: AuditEntry, vehicle: Any, person: Any) -> bool:
+    """Were the viewer and the vehicle in different departments when it was viewed? The
+    entry says so when it recorded them (a later transfer changes nothing); an older entry
+    is judged by the departments as they are now."""
+    detail = json.loads(entry.detail or "{}")
+    if "viewer_department" in detail and "vehicle_department" in detail:
+        return detail["viewer_department"] != detail["vehicle_department"]
+    return vehicle.department_id != person.department_id
+
+
 def other_department(day: dt.date) -> list[Finding]:
     """Footage of a vehicle managed by another department than the viewer's. The permission
     layer lets only a vehicle's own department watch its footage — the privacy officer and
@@ -180,7 +191,7 @@ def other_department(day: dt.date) -> list[Finding]:
                 continue
             vehicle = (item.recorder.vehicle if isinstance(item, Segment)
                        else item.request.vehicle)
-            if vehicle.department_id != person.department_id:
+            if _departments_at_view(entry, vehicle, person):
                 shown.append(entry)
                 vehicles.append(vehicle)
         if not shown:

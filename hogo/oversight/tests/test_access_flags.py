@@ -78,6 +78,18 @@ def test_a_viewing_of_another_departments_footage_is_flagged(user, segments):
         "だけです。権限の設定や異動の記録を確認してください。")
 
 
+def test_a_transfer_after_a_lawful_viewing_raises_no_flag(user, segments):
+    # The viewing records the departments as they were: moving the viewer later changes
+    # nothing (before they were recorded, a transfer looked like another department's viewing).
+    operator = user("operator")
+    view(operator, segments[0], at(WEDNESDAY, 10))
+    entry = AuditEntry.objects.get(action="footage.viewed", object_id=str(segments[0].pk))
+    assert '"viewer_department"' in entry.detail and '"vehicle_department"' in entry.detail
+    operator.department = user("seiso-manager").department
+    operator.save(update_fields=["department"])
+    assert flags.analyse_day(WEDNESDAY) == []
+
+
 def test_a_rerun_over_the_same_day_flags_nothing_twice(user, segments):
     view(user("operator"), segments[0], at(WEDNESDAY, 23))
     assert len(flags.analyse_day(WEDNESDAY)) == 1
