@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -54,6 +55,18 @@ def lock_organisation(organisation: Organisation) -> None:
     """Lock the organisation's row until the transaction ends: numbering and the public
     forms' throttle count one after another."""
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
+def next_number(model: Any, organisation: Organisation, year: int, letter: str) -> str:
+    """The next number of a request or complaint, 「2026-R001」: per organisation, year and
+    letter (P provision, R a person's request, C complaint), the organisation row locked
+    meanwhile so two submissions never share one."""
+    lock_organisation(organisation)
+    prefix = f"{year}-{letter}"
+    numbers = model.objects.filter(organisation=organisation,
+                                   number__startswith=prefix).values_list("number", flat=True)
+    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:03d}"
 
 
 def organisation_cap(per_address: int) -> int:

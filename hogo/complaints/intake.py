@@ -118,14 +118,7 @@ def _cleaned(organisation: Organisation, data: dict[str, Any], *, today: dt.date
 
 
 def _next_number(organisation: Organisation, year: int) -> str:
-    """「2026-C001」: per organisation and year (the organisation row is locked meanwhile)."""
-    public_forms.lock_organisation(organisation)
-    prefix = f"{year}-C"
-    numbers = Complaint.objects.filter(organisation=organisation,
-                                       number__startswith=prefix).values_list("number",
-                                                                              flat=True)
-    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
-    return f"{prefix}{last + 1:03d}"
+    return public_forms.next_number(Complaint, organisation, year, "C")
 
 
 # --- entering ---------------------------------------------------------------------------

@@ -323,14 +323,7 @@ def record_viewed(user: User, request: ProvisionRequest, what: str = "page") -> 
 
 
 def _next_number(organisation: Organisation, year: int) -> str:
-    """「2026-P001」: per organisation and year (the organisation row is locked meanwhile)."""
-    public_forms.lock_organisation(organisation)
-    prefix = f"{year}-P"
-    numbers = ProvisionRequest.objects.filter(organisation=organisation,
-                                              number__startswith=prefix).values_list(
-        "number", flat=True)
-    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
-    return f"{prefix}{last + 1:03d}"
+    return public_forms.next_number(ProvisionRequest, organisation, year, "P")
 
 
 def _text(value: Any) -> str:

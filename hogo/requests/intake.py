@@ -344,14 +344,7 @@ def _department(organisation: Organisation, value: Any) -> Department | None:
 
 
 def _next_number(organisation: Organisation, year: int) -> str:
-    """「2026-R001」: per organisation and year (the organisation row locked meanwhile)."""
-    public_forms.lock_organisation(organisation)
-    prefix = f"{year}-R"
-    numbers = PersonalRequest.objects.filter(organisation=organisation,
-                                             number__startswith=prefix).values_list(
-        "number", flat=True)
-    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
-    return f"{prefix}{last + 1:03d}"
+    return public_forms.next_number(PersonalRequest, organisation, year, "R")
 
 
 def _count(request: PersonalRequest) -> None:
