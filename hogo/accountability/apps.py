@@ -5,16 +5,16 @@ from django.apps import AppConfig
 
 
 class AccountabilityConfig(AppConfig):
-    """Knowing what we hold and proving we look after it (体制の整備): training of staff,
-    contractors (委託先) checked and audited, and — to come — the register of personal
-    information files, self-inspection and the annual summary."""
+    """Proving we look after what we hold (体制の整備): training of staff, contractors
+    (委託先) checked and audited, self-inspections with their findings, the annual summary."""
 
     name = "hogo.accountability"
     label = "accountability"
     verbose_name = "安全管理の体制"
 
     def ready(self) -> None:
-        from hogo.accountability import contractors, training
+        from hogo.accountability import contractors, inspection, training
 
         training.register()
         contractors.register()
+        inspection.register()

@@ -212,22 +212,36 @@ def record_audit(user: User, contractor: Contractor, *, done_on: dt.date, done_b
     return made
 
 
+NEW_INCIDENT = "new"
+
+
 def record_incident_report(user: User, contractor: Contractor, *, incident: Any,
-                           told_on: dt.date, told_by: str, what: str
+                           told_on: dt.date, told_by: str, what: str, kind: str = ""
                            ) -> ContractorIncidentReport:
-    """A contractor told us of an incident: kept here and added to the incident as an
-    awareness on the day we were told (the incidents service moves its deadlines)."""
+    """A contractor told us of an incident: kept here and added to the open incident as an
+    awareness on the day we were told (the incidents service moves its deadlines); with
+    `incident` NEW_INCIDENT, a new incident of `kind` is reported from it, known that day."""
     require(user, "accountability.manage_contractors")
-    if incident is None or incident.organisation_id != user.organisation_id:
-        raise ContractorError(_("事案を選んでください。"), field="incident")
     told_by = _clean(told_by, "told_by", _("連絡してきた人"))
     what = _clean(what, "what", _("連絡の内容"))
+    how = _("委託先（%(name)s）の%(who)sからの連絡：%(what)s") % {
+        "name": contractor.name, "who": told_by, "what": what[:200]}
     with transaction.atomic():
         try:
-            incidents.add_awareness(
-                incident, user, person_name=told_by, source="contractor", knew_on=told_on,
-                how=_("委託先からの連絡：%(what)s") % {"what": what[:200]},
-                person_section=contractor.name[:200])
+            if incident == NEW_INCIDENT:
+                if not kind:
+                    raise ContractorError(_("新しい事案の種類を選んでください。"), field="kind")
+                incident = incidents.report(
+                    user, title=_("委託先（%(name)s）からの連絡：%(what)s") % {
+                        "name": contractor.name, "what": what[:60]},
+                    kind=kind, what_happened=what, knew_on=told_on, noticed_how=how,
+                    source="contractor")
+            elif incident is None or incident.organisation_id != user.organisation_id:
+                raise ContractorError(_("事案を選んでください。"), field="incident")
+            else:
+                incidents.add_awareness(
+                    incident, user, person_name=told_by, source="contractor",
+                    knew_on=told_on, how=how, person_section=contractor.name[:200])
         except incidents.IncidentError as refused:
             raise ContractorError(str(refused), field="told_on") from refused
         report = ContractorIncidentReport.objects.create(

@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hogo.accountability.contractors import CHECK_ITEMS, CLAUSES
+from hogo.accountability.contractors import CHECK_ITEMS, CLAUSES, NEW_INCIDENT
 from hogo.accountability.models import CourseKind
 from hogo.accountability.training import DEFAULT_ROLES
 from hogo.accounts.models import Role
+from hogo.incidents.models import IncidentKind
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
@@ -127,11 +128,14 @@ class IncidentReportForm(forms.Form):
 
     incident = forms.ChoiceField(label=_("事案"), error_messages={
         "required": _("事案を選んでください。"), "invalid_choice": _("事案を選んでください。")})
+    kind = forms.ChoiceField(label=_("新しい事案の種類"), required=False,
+                             choices=[("", "—"), *IncidentKind.choices])
     told_on = _date(_("連絡を受けた日"))
     told_by = _text(_("連絡してきた人（委託先）"), 200)
     what = _text(_("連絡の内容"), 4000, area=True)
 
     def __init__(self, *args: Any, incidents: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["incident"].choices = [("", "—")] + [
-            (str(i.pk), f"{i.number} {i.title}") for i in incidents]
+        self.fields["incident"].choices = [("", "—"), (NEW_INCIDENT, _(
+            "新しい事案として報告する"))] + [(str(i.pk), f"{i.number} {i.title}")
+                                              for i in incidents]

@@ -2,7 +2,11 @@
 
 import datetime as dt
 
-from hogo.accountability.tasks import contractor_audits_task, training_lapses_task
+from hogo.accountability.tasks import (
+    contractor_audits_task,
+    overdue_findings_task,
+    training_lapses_task,
+)
 from hogo.jobs import Job
 
 JOBS = (
@@ -10,4 +14,6 @@ JOBS = (
         "alert once when a person's training lapses or is not taken in time"),
     Job("accountability.contractor_audits", contractor_audits_task, dt.timedelta(days=1),
         "alert once when a contractor's periodic audit becomes overdue"),
+    Job("accountability.overdue_findings", overdue_findings_task, dt.timedelta(days=1),
+        "alert once when a self-inspection finding is past its due day"),
 )

@@ -1,5 +1,7 @@
 """Models of accountability: training courses and who took them (R-905); contractors (委託先)
-with their selection check, contract items, audits and incident reports (R-906).
+with their selection check, contract items, audits and incident reports (R-906);
+self-inspections (自己点検) of a department, what each check found, and the findings followed
+until closed (R-904).
 
 Nothing here is deleted: a record entered wrongly is corrected by a newer one, and the audit
 chain says who entered what.
@@ -10,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hogo import clock
 from hogo.accounts.models import Department, Organisation, User
 
 
@@ -151,3 +154,107 @@ class ContractorIncidentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contractor} {self.told_on}"
+
+
+class Inspection(models.Model):
+    """A self-inspection (自己点検) of one department, or of what the organisation keeps as a
+    whole (contractors) when `department` is empty. Its checks keep what hogo found on the
+    day it was started, as found; it is finished when each failed check has a finding or the
+    inspector's reason for none."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="inspections")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="inspections")
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    finished_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(_("総評"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.department or _('組織全体')} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class InspectionCheck(models.Model):
+    """One check of an inspection: its code (hogo.accountability.inspection_checks), whether
+    it passed, the facts found (each {"what", "day", "why"}), and the inspector's note."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="checks")
+    code = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    ok = models.BooleanField()
+    facts = models.JSONField(default=list)
+    note = models.TextField(_("所見"), blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "code"],
+                                               name="one_check_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} {self.code}"
+
+
+class FindingState(models.TextChoices):
+    OPEN = "open", _("対応中")
+    ANSWERED = "answered", _("対応済み（確認待ち）")
+    CLOSED = "closed", _("完了")
+
+
+class Finding(models.Model):
+    """A finding (指摘事項) of an inspection: what must be put right, by whom and by when; its
+    owner says what was done, the inspector closes it or sends it back with a reason."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT,
+                                   related_name="findings")
+    from_check = models.ForeignKey(InspectionCheck, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="findings")
+    number = models.PositiveSmallIntegerField()
+    what = models.TextField(_("指摘事項"))
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="findings")
+    due_on = models.DateField(_("対応期限"))
+    state = models.CharField(max_length=10, choices=FindingState.choices,
+                             default=FindingState.OPEN)
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    action = models.TextField(_("対応内容"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(_("差戻しの理由"), blank=True)
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                  null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "number"],
+                                               name="one_finding_number")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} #{self.number}"
+
+    @property
+    def department_id(self) -> int | None:
+        """The inspected department (what the view permission reads)."""
+        return self.inspection.department_id
+
+    @property
+    def can_be_answered(self) -> bool:
+        return self.state == FindingState.OPEN
+
+    @property
+    def can_be_closed(self) -> bool:
+        return self.state == FindingState.ANSWERED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to be answered after its due day."""
+        return self.state == FindingState.OPEN and self.due_on < clock.today_jst()

@@ -1,9 +1,9 @@
 """Scheduled work of accountability: once a day, alerts for trainings that lapsed and for
-contractors whose audit became overdue (each raised once)."""
+contractors whose audit became overdue, for findings past their due day (each raised once)."""
 
 from django_tasks import task
 
-from hogo.accountability import contractors, training
+from hogo.accountability import contractors, inspection, training
 
 
 @task()
@@ -16,3 +16,9 @@ def training_lapses_task() -> int:
 def contractor_audits_task() -> int:
     """Daily: a contractor's audit past its due day alerts the privacy officer (R-906)."""
     return contractors.alert_overdue_audits()
+
+
+@task()
+def overdue_findings_task() -> int:
+    """Daily: a self-inspection finding past its due day alerts its owner and inspector."""
+    return inspection.alert_overdue_findings()

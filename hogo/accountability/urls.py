@@ -1,7 +1,8 @@
-"""Staff routes of accountability (training, contractors): each views module declares its
-own `urlpatterns`."""
+"""Staff routes of accountability (training, contractors, self-inspection, the annual
+summary): each views module declares its own `urlpatterns`."""
 
-from hogo.accountability.views import contractors, training
+from hogo.accountability.views import contractors, inspections, summary, training
 
 app_name = "accountability"
-urlpatterns = [*training.urlpatterns, *contractors.urlpatterns]
+urlpatterns = [*training.urlpatterns, *contractors.urlpatterns, *inspections.urlpatterns,
+               *summary.urlpatterns]

@@ -273,6 +273,17 @@ RULES: dict[str, Rule] = {
     # officer, read by auditors and managers.
     "holdings.view": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
     "holdings.manage": _role(Role.PRIVACY_OFFICER),
+    # Self-inspection (自己点検, R-904): the privacy officer or an auditor inspects a
+    # department and raises findings; the department's manager reads its own inspections;
+    # whoever owns a finding answers it; whoever may inspect confirms and closes it. The
+    # annual summary (年次報告) is read by the privacy officer, auditors and managers.
+    "accountability.view_inspections": lambda user, obj: user.role in (
+        ORGANISATION_WIDE_READERS) or (user.role == Role.MANAGER and (obj is None or (
+            _department_of(obj) in (None, user.department_id)))),
+    "accountability.inspect": _role(Role.PRIVACY_OFFICER, Role.AUDITOR),
+    "accountability.answer_finding": lambda user, finding: finding is not None and (
+        finding.owner_id == user.pk),
+    "accountability.annual_summary": _role(Role.PRIVACY_OFFICER, Role.AUDITOR, Role.MANAGER),
 }
 
 # Machine tokens (depot and recorder agents) act only through the API, only on recorders of

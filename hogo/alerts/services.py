@@ -163,3 +163,13 @@ def acknowledge(alert: Alert, *, by: User) -> None:
         hook = ACKNOWLEDGED_HOOKS.get(alert.kind)
         if hook is not None:
             hook(alert)
+
+
+def acknowledge_keyed(prefix: str, *, by: User) -> int:
+    """Acknowledge every open alert whose key starts with `prefix` (what they asked for is
+    done: a finding answered, a loan returned). Returns how many were closed."""
+    closed = 0
+    for alert in Alert.objects.filter(key__startswith=prefix, acknowledged_at__isnull=True):
+        acknowledge(alert, by=by)
+        closed += 1
+    return closed

@@ -293,6 +293,12 @@ FIELDS: tuple[Field, ...] = (
           "Originals viewed in a day that make a flag", _int_between(1, 10_000)),
     Field("oversight.refused_per_hour", "1時間のアクセス拒否の回数の注意水準",
           "Refused attempts in an hour that make a flag", _int_between(1, 1000)),
+    # Self-inspection: each department is inspected every N months; a finding is
+    # given this many days to be put right unless the inspector sets another day.
+    Field("inspection.every_months", "自己点検の間隔（月）",
+          "Inspect each department every (months)", _int_between(1, 36)),
+    Field("inspection.finding_days", "指摘事項の対応期限（日）",
+          "Days given to put a finding right", _int_between(1, 365)),
 )
 
 

@@ -150,6 +150,7 @@ def load_organisation(spec: DemoOrganisation, *, footage: bool,
         DEMO_REQUESTS[spec.profile_key](made)
         publish_demo_notice(made["privacy"], spec)
         sync_demo_register(made["privacy"])
+        DEMO_ACCOUNTABILITY[spec.profile_key](made)
     return org, True
 
 
@@ -266,6 +267,126 @@ def sync_demo_register(privacy: User) -> None:
 DEMO_REQUESTS = {"city": load_city_requests, "driving_school": load_school_requests}
 
 
+# --- accountability: training, contractors, a medium not brought back ------------------
+
+JOINED_YEARS_AGO = 3
+COURSE_NAME = "個人情報保護研修（年次）"
+
+
+def months_ago(months: int) -> dt.date:
+    """The same day `months` before today (JST)."""
+    from hogo.accountability.training import add_months
+
+    return add_months(today_jst(), -months)
+
+
+def backdate_joining(people: dict[str, User]) -> None:
+    """The demo people joined years ago, so nobody is "on joining" for their training
+    (their accounts are created now; `standing` counts from the day joined)."""
+    joined = clock.now() - dt.timedelta(days=365 * JOINED_YEARS_AGO)
+    for person in people.values():
+        person.date_joined = joined
+        person.save(update_fields=["date_joined"])
+
+
+def load_demo_training(people: dict[str, User], *, name: str, kind: str, description: str,
+                       lapsed: tuple[str, ...] = ()) -> None:
+    """A yearly course everyone who must take it took about 3 months ago, except the
+    `lapsed` log-ins, whose only record is 13 months old (a year and a month: out of date)."""
+    from hogo.accountability import training
+
+    privacy = people["privacy"]
+    backdate_joining(people)
+    course = training.create_course(privacy, name=name, kind=kind, description=description)
+    attendees = training.attendee_choices(privacy, course)
+    lapsed_people = [p for p in attendees if p.username in lapsed]
+    current = [p for p in attendees if p.username not in lapsed]
+    training.record_training(privacy, course, current, taken_on=months_ago(3))
+    if lapsed_people:
+        training.record_training(privacy, course, lapsed_people, taken_on=months_ago(13))
+
+
+def load_demo_contractor(privacy: User, *, name: str, address: str, handles: str,
+                         contact: str, contract_months_ago: int,
+                         audited_months_ago: int | None) -> None:
+    """A contractor chosen after a selection check with every item met, under a contract
+    holding every required clause; audited `audited_months_ago`, or never."""
+    from hogo.accountability import contractors
+
+    contractor = contractors.create_contractor(privacy, name=name, address=address,
+                                               handles=handles, contact=contact)
+    contractors.record_check(
+        privacy, contractor, checked_on=months_ago(contract_months_ago + 1),
+        answers={code: {"ok": True, "note": ""} for code, _label in contractors.CHECK_ITEMS})
+    contractors.record_contract(
+        privacy, contractor, starts_on=months_ago(contract_months_ago), ends_on=None,
+        clauses={code: True for code, _label in contractors.CLAUSES},
+        note="保守委託契約（毎年度自動更新）")
+    if audited_months_ago is not None:
+        contractors.record_audit(
+            privacy, contractor, done_on=months_ago(audited_months_ago),
+            done_by=f"{privacy.display_name}（個人情報保護管理者）",
+            findings="実地で安全管理措置、従業者の教育記録、再委託がないこと及びアクセス記録"
+                     "を確認した。指摘事項なし。")
+
+
+def load_demo_overdue_medium(operator: User) -> None:
+    """The operator took their department's second USB memory out about 10 days ago (at
+    10:00 on the office day on or before), due back 3 days ago, and has not brought it back:
+    the manager is to find out where it is. The clock is set back to the day it was taken,
+    so the audit entry tells when (the service refuses a due day already past)."""
+    from hogo.media import services as media
+    from hogo.rules.office_calendar import is_closed
+
+    due_on = today_jst() - dt.timedelta(days=3)
+    taken = today_jst() - dt.timedelta(days=10)
+    while is_closed(taken):
+        taken -= dt.timedelta(days=1)
+    medium = Medium.objects.get(department=operator.department_id,
+                                label=f"{operator.department.code.upper()}-USB-02")
+    with clock.frozen(dt.datetime.combine(taken, dt.time(10, 0), JST)):
+        media.check_out(operator, medium, due_on=due_on,
+                        purpose="課内の安全運転研修で事故防止の教材映像を再生するため")
+
+
+def load_city_accountability(people: dict[str, User]) -> None:
+    """デモ市: the yearly course (the staff member's training lapsed), the contractor keeping
+    the dashcam system (contract 14 months old, never audited: overdue), an overdue medium."""
+    from hogo.accountability.models import CourseKind
+
+    load_demo_training(
+        people, name=COURSE_NAME, kind=CourseKind.ELEARNING,
+        description="個人情報の保護に関する法律、デモ市個人情報保護法施行条例及び公用車ドライブ"
+                    "レコーダーの映像の取扱いについて（毎年度受講）", lapsed=("staff",))
+    load_demo_contractor(
+        people["privacy"], name="デモ情報システム株式会社", address="デモ市中央三丁目2番1号",
+        handles="公用車ドライブレコーダー映像管理システムの保守（保守作業の際に映像データを"
+                "扱うことがある）",
+        contact="保守担当 情報 太郎（電話 000-0000-2222、support@demo-joho.example.jp）",
+        contract_months_ago=14, audited_months_ago=None)
+    load_demo_overdue_medium(people["operator"])
+
+
+def load_school_accountability(people: dict[str, User]) -> None:
+    """デモ自動車学校: its course (everyone current) and the contractor of its school system,
+    audited 6 months ago (the next audit is half a year away)."""
+    from hogo.accountability.models import CourseKind
+
+    load_demo_training(
+        people, name=COURSE_NAME, kind=CourseKind.SESSION,
+        description="個人情報保護法、教習原簿及び教習車の車内カメラ映像の取扱いについて"
+                    "（毎年度、職員会議で実施）")
+    load_demo_contractor(
+        people["privacy"], name="デモ教習システム株式会社", address="デモ市緑町2番3号",
+        handles="教習原簿・予約システム及び教習車の車内カメラ映像の保管システムの保守",
+        contact="サポート窓口 教習 次郎（電話 000-0000-3333、help@demo-kyoshu.example.jp）",
+        contract_months_ago=18, audited_months_ago=6)
+
+
+DEMO_ACCOUNTABILITY = {"city": load_city_accountability,
+                       "driving_school": load_school_accountability}
+
+
 @functools.cache
 def _scratch() -> Path:
     """Generated clips are kept for the life of the process: loading the demo again (tests
@@ -306,7 +427,9 @@ def load_demo_footage(recorders: list[Recorder]) -> None:
                 ingest_file(recorder, track, f"{start:%Y%m%d_%H%M%S}.nmea", by="system:demo")
             ingest_file(recorder, clip, name, by="system:demo")
 
+
 def login_table(spec: DemoOrganisation | None = None) -> str:
+    """The demo log-ins with their printed passwords, for the command's output."""
     rows = [f"  {'login':<15} {'password':<28} role", f"  {'-' * 15} {'-' * 28} {'-' * 20}"]
     for u in (spec or CITY).users:
         role = "operator" if u.operator else u.role

@@ -44,6 +44,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("保有個人情報の台帳"), "holdings:register", "holdings.view"),
     MenuItem(_("研修の受講状況"), "accountability:training", "accountability.view_training"),
     MenuItem(_("委託先"), "accountability:contractors", "accountability.view_contractors"),
+    MenuItem(_("自己点検"), "accountability:inspections", "accountability.view_inspections"),
+    MenuItem(_("年次報告"), "accountability:summary", "accountability.annual_summary"),
     MenuItem(_("車両"), "registry:vehicles", "registry.view_vehicles"),
     MenuItem(_("車両・機器の登録"), "registry:register", "registry.register"),
     MenuItem(_("保管庫と棚卸し"), "media:cabinets", "media.view_board"),

@@ -127,3 +127,25 @@ def test_only_the_privacy_officer_manages_contractors(demo, user, contractor):
     with pytest.raises(Refused):
         contractors.contractors_of(user("staff"))
     assert list(contractors.contractors_of(user("auditor"))) == [contractor]
+
+
+def test_a_contractor_report_opens_a_new_incident_known_the_day_told(demo, user, contractor):
+    from hogo.incidents import services as incidents
+
+    told_on = TODAY() - dt.timedelta(days=2)
+    with pytest.raises(contractors.ContractorError) as refused:
+        contractors.record_incident_report(
+            user("privacy"), contractor, incident=contractors.NEW_INCIDENT, told_on=told_on,
+            told_by="委託 太郎", what="保管中のUSBメモリを紛失した")
+    assert refused.value.field == "kind"
+    report = contractors.record_incident_report(
+        user("privacy"), contractor, incident=contractors.NEW_INCIDENT, kind="loss",
+        told_on=told_on, told_by="委託 太郎", what="保管中のUSBメモリを紛失した")
+    incident = report.incident
+    assert incident.kind == "loss" and "デモ映像サービス株式会社" in incident.title
+    awareness = incident.awareness.get()
+    assert awareness.source == "contractor" and awareness.knew_on == told_on
+    assert "委託 太郎" in awareness.how
+    assert incidents.organisation_knew_on(incident)[0] == told_on
+    assert AuditEntry.objects.filter(action="incident.reported", object_id=str(incident.pk)
+                                     ).exists()

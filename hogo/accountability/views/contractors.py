@@ -130,11 +130,15 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
     choices = contractors.open_incidents(request.user)
     by_pk = {str(i.pk): i for i in choices}
     form = IncidentReportForm(request.POST, incidents=choices)
+    def chosen(picked: str) -> Any:
+        return contractors.NEW_INCIDENT if picked == contractors.NEW_INCIDENT else by_pk.get(
+            picked)
+
     return _post(request, pk, "report_form", form, lambda c, f: (
         contractors.record_incident_report(
-            request.user, c, incident=by_pk.get(f.cleaned_data["incident"]),
-            told_on=f.cleaned_data["told_on"], told_by=f.cleaned_data["told_by"],
-            what=f.cleaned_data["what"])),
+            request.user, c, incident=chosen(f.cleaned_data["incident"]),
+            kind=f.cleaned_data["kind"], told_on=f.cleaned_data["told_on"],
+            told_by=f.cleaned_data["told_by"], what=f.cleaned_data["what"])),
         _("委託先からの連絡を事案の覚知として記録しました。"))
 
 
