@@ -48,6 +48,8 @@ LABELS = {
     "holdings:register": "保有個人情報の台帳",
     "accountability:training": "研修の受講状況",
     "accountability:contractors": "委託先",
+    "accountability:inspections": "自己点検",
+    "accountability:summary": "年次報告",
     "audit:flags": "アクセスログの注意事項",
     "audit:access_report": "月次アクセス報告",
 }
