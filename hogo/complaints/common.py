@@ -16,8 +16,7 @@ from hogo import clock
 from hogo.accounts.models import Department, Organisation, Role, User
 from hogo.accounts.permissions import allows
 from hogo.accounts.policy import citation, effective_profile
-from hogo.alerts.models import Alert
-from hogo.alerts.services import acknowledge, hand_off
+from hogo.alerts.services import acknowledge_keyed, hand_off
 from hogo.alerts.text import AlertText
 from hogo.audit import services as audit
 from hogo.complaints.models import Complaint, Event
@@ -151,14 +150,8 @@ def tell(complaint: Complaint, kind: str, event: str, told: Iterable[User], text
 def close_alerts(complaint: Complaint, *, by: User, events: Iterable[str]) -> int:
     """Acknowledge the open alerts that asked someone to act on this complaint: it is done.
     Returns how many were closed."""
-    closed = 0
-    for event in events:
-        prefix = alert_key(complaint, event) + ":"
-        for alert in Alert.objects.filter(key__startswith=prefix,
-                                          acknowledged_at__isnull=True):
-            acknowledge(alert, by=by)
-            closed += 1
-    return closed
+    return sum(acknowledge_keyed(alert_key(complaint, event) + ":", by=by)
+               for event in events)
 
 
 def text(value: Any) -> str:

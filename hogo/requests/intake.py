@@ -644,13 +644,9 @@ def close_stale_alerts(request: PersonalRequest, *, by: User) -> int:
 
 
 def close_asking_alerts(request: PersonalRequest, *, by: User) -> int:
-    closed = 0
-    for event in ASKING_EVENTS:
-        for alert in Alert.objects.filter(key__startswith=f"requests:{request.pk}:{event}",
-                                          acknowledged_at__isnull=True):
-            alerts.acknowledge(alert, by=by)
-            closed += 1
-    return closed
+    """The alerts that asked someone to act on this request are closed: it is done."""
+    return sum(alerts.acknowledge_keyed(f"requests:{request.pk}:{event}", by=by)
+               for event in ASKING_EVENTS)
 
 
 # --- letters of intake --------------------------------------------------------------------
