@@ -143,7 +143,8 @@ def check_rows(inspection: Inspection) -> list[dict[str, Any]]:
             "rule": citation(inspection.organisation, spec.citation_key)
             if spec and spec.citation_key else "",
             "facts": fact_lines(check), "findings": findings,
-            "settled": check.ok or bool(findings) or bool(check.note.strip())})
+            "settled": check.ok or bool(findings) or bool(check.note.strip()),
+            "wants_finding": not check.ok and not findings})
     return rows
 
 
