@@ -3,6 +3,8 @@
 `hogo audit verify`, `hogo serve`, `hogo demo`, `hogo token create` are management commands
 of the domain apps, so one entry point serves operators and developers alike.
 
+`hogo db_worker` is hogo's worker (hogo.jobs: django-tasks-db's, with a heartbeat).
+
 `hogo check` is hogo's installation check (`installation_check`: what a production
 installation still lacks); Django's own system check stays available as `hogo check --django`.
 """
@@ -17,6 +19,8 @@ TIGHTENING_COMMANDS = {"serve", "migrate"}
 def command_line(argv: list[str]) -> list[str]:
     """Django's argv for `hogo ARGS`: `check` is the installation check unless --django."""
     args = list(argv)
+    if args[:1] == ["db_worker"]:  # django-tasks-db's own would win the name: ours has beats
+        args[0] = "worker"
     if args[:1] == ["check"]:
         if "--django" in args:
             args.remove("--django")

@@ -21,6 +21,12 @@ def now() -> dt.datetime:
     return _frozen if _frozen is not None else dt.datetime.now(dt.UTC)
 
 
+def real_now() -> dt.datetime:
+    """The wall clock, never frozen: for liveness between processes (a worker's heartbeat
+    against the database's job timestamps), which a test's frozen legal clock must not stop."""
+    return dt.datetime.now(dt.UTC)
+
+
 def today_jst() -> dt.date:
     """The Japanese calendar date of the current instant."""
     return jst_date(now())

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Install the Debian packages the test suite drives for real: PostgreSQL, Chromium, IPA fonts.
+"""Install the Debian packages the test suite drives for real: PostgreSQL, Chromium, IPA fonts,
+7-Zip, nginx.
 
 Only what is missing is installed, and only as root (CI and fresh machines run as root). A
 developer without root gets a clear list of what to install instead of silently skipped tests.
@@ -21,6 +22,8 @@ PACKAGES = {
     "fonts-ipafont-mincho": lambda: bool(glob.glob(FONTS + "ipam*.ttf", recursive=True)),
     # 7-Zip: the tests open exported packages with the tool a recipient would use.
     "7zip": lambda: shutil.which("7z") is not None or shutil.which("7zz") is not None,
+    # The reverse proxy of the scale-out rehearsal (tests/scaleout), run from deploy/'s config.
+    "nginx": lambda: os.path.exists("/usr/sbin/nginx"),
 }
 
 

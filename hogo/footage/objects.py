@@ -149,7 +149,8 @@ def _gone_spool_ids(store: EncryptedStore, name: str) -> list[str]:
     """Spool ids of RECEIVING uploads of this content whose staged file is gone (it became
     the blob); one still staged is a live upload that may yet finish."""
     return [spool_id for spool_id in Upload.objects.filter(
-        state=UploadState.RECEIVING, declared_sha256=name).values_list("spool_id", flat=True)
+        state=UploadState.RECEIVING, declared_sha256=name).exclude(spool_id="")
+        .values_list("spool_id", flat=True)
         if not (store.backend.spool_dir / f"upload-{spool_id}.part").exists()]
 
 

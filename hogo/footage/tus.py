@@ -19,6 +19,12 @@ Bounded resources, because an unfinished upload may wait for days:
   their places at once; a request for a stale upload expires it (410), the hourly job the
   rest (uploads.py).
 - A PATCH body is at most MAX_PATCH and stays in memory (see `hogo serve`).
+
+Where the staged file lives: in the store's spool on the server that takes the upload's
+first HEAD or PATCH, not the one that answered the POST. With several web servers, the
+reverse proxy sends every request for one upload (/api/uploads/<id>) to the same server
+(deploy/nginx-hogo.conf: a consistent hash of the id) while the POST may go to any; if that
+server is lost, the upload answers 410 elsewhere and the agent sends the file again.
 """
 
 from __future__ import annotations
@@ -145,8 +151,13 @@ def _gone(upload: Upload) -> JsonResponse:
 def _opened(upload: Upload) -> Iterator[StoreUpload]:
     """The upload's staged file, open for this request only. Raises BlobNotFound if gone."""
     key = str(upload.pk)
-    writer = get_store().resume_upload(upload.spool_id, upload.wrapped_key,
-                                       checkpoints.take(key))
+    if not upload.spool_id:  # its first HEAD or PATCH: stage it on this server
+        writer = get_store().begin_upload(upload.length)
+        upload.spool_id, upload.wrapped_key = writer.upload_id, writer.wrapped_key.to_text()
+        upload.save(update_fields=["spool_id", "wrapped_key"])
+    else:
+        writer = get_store().resume_upload(upload.spool_id, upload.wrapped_key,
+                                           checkpoints.take(key))
     try:
         yield writer
     finally:
@@ -186,15 +197,11 @@ def collection(request: HttpRequest) -> HttpResponse:
     with _admission:
         if (refusal := _too_many(token)) is not None:
             return refusal
-        writer = get_store().begin_upload(length)
-        now = clock.now()
+        now = clock.now()  # staged by its first HEAD or PATCH (see the module docstring)
         upload = Upload.objects.create(
             recorder=recorder, relative_path=name, length=length, declared_sha256=sha256,
-            spool_id=writer.upload_id, wrapped_key=writer.wrapped_key.to_text(),
             uploaded_by=_uploader(token), created_at=now, updated_at=now)
-    chunk_size = _chunk_size(writer)
-    checkpoints.keep(str(upload.pk), writer.close())
-    response = _tus(HttpResponse(status=201), chunk_size)
+    response = _tus(HttpResponse(status=201))
     response["Location"] = f"/api/uploads/{upload.pk}"
     response["Upload-Offset"] = "0"
     return response

@@ -126,7 +126,8 @@ def expire(upload: Upload) -> None:
     """Delete a stale upload's staged (encrypted) data with a deletion record; it cannot be
     resumed. The caller holds the upload's lock."""
     forget_progress(str(upload.pk))
-    get_store().abort_upload(upload.spool_id)
+    if upload.spool_id:  # else nothing was staged yet (no HEAD or PATCH came)
+        get_store().abort_upload(upload.spool_id)
     what = f"受信途中のデータ {upload.relative_path}"
     DeletionRecord.objects.create(
         object_id="", sha256=upload.declared_sha256, size=upload.offset,

@@ -88,13 +88,18 @@ class Hogo:
         self.logs = logs
         self.children: list[Child] = []
 
-    def start(self, *args: str) -> Child:
-        child = Child(list(args), self.logs / f"child-{len(self.children)}.log", self.env)
+    def start(self, *args: str, env: dict[str, str] | None = None,
+              name: str | None = None) -> Child:
+        """`hogo ARGS` as a child; `env` adds to (or replaces) its environment, `name` names
+        its log file (default child-N)."""
+        log = self.logs / f"{name or f'child-{len(self.children)}'}.log"
+        child = Child(list(args), log, {**self.env, **(env or {})})
         self.children.append(child)
         return child
 
-    def run(self, *args: str, timeout: float = 120) -> tuple[int, str]:
-        child = self.start(*args)
+    def run(self, *args: str, timeout: float = 120,
+            env: dict[str, str] | None = None) -> tuple[int, str]:
+        child = self.start(*args, env=env)
         return child.finish(timeout), child.output()
 
     def kill_all(self) -> None:

@@ -20,6 +20,7 @@ from django.core import checks
 from hogo.footage.keys import current_key_ids, read_backup_record, retired_key_copies
 from hogo.storage.errors import StorageError
 from hogo.web.filemodes import loose_paths, private_dirs
+from hogo.web.installation_scale import scale_findings
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
 # Django's deployment checks that hogo's own lines already name (HTTPS, DEBUG, hosts), and the
@@ -154,6 +155,7 @@ def findings() -> list[Finding]:
         found.append(Finding(True, problem))
     found += _key_place_findings() + _mode_findings() + _backup_findings()
     found += _anchor_findings() + _django_findings()
+    found += [Finding(missing, text) for missing, text in scale_findings()]
     if _sqlite_file() is not None:
         found.append(Finding(False, "database: SQLite (fine for one office); PostgreSQL via "
                                     "DATABASE_URL for several servers"))

@@ -62,10 +62,11 @@ def test_upload_resumes_after_a_server_restart(client, token, clips):
 def test_a_lost_spool_answers_410_and_a_new_upload_works(client, token, clips):
     data = clips[2].read_bytes()
     location = create(client, token, data, clips[2].name)["Location"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.head(location, **auth)["Upload-Offset"] == "0"  # staged by its first HEAD
     upload = Upload.objects.get(pk=location.rsplit("/", 1)[1])
     tus.checkpoints.clear()
     get_store().abort_upload(upload.spool_id)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert client.head(location, **auth).status_code == 410
     upload.refresh_from_db()
     assert upload.state == "failed" and upload.quarantine_code == "spool_lost"

@@ -99,6 +99,7 @@ def test_an_upload_keeps_the_chunk_size_it_began_with(client, token, clips):
 
     data = clips[1].read_bytes()
     location = create(client, token, data, clips[1].name)["Location"]
+    client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")  # staged: it has begun
     settings.HOGO_STORAGE["chunk_size"] = 2 * CHUNK
     objects.reset()
     head = client.head(location, HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -82,7 +82,8 @@ class _Counting:
             raise RuntimeError("queue down")
 
 
-def test_the_schedule_enqueues_every_declared_job_at_start_even_when_one_fails():
+def test_the_schedule_enqueues_every_declared_job_at_start_even_when_one_fails(transactional_db):
+    """The loop's thread has a database connection of its own: committed data."""
     from hogo.jobs import schedule
 
     failing, fine = _Counting(fail=True), _Counting()

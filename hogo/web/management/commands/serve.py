@@ -1,7 +1,8 @@
 """`hogo serve`: the web server (waitress) and the background worker in one process.
 
 The embedded default needs no other service: the worker runs django-tasks' database queue in
-a thread. Scale-out runs `hogo db_worker` processes instead and passes --no-worker here.
+a thread. Scale-out runs `hogo db_worker` processes instead and passes --no-worker here; the
+schedule may run in every server (a job fires once per period across them, hogo.jobs.schedule).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import logging
 import threading
 
 from django.core.management.base import BaseCommand
-from django_tasks_db.management.commands.db_worker import Worker
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
 from hogo.footage.tus import MAX_PATCH
 from hogo.jobs import schedule
+from hogo.jobs.worker import Worker, new_worker_id
 from hogo.web.installation import base_url_problem
 from hogo.wsgi import application
 
@@ -109,7 +110,7 @@ def serve_bounded(application, *, threads: int, **adjustments) -> None:
 
 def start_worker() -> Worker:
     worker = Worker(queue_names=["*"], interval=1.0, batch=False, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id="in-process",
+                    startup_delay=False, max_tasks=None, worker_id=new_worker_id("serve"),
                     excluded_queue_names=[])
     threading.Thread(target=worker.run, name="hogo-worker", daemon=True).start()
     return worker
@@ -124,13 +125,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-worker", action="store_true",
                             help="run workers as separate `hogo db_worker` processes instead")
+        parser.add_argument("--no-schedule", action="store_true",
+                            help="do not enqueue the scheduled jobs here (another process "
+                                 "does; with several, each job still fires once a period)")
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool,
-               **options) -> None:
+               no_schedule: bool, **options) -> None:
         if not no_worker:
             start_worker()
+            self.stdout.write("background worker: running in this process")
+        if not no_schedule:
             schedule.start()
-            self.stdout.write("background worker and schedule: running in this process")
+            self.stdout.write("schedule: running in this process (once per period across "
+                              "all processes)")
         self.stdout.write(f"hogo is up: http://{host}:{port}/  (Ctrl+C to stop)")
         if problem := base_url_problem():
             self.stderr.write(f"warning: {problem}")
