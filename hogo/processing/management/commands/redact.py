@@ -3,6 +3,9 @@
 The same pipeline as processed copies (hogo.redact), on a plain file and without a database:
 for staff checking a clip, and for benchmarks. The output is written beside OUT under a
 temporary name and moved into place only when complete, so a failure leaves no partial OUT.
+`--jobs N` (N > 1) or `--piece-seconds S` masks the clip in pieces cut at keyframes, N worker
+processes at a time (hogo.redact.chunks), tracks stitched across the cuts; without them the
+clip is masked in one go, as before.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from hogo.redact import RedactError, Result, Settings, analyse, render
+from hogo.redact import Analysis, RedactError, Result, Settings, analyse, render
+from hogo.redact.chunks import redact_chunked
 from hogo.redact.faces import ModelMissing
 from hogo.redact.masking import KINDS
 from hogo.redact.pipeline import AUDIO
@@ -55,6 +59,12 @@ class Command(BaseCommand):
                             help=f"x264 speed preset (default {defaults.preset})")
         parser.add_argument("--crf", type=int, default=defaults.crf,
                             help=f"x264 quality, lower is better (default {defaults.crf})")
+        parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                            help="mask in pieces with N worker processes (default 1: in one "
+                                 "go, in this process)")
+        parser.add_argument("--piece-seconds", type=float, default=None, metavar="S",
+                            help="length of a piece, cut at the keyframe nearest to it "
+                                 "(default 60; giving it masks in pieces even with --jobs 1)")
         parser.add_argument("--analysis", type=Path, metavar="FILE",
                             help="also write the tracks found, as JSON, to FILE")
         parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
@@ -77,6 +87,12 @@ class Command(BaseCommand):
                                 preset=options["preset"], crf=options["crf"])
         except ValueError as error:
             raise CommandError(str(error)) from error
+        jobs, seconds = options["jobs"], options["piece_seconds"]
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1")
+        if seconds is not None and seconds <= 0:
+            raise CommandError("--piece-seconds must be positive")
+        chunked = jobs > 1 or seconds is not None
         handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
                                            dir=target.parent)
         os.close(handle)
@@ -89,11 +105,19 @@ class Command(BaseCommand):
             bar.total = total
             bar.update(done - bar.n)
 
+        kept: list[Analysis] = []
         try:
-            analysis = analyse(source, settings, lambda done, total: progress(done, 2 * total))
-            frames = analysis.frame_count
-            result = render(source, Path(partial), analysis, settings,
-                            lambda done, total: progress(frames + done, frames + total))
+            if chunked:
+                result = redact_chunked(source, Path(partial), settings, jobs=jobs,
+                                        seconds=seconds or 60.0, progress=progress,
+                                        on_analysis=kept.append)
+            else:
+                kept.append(analyse(source, settings,
+                                    lambda done, total: progress(done, 2 * total)))
+                frames = kept[0].frame_count
+                result = render(source, Path(partial), kept[0], settings,
+                                lambda done, total: progress(frames + done, frames + total))
+                result = dataclasses.replace(result, seconds=kept[0].seconds + result.seconds)
         except BaseException as error:
             Path(partial).unlink(missing_ok=True)
             if isinstance(error, RedactError | ModelMissing):
@@ -103,9 +127,8 @@ class Command(BaseCommand):
             bar.close()
         os.replace(partial, target)
         if options["analysis"] is not None:
-            options["analysis"].write_text(analysis.to_json(), encoding="utf-8")
-        self._report(target, dataclasses.replace(result, seconds=analysis.seconds
-                                                  + result.seconds))
+            options["analysis"].write_text(kept[0].to_json(), encoding="utf-8")
+        self._report(target, result)
 
     def _report(self, target: Path, result: Result) -> None:
         out = self.stdout
