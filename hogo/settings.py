@@ -258,6 +258,10 @@ HOGO_UPLOAD_OPEN_PER_TOKEN = int(os.environ.get("HOGO_UPLOAD_OPEN_PER_TOKEN", "5
 HOGO_UPLOAD_OPEN_TOTAL = int(os.environ.get("HOGO_UPLOAD_OPEN_TOTAL", "2000"))
 HOGO_UPLOAD_EMPTY_MINUTES = int(os.environ.get("HOGO_UPLOAD_EMPTY_MINUTES", "60"))
 
+# A copy longer than about 1.5 pieces is masked in pieces of about this many seconds (cut at
+# keyframes), one background job each, so several workers share it (hogo.processing.pieces).
+HOGO_MASK_PIECE_SECONDS = float(os.environ.get("HOGO_MASK_PIECE_SECONDS", "60"))
+
 # Versioned policy profiles (one TOML file per organisation kind); checked at start-up.
 HOGO_PROFILE_DIR = Path(os.environ.get("HOGO_PROFILE_DIR", BASE_DIR / "rules" / "profiles"))
 

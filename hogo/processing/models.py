@@ -7,12 +7,15 @@ name, and the migrations only moved the model's state), so existing rows stay wh
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hogo.accounts.models import User
 from hogo.copies.models import Copy
+from hogo.footage.models import EncryptedObject
 from hogo.rules.copies import PERSONAL_REQUEST_PURPOSE
 
 
@@ -125,3 +128,47 @@ class Processing(models.Model):
         if elapsed <= 0:
             return None
         return dt.timedelta(seconds=elapsed * (100 - self.progress) / self.progress)
+
+
+class PieceStage(models.TextChoices):
+    ANALYSE = "analyse", _("検出")
+    RENDER = "render", _("加工")
+
+
+class ProcessingPiece(models.Model):
+    """One piece (about a minute, cut at a keyframe) of a long copy being analysed or
+    rendered: each is a background job of its own, so several workers share one copy, the
+    progress is the sum of the pieces, and a piece whose worker died is done again alone.
+
+    An analysed piece keeps its detections (stitched into the processing's analysis when the
+    last is in); a rendered piece keeps its encrypted video until the pieces are joined into
+    the processed copy, then it is crypto-shredded with a deletion record.
+    """
+
+    # Which pieces still need their stored object (footage.objects.still_needed).
+    keeps_stored: ClassVar[tuple[int, Q, str]] = (
+        5, Q(erased_at__isnull=True), "processing piece erased; key kept: an identical "
+                                      "piece is still kept")
+
+    processing = models.ForeignKey(Processing, on_delete=models.PROTECT, related_name="pieces")
+    stage = models.CharField(max_length=10, choices=PieceStage.choices)
+    index = models.PositiveIntegerField()
+    plan = models.JSONField()  # hogo.redact.chunks.Piece.to_dict()
+    done_frames = models.PositiveIntegerField(default=0)
+    analysis = models.JSONField(null=True, blank=True)  # the piece's detections (analyse)
+    stored = models.ForeignKey(EncryptedObject, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="processing_pieces")  # render
+    finished_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["processing", "stage", "index"]
+        constraints = [models.UniqueConstraint(fields=["processing", "stage", "index"],
+                                               name="one_piece_per_place")]
+
+    def __str__(self) -> str:
+        return f"加工 #{self.processing_id} {self.get_stage_display()} {self.index + 1}"
+
+    @property
+    def frames(self) -> int:
+        return int(self.plan["frames"])

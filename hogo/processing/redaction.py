@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, BinaryIO
 
-from hogo.redact import Analysis, Settings, add_manual_box
+from hogo.redact import Analysis, Settings, add_manual_box, chunks
 from hogo.redact import analyse as run_analyse
 from hogo.redact import render as run_render
 
@@ -49,11 +49,8 @@ def render(source: BinaryIO, sink: BinaryIO, analysis: Analysis, settings: Setti
            progress: Any, *, faces: bool = True) -> dict[str, Any]:
     """Render the processed copy; with faces off, only plates and added boxes are masked
     (faces were still found and counted)."""
-    if not faces:
-        for track in analysis.tracks:
-            if track.kind == "face" and track.source != "manual":
-                track.removed = True
-    return run_render(source, sink, analysis, settings, progress).to_dict()
+    return run_render(source, sink, _for_render(analysis, faces), settings,
+                      progress).to_dict()
 
 
 def track_ids(data: dict | None) -> list[str]:
@@ -166,3 +163,51 @@ def boxes_at(data: dict, index: int, *, removed: list[str], added: list[dict[str
     drawn += [(tuple(int(v) for v in box["box"]), "追加") for box in added
               if int(box.get("frame", -1)) == index]
     return drawn
+
+
+# -- pieces: a long copy masked by several workers (hogo.redact.chunks) -----------------------
+
+
+def plan_pieces(source: BinaryIO, seconds: float) -> list[dict[str, Any]]:
+    """The copy's pieces (cut at keyframes, about `seconds` each) as JSON-ready data; one
+    piece for a short copy."""
+    return [piece.to_dict() for piece in chunks.plan(source, seconds)]
+
+
+def analyse_piece(source: BinaryIO, piece: dict[str, Any], settings: Settings,
+                  progress: Any) -> dict[str, Any]:
+    """The detections of one piece, in the whole copy's frame numbers."""
+    return chunks.analyse_piece(source, chunks.Piece.from_dict(piece), settings,
+                                progress).to_dict()
+
+
+def stitch(analyses: list[dict[str, Any]], pieces: list[dict[str, Any]]
+           ) -> tuple[dict, tuple[int, int]]:
+    """The pieces' detections as one analysis (a person crossing a cut is one track), and
+    the (people, plates) counts."""
+    analysis = chunks.stitch([Analysis.from_dict(a) for a in analyses],
+                             [chunks.Piece.from_dict(p) for p in pieces])
+    return analysis.to_dict(), (analysis.people_count, analysis.plate_count)
+
+
+def render_piece(source: BinaryIO, sink: BinaryIO, piece: dict[str, Any], analysis: Analysis,
+                 settings: Settings, progress: Any, *, faces: bool = True) -> dict[str, Any]:
+    """Render one piece of the reviewed analysis (as `render` does for the whole copy)."""
+    return chunks.render_piece(source, chunks.Piece.from_dict(piece),
+                               _for_render(analysis, faces), settings, sink, progress)
+
+
+def join_pieces(pieces: list[BinaryIO], sink: BinaryIO, source: BinaryIO,
+                settings: Settings) -> dict[str, Any]:
+    """The rendered pieces joined into one MP4 without re-encoding (the copy's sound kept
+    once over the whole length when asked)."""
+    return chunks.join(pieces, sink, source=source, audio=settings.audio)
+
+
+def _for_render(analysis: Analysis, faces: bool) -> Analysis:
+    """With faces off, only plates and added boxes are masked (faces were still counted)."""
+    if not faces:
+        for track in analysis.tracks:
+            if track.kind == "face" and track.source != "manual":
+                track.removed = True
+    return analysis

@@ -29,14 +29,21 @@ def run_analysis(pk: int) -> None:
     processing = Processing.objects.select_related("copy__stored").get(pk=pk)
     if processing.state != ProcessingState.ANALYSING:
         return
-    _started(processing)
+    started(processing)
     try:
         with reader_for(processing.copy) as source:
             analysis, counts = redaction.analyse(source, settings_of(processing),
                                                  _progress(processing))
     except Exception as error:  # any failure is shown, never lost in a log
-        _fail(processing, error)
+        fail(processing, error)
         return
+    finish_analysis(processing, analysis, counts)
+
+
+def finish_analysis(processing: Processing, analysis: dict, counts: tuple[int, int]) -> None:
+    """The detections are in (of the whole clip, or stitched from its pieces): keep them,
+    count, and hand the processing to its reviewer."""
+    pk = processing.pk
     with transaction.atomic():
         processing.analysis = analysis
         processing.people_count, processing.plate_count = counts
@@ -58,7 +65,7 @@ def run_render(pk: int) -> None:
     processing = Processing.objects.select_related("copy__stored", "copy__request").get(pk=pk)
     if processing.state != ProcessingState.RENDERING:
         return
-    _started(processing)
+    started(processing)
     parent = processing.copy
     settings = settings_of(processing)
     sink = io.BytesIO()
@@ -71,8 +78,16 @@ def run_render(pk: int) -> None:
             facts = redaction.render(source, sink, edited, settings, _progress(processing),
                                      faces=processing.faces)
     except Exception as error:
-        _fail(processing, error)
+        fail(processing, error)
         return
+    finish_render(processing, sink, facts)
+
+
+def finish_render(processing: Processing, sink: io.BytesIO, facts: dict) -> None:
+    """The processed copy is in `sink` (rendered whole, or joined from its pieces): keep it,
+    linked to its parent, with the record of how it was made."""
+    pk, parent = processing.pk, processing.copy
+    settings = settings_of(processing)
     record = {"settings": redaction.describe(settings, faces=processing.faces), "facts": facts,
               "approved_by": str(processing.decided_by), "approved_as": processing.decided_as,
               "reviewed_by": str(processing.reviewed_by),
@@ -123,7 +138,7 @@ def reader_for(copy: Copy) -> DecryptingReader:
                             copy.size, readahead=2)
 
 
-def _started(processing: Processing) -> None:
+def started(processing: Processing) -> None:
     """The job begins now (not when it was queued): the time-left estimate starts here."""
     processing.progress, processing.progress_started_at = 0, clock.now()
     Processing.objects.filter(pk=processing.pk).update(
@@ -143,7 +158,7 @@ def _progress(processing: Processing) -> Any:
     return report
 
 
-def _fail(processing: Processing, error: Exception) -> None:
+def fail(processing: Processing, error: Exception) -> None:
     log.exception("processing %s failed", processing.pk)
     with transaction.atomic():
         processing.state, processing.error = ProcessingState.FAILED, str(error)[:2000]
