@@ -24,7 +24,7 @@ most of it).
 
 Frames/s: `fps` is frames over the seconds inside the child (ours: the call, model loading
 included; the transcode: opening to closing), `wall` over the child's whole life (Python
-start-up and imports included); deface is timed by the wall only. The goal (issue 16) is ours
+start-up and imports included); deface is timed by the wall only. The goal is ours
 ≥ 0.9× the transcode's fps. Each of ours and the transcode runs `--repeat` times (default 2),
 alternately, with the load average read just before each run: the machine is shared, and the
 run with the lowest load is the quiet figure.
@@ -391,7 +391,7 @@ def report(rows: list[dict[str, Any]], mode: str) -> None:
         mine, theirs = 1000 * total / frames, 1000 * trans["cpu"] / frames
         print(f"{row['name']:10} {row['size']:5} {cells} {mine:6.1f} {theirs:7.1f} "
               f"{mine - theirs:6.1f}  {total / stages['wall']:5.2f}")
-    print("\ngoal (issue 16): ours ≥ 0.9× the transcode's frame rate; coverage ≥ 99 %, no holes.")
+    print("\ngoal: ours ≥ 0.9× the transcode's frame rate; coverage ≥ 99 %, no holes.")
     print(f"plate detector: {rows[0]['ours'][0]['plate_detector']}")
 
 

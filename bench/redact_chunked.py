@@ -1,4 +1,4 @@
-"""Benchmark of chunked masking (issue 16): pieces in 1, 2 and 3 worker processes against the
+"""Benchmark of chunked masking: pieces in 1, 2 and 3 worker processes against the
 one-go pipeline and a plain transcode, on a long 1280×720 clip.
 
 The clip: ../shared/data/video/car-detection.mp4 (CC BY 4.0; a street, 377 frames at 12.5 fps)

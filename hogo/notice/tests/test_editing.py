@@ -9,6 +9,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from hogo.audit.models import AuditEntry
 from hogo.notice import publishing, services
@@ -100,8 +101,8 @@ def test_the_history_dates_are_the_days_of_publication(demo, user, client):
     services.change_purpose(officer, purpose, data=purpose.data, text=NEW_TEXT, reason=REASON)
     second = publishing.publish(officer, notice)
     page = client.get(f"/public/{demo.pk}/notice/").content.decode()
-    assert format_wareki(first.published_at.date()) in page
-    assert format_wareki(second.published_at.date()) in page
+    assert format_wareki(timezone.localtime(first.published_at).date()) in page
+    assert format_wareki(timezone.localtime(second.published_at).date()) in page
     assert page.count('data-testid="history-row"') == 2
 
 
