@@ -1,9 +1,11 @@
 """The scale-out rehearsal: one PostgreSQL, one S3 server (moto), two `hogo serve` processes
 behind nginx (the project's deploy/ configuration), three `hogo db_worker` processes.
 
-Footage is uploaded, copied, masked and erased through both servers; one worker is killed
-with -9 in the middle of a render. Then: every job ran exactly once (the killed one once more,
-by another worker, and its effect is there once), the scheduled jobs fired once per period
+Footage is uploaded, copied, masked and erased through both servers. The copies are masked in
+pieces (HOGO_MASK_PIECE_SECONDS=10: two or three pieces each, one job per piece, so the three
+workers share a copy); one worker is killed with -9 in the middle of a piece's render. Then:
+every job ran exactly once (the killed piece once more, by another worker, the other pieces of
+its copy not again, and the joined copy is there once), the scheduled jobs fired once per period
 although both servers run the schedule, the audit chain verifies, a session made on one
 server works on the other, nothing was written to a server's own disk that another needs, and
 nginx spooled nothing to disk. Each process has a data directory of its own; they share only
@@ -29,7 +31,8 @@ T0 = dt.datetime(2025, 6, 3, 14, 0, 0, tzinfo=JST)  # continuous_clips start her
 PASSWORDS = {"manager": "demo-manager-2026", "privacy": "demo-privacy-2026"}
 RANGES = [(5, 25), (40, 70), (95, 115)]  # seconds after T0: three copies, one across a cut
 WORKERS = ["w1", "w2", "w3"]
-RENDER = "hogo.processing.tasks.render_task"
+RENDER_PIECE = "hogo.processing.tasks.render_piece_task"
+PIECE_SECONDS = 10
 
 
 @pytest.fixture
@@ -121,7 +124,12 @@ def test_two_servers_three_workers_one_database_one_bucket(installation, continu
     from hogo.footage.models import Segment
     from hogo.footage.objects import get_store
     from hogo.jobs import declared, find
-    from hogo.processing.models import Processing, ProcessingState
+    from hogo.processing.models import (
+        PieceStage,
+        Processing,
+        ProcessingPiece,
+        ProcessingState,
+    )
     from hogo.registry.models import Recorder
     from hogo.testing.processes import Hogo
     from hogo.testing.proxy import Proxy, free_port, wait_for_port
@@ -134,7 +142,8 @@ def test_two_servers_three_workers_one_database_one_bucket(installation, continu
     anchors.mkdir()
     common = {"HOGO_SECRET_KEY": "rehearsal-" + "k" * 50, "HOGO_SCHEDULE_TICK_SECONDS": "1",
               "HOGO_AUDIT_ANCHOR_DIR": str(anchors),
-              "HOGO_WORKER_BEAT_SECONDS": "0.5", "HOGO_WORKER_STALE_SECONDS": "3"}
+              "HOGO_WORKER_BEAT_SECONDS": "0.5", "HOGO_WORKER_STALE_SECONDS": "3",
+              "HOGO_MASK_PIECE_SECONDS": str(PIECE_SECONDS)}
     homes: dict[str, Path] = {}
 
     def machine(name: str) -> dict[str, str]:
@@ -208,18 +217,30 @@ def test_two_servers_three_workers_one_database_one_bucket(installation, continu
             manager.post(f"{proxy.url}{reverse('processing:review', args=[item.pk])}",
                          {"action": "make", "added": "[]"})
 
-        # kill -9 the worker that renders the first item, part-way.
-        rendering = Processing.objects.filter(pk=items[0].pk, state=ProcessingState.RENDERING,
-                                              progress__gte=5)
-        _wait(rendering.exists, "the first render at 5 %", children=everyone)
-        job = next(r for r in DBTaskResult.objects.filter(task_path=RENDER,
+        # Each copy was analysed in pieces; kill -9 the worker rendering a piece of the longest
+        # copy, part-way (a tenth to a half of the piece done: the piece cannot finish first).
+        longest = items[1]
+        analysed = ProcessingPiece.objects.filter(stage=PieceStage.ANALYSE)
+        assert {p: analysed.filter(processing=p).count() for p in items} == {
+            items[0]: 2, items[1]: 3, items[2]: 2}
+        piece = _wait(lambda: [p for p in ProcessingPiece.objects.filter(
+            processing=longest, stage=PieceStage.RENDER, finished_at=None, done_frames__gt=0)
+            if p.done_frames * 10 >= p.frames and p.done_frames * 2 <= p.frames],
+            "a piece of the longest copy rendering", children=everyone)[0]
+        job = next(r for r in DBTaskResult.objects.filter(task_path=RENDER_PIECE,
                                                           status=TaskResultStatus.RUNNING)
-                   if r.args_kwargs["args"] == [items[0].pk])
+                   if r.args_kwargs["args"] == [longest.pk, piece.index])
         victim = job.worker_ids[-1]
         workers[victim].kill()
+        killed = [r.pk for r in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+                  if r.worker_ids[-1] == victim]
+        assert killed == [job.pk], "the piece finished before its worker was killed"
         survivors = [c for wid, c in workers.items() if wid != victim]
         _wait(lambda: Processing.objects.filter(state=ProcessingState.MADE).count()
               == len(items), "every render", timeout=120, children=[*servers, *survivors])
+        rendered = ProcessingPiece.objects.filter(stage=PieceStage.RENDER)
+        assert rendered.count() == analysed.count() and not rendered.filter(
+            erased_at=None).exists()  # every piece joined, then crypto-shredded
 
         # Erasure (a year later) by whichever worker takes the retention job.
         Copy.objects.update(expires_on=dt.date(2025, 6, 1))
@@ -258,6 +279,9 @@ def test_two_servers_three_workers_one_database_one_bucket(installation, continu
         assert len({ids[-1] for ids in attempts.values()}) == len(WORKERS)  # all three worked
         recovered = [w.output() for w in survivors if "stopped beating" in w.output()]
         assert len(recovered) >= 1 and str(job.pk) in "".join(recovered)
+        pieces_of = [r for r in results if r.task_path == RENDER_PIECE
+                     and r.args_kwargs["args"][0] == longest.pk]
+        assert len(pieces_of) == 3 and sum(len(r.worker_ids) for r in pieces_of) == 4
         for action in ("copy.analysed", "copy.processed"):
             done = AuditEntry.objects.filter(action=action)
             assert done.count() == len(items), action
