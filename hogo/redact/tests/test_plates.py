@@ -186,6 +186,37 @@ def test_plate_free_clutter_gives_few_false_boxes():
     assert sum(len(detect_plates(s.image)) for s in empty) <= len(empty) // 4
 
 
+def blurred_plate_scene(seed: int, width: int, sigma: float) -> Scene:
+    """Four white plates on grey rear panels in clutter, defocused (Gaussian `sigma`) and
+    stored as JPEG: the characters smear into the plate's background, as a dashcam records a
+    plate 50-60 px wide."""
+    rng = np.random.default_rng(seed)
+    img = clutter(rng)
+    boxes = []
+    for k in range(4):
+        x, y = 80 + 300 * k, 200 + 80 * (k % 2)
+        cw, ch = int(width * 2.6), int(width * 1.6)
+        cv2.rectangle(img, (x, y), (x + cw, y + ch), (150, 150, 150), -1)
+        px, py = x + (cw - width) // 2, y + int(ch * 0.4)
+        plate = draw_plate(width, "white", rng)
+        img[py:py + plate.shape[0], px:px + width] = plate
+        boxes.append((px, py, px + width, py + plate.shape[0]))
+    img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img = cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 60])[1],
+                       cv2.IMREAD_COLOR)
+    return Scene(img, boxes, "white")
+
+
+def test_blurred_white_plates_on_grey_panels_are_found():
+    """The plate's region is closed over its smeared characters and the evidence is weighed,
+    not gated check by check: the detector before that found 3 of these 12, it finds 11."""
+    hits = 0
+    for width, sigma in ((48, 1.6), (48, 2.0), (64, 2.0)):
+        scene = blurred_plate_scene(1, width, sigma)
+        hits += matched(scene.plates, detect_plates(scene.image))
+    assert hits >= 9, hits
+
+
 def test_blank_and_noise_frames_give_nothing():
     rng = np.random.default_rng(3)
     grey = np.full(FRAME + (3,), 128, np.uint8)
