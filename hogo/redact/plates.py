@@ -10,7 +10,12 @@ two-level pyramid of the frame (about 640 and 320 pixels wide):
    edges), thresholded, closed with a small wide kernel so the characters of one plate merge
    into one blob, opened to drop thin lines; blobs whose rotated rectangle is plate-shaped
    (long side over short 1.0-6.5, a squarish one laid the level way; tilted at most 25
-   degrees) and mostly filled are kept.
+   degrees) and mostly filled are kept. On a real car the plate's strokes often merge with
+   the car's edges into one blob that is not plate-shaped; parts are cut out of such blobs
+   (`_dense`) where the strokes are dense along the rows (at least 3 strokes begin within 13
+   level pixels: a row of characters, not the one or two edges of a car body). A part that
+   is a piece of a longer line of lettering (a sign) or fine grain is left out, at most 3
+   parts a level are looked at, and a plate found from a part needs a score of 0.8.
 2. First look, for a front-on plate: the blob's box, cut from the full-resolution frame, is
    verified as it is (`_verify`: Otsu splits background from characters; strong contrast, a
    flat majority background of a plate colour, character-sized blobs and few blobs in all,
@@ -43,16 +48,17 @@ two-level pyramid of the frame (about 640 and 320 pixels wide):
 Cost and figures: bench/plates.py measures both, on the drawn scenes of
 hogo/redact/tests/test_plates.py and on the rendered Japanese plates of bench/plate_set.py
 (perspective, blur, motion, H.264 on the sample street clip); the README states them. The
-second look costs most, and busy scenes cost more: about 3-5 ms per 1280x720 street frame on
-this 2-core machine, 11-12 ms per frame of the drawn clutter. On the rendered set (2026-12-07),
-plates of 40 px and more: recall 0.84 (covered 0.82) on the tuning part, 0.52 (0.46) on the
-held-out part, with 0.004 false boxes per frame or fewer; on the drawn scenes recall 1.00,
-precision 0.87, 0.08 false boxes per plate-free frame.
+second look costs most, and busy scenes cost more: about 4 ms per 1280x720 street frame on
+this 2-core machine, 10-13 ms per frame of the drawn clutter (from run to run). On the
+rendered set (2026-12-07), plates of 40 px and more: recall 0.85 (covered 0.83) on the tuning
+part, 0.62 (0.55) on the held-out part (0.52 and 0.46 before the parts of step 1), with 0.016
+false boxes per frame or fewer; on the drawn scenes recall 1.00, precision 0.81, 0.17 false
+boxes per plate-free frame.
 
 Limits, by design of a hand-made detector: plates whose characters are not resolved (below
 about 40 px wide in a 1280x720 frame, or smeared by defocus and motion) are often missed, and
 so are many plates 40-80 px wide, above all where the candidate blob runs into the car around
-the plate (the held-out part's cars: most of its misses have no candidate at all); so are
+the plate (the held-out part's cars: the parts of step 1 find under a third of them); so are
 plates turned more than ~30 degrees, at night or in glare (low contrast), dirty or partly
 hidden. A white plate on a white car, or a black one on a black bumper, may be reported with
 only the part the candidate covered. Any flat patch of lettering with plate proportions
@@ -82,6 +88,13 @@ MAX_TILT = 25.0  # degrees a candidate may lean
 GRADIENT_THRESHOLD = 40  # |Sobel x| on 8-bit grey; lower finds dimmer plates and more clutter
 CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 5))  # joins a plate's strokes
 OPEN_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3))  # drops lines and specks
+# Parts: candidates cut out of the blobs that are not plate-shaped (`_dense`), where strokes
+# begin at least DENSE_ONSETS times within DENSE_WINDOW pixels of a row (level pixels); a part
+# with dense strokes beyond one of its ends over DENSE_LINE of the way is a piece of a sign.
+# At most PART_LIMIT parts a level are looked at, none whose grain (`_grain`) is over
+# PART_GRAIN, and a plate found from one needs the score PART_SCORE.
+DENSE_WINDOW, DENSE_ONSETS, DENSE_LINE = 13, 3, 0.25
+PART_LIMIT, PART_GRAIN, PART_SCORE = 3, 0.45, 0.8
 MAX_PLATE_ASPECT = 4.0  # of a plate reported by the first look
 GROW_TOLERANCE = 45  # per channel, to the plate's background colour, when growing a box
 VERIFY_HEIGHT = 32  # first look: candidates are compared at this height
@@ -112,7 +125,7 @@ def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE) -> list[B
     if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
         raise ValueError("detect_plates expects an HxWx3 BGR image")
     height, width = frame_bgr.shape[:2]
-    grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
+    grey = frame_grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
     pyramid = [(1.0, frame_bgr)]
     found: list[Box] = []
     for level_width in LEVEL_WIDTHS:
@@ -124,15 +137,28 @@ def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE) -> list[B
             grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
             pyramid.append((size[0] / width, cv2.resize(pyramid[-1][1], size,
                                                         interpolation=cv2.INTER_AREA)))
-        for rect in _candidates(grey, width / size[0]):
+        rects, parts = _candidates(grey, width / size[0])
+        for k, rect in enumerate(rects + parts[:PART_LIMIT]):
             if any(_inside(rect[0], box) for box in found):
                 continue  # a plate found already (at the finer level)
-            plate = _whole(frame_bgr, rect) or _examine(pyramid, rect)
-            if plate is not None and plate[4] >= min_score:
+            if k >= len(rects) and _grainy(frame_grey, rect):
+                continue  # a part cut from texture (noise, gravel, foliage): not print
+            plate = _whole(frame_bgr, rect) or _examine(pyramid, rect, frame_grey)
+            least = min_score if k < len(rects) else max(min_score, PART_SCORE)
+            if plate is not None and plate[4] >= least:
                 found.append(plate)
         if scale == 1.0:
             break
     return [_pad(box, width, height) for box in _suppress(found)]
+
+
+def _grainy(frame_grey: np.ndarray, rect: Rect) -> bool:
+    """Whether the frame around a candidate has its detail at the finest scale (`_grain` over
+    PART_GRAIN), as noise, gravel and foliage do and print does not."""
+    (cx, cy), (w, h), _angle = rect
+    x0, y0 = max(0, int(cx - w / 2)), max(0, int(cy - h / 2))
+    crop = frame_grey[y0:int(cy + h / 2) + 1, x0:int(cx + w / 2) + 1]
+    return crop.size > 0 and _grain(crop) > PART_GRAIN
 
 
 def _inside(point: tuple[float, float], box: Box) -> bool:
@@ -290,46 +316,116 @@ def _whole(frame_bgr: np.ndarray, rect: Rect) -> Box | None:
     return (*grown, score)
 
 
-def _candidates(grey: np.ndarray, factor: float) -> list[Rect]:
+def _candidates(grey: np.ndarray, factor: float) -> tuple[list[Rect], list[Rect]]:
     """Plate-shaped blobs of dense vertical strokes in a pyramid level, as rotated rectangles
-    in the frame (`factor` frame pixels to a level pixel)."""
+    in the frame (`factor` frame pixels to a level pixel): the blobs of the stroke mask, and
+    the parts cut out of its other blobs where the strokes are dense along the rows
+    (`_dense`)."""
     strokes = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0, ksize=3))
-    _, mask = cv2.threshold(strokes, GRADIENT_THRESHOLD, 255, cv2.THRESH_BINARY)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, CLOSE_KERNEL)
+    _, raw = cv2.threshold(strokes, GRADIENT_THRESHOLD, 255, cv2.THRESH_BINARY)
+    mask = cv2.morphologyEx(raw, cv2.MORPH_CLOSE, CLOSE_KERNEL)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, OPEN_KERNEL)
+    rects, rest = _shaped(mask, grey.shape[1] // 4)
+    parts = _dense(raw, rest, rects, grey.shape[1] // 4)
+    rects, parts = ([((cx * factor, cy * factor), (rw * factor, rh * factor), angle)
+                     for (cx, cy), (rw, rh), angle in group] for group in (rects, parts))
+    return rects, parts
+
+
+def _shaped(mask: np.ndarray, max_width: int) -> tuple[list[Rect], np.ndarray]:
+    """The plate-shaped blobs of a stroke mask (`_plate_rect`, level pixels) and the mask of
+    its other blobs that could hold a plate (at least MIN_WIDTH wide)."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    rects = []
-    max_width = grey.shape[1] // 4
+    rects, rest = [], np.zeros_like(mask)
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
-        if not (MIN_WIDTH <= w <= max_width and h >= 4):
+        if w < MIN_WIDTH or h < 4:
             continue
-        (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
-        if rw < rh:
-            rw, rh, angle = rh, rw, angle - 90.0
-        angle = (angle + 90.0) % 180.0 - 90.0
-        if abs(angle) > 45.0 and rw < SQUARE_ASPECT * rh:  # squarish: lay it the level way
-            rw, rh, angle = rh, rw, angle - math.copysign(90.0, angle)
-        if abs(angle) > MAX_TILT or not MIN_ASPECT <= rw / max(rh, 1.0) <= MAX_ASPECT:
-            continue
-        if cv2.contourArea(contour) < 0.5 * rw * rh:
-            continue
-        rects.append(((cx * factor, cy * factor), (rw * factor, rh * factor), angle))
-    return rects
+        rect = _plate_rect(contour) if w <= max_width else None
+        if rect is not None:
+            rects.append(rect)
+        else:
+            rest[y:y + h, x:x + w] |= mask[y:y + h, x:x + w]
+    return rects, rest
 
 
-def _examine(pyramid: Pyramid, rect: Rect) -> Box | None:
+def _plate_rect(contour: np.ndarray) -> Rect | None:
+    """A blob's rotated rectangle (long side first) if it is plate-shaped (MIN_ASPECT to
+    MAX_ASPECT, a squarish one laid the level way, tilted at most MAX_TILT) and mostly filled."""
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
+    if rw < rh:
+        rw, rh, angle = rh, rw, angle - 90.0
+    angle = (angle + 90.0) % 180.0 - 90.0
+    if abs(angle) > 45.0 and rw < SQUARE_ASPECT * rh:  # squarish: lay it the level way
+        rw, rh, angle = rh, rw, angle - math.copysign(90.0, angle)
+    if abs(angle) > MAX_TILT or not MIN_ASPECT <= rw / max(rh, 1.0) <= MAX_ASPECT:
+        return None
+    if cv2.contourArea(contour) < 0.5 * rw * rh:
+        return None
+    return (cx, cy), (rw, rh), angle
+
+
+def _dense(raw: np.ndarray, rest: np.ndarray, rects: list[Rect], max_width: int
+           ) -> list[Rect]:
+    """Plate-shaped parts of the blobs that are not plate-shaped (`rest`): a plate's strokes
+    merge with the edges of the car around it into one blob. Kept of it is where at least
+    DENSE_ONSETS strokes (of `raw`, the stroke mask before closing) begin within DENSE_WINDOW
+    pixels of a row: a row of characters has many, the edge of a car body one or two however
+    close to the plate. Left out are pieces of a longer line of lettering (`_in_line`) and
+    parts that are a candidate of `rects` already (`_same`)."""
+    onsets = np.zeros_like(raw)
+    onsets[:, 1:] = cv2.compare(raw[:, 1:], raw[:, :-1], cv2.CMP_GT)
+    count = cv2.boxFilter(onsets, cv2.CV_16U, (DENSE_WINDOW, 1), normalize=False)
+    dense = (count >= 255 * DENSE_ONSETS).astype(np.uint8) & rest
+    dense = cv2.morphologyEx(dense, cv2.MORPH_CLOSE, CLOSE_KERNEL)
+    dense = cv2.morphologyEx(dense, cv2.MORPH_OPEN, OPEN_KERNEL)
+    found: list[Rect] = []
+    for rect in _shaped(dense, max_width)[0]:
+        if not _in_line(dense, rect) and not any(_same(rect, other) for other in rects + found):
+            found.append(rect)
+    return found
+
+
+def _in_line(dense: np.ndarray, rect: Rect) -> bool:
+    """Whether a dense blob is a piece of a longer line of lettering (a sign): dense strokes
+    go on past one of its ends, along its rows (over DENSE_LINE of the way, for about its
+    height). A plate's row of characters stops at its rim."""
+    (cx, cy), (w, h), _angle = rect
+    y0, y1 = max(0, int(cy - h / 2)), int(cy + h / 2) + 1
+    reach = int(h) + 2
+    left = dense[y0:y1, max(0, int(cx - w / 2) - reach):max(0, int(cx - w / 2) - 2)]
+    right = dense[y0:y1, int(cx + w / 2) + 2:int(cx + w / 2) + reach]
+    return any(side.size and side.mean() >= DENSE_LINE for side in (left, right))
+
+
+def _same(rect: Rect, other: Rect) -> bool:
+    """Whether two candidates are one: the first's centre lies in the other, and they are of
+    about the same width."""
+    return _in_rect(rect[0], other) and 0.7 <= rect[1][0] / max(other[1][0], 1.0) <= 1.4
+
+
+def _in_rect(point: tuple[float, float], rect: Rect) -> bool:
+    """Whether a point lies in a rotated rectangle."""
+    (cx, cy), (w, h), angle = rect
+    a = math.radians(angle)
+    dx, dy = point[0] - cx, point[1] - cy
+    u, v = dx * math.cos(a) + dy * math.sin(a), -dx * math.sin(a) + dy * math.cos(a)
+    return abs(u) <= w / 2 and abs(v) <= h / 2
+
+
+def _examine(pyramid: Pyramid, rect: Rect, frame_grey: np.ndarray) -> Box | None:
     """The second look: the best plate-like region of `_regions`, as a box in the frame with
     its score; None when no region is plate-like."""
     best = None
-    for features, box in _regions(pyramid, rect):
+    for features, box in _regions(pyramid, rect, frame_grey):
         score = _accept(features)
         if score is not None and (best is None or score > best[4]):
             best = (*box, score)
     return best
 
 
-def _regions(pyramid: Pyramid, rect: Rect) -> list[tuple[dict, tuple[int, int, int, int]]]:
+def _regions(pyramid: Pyramid, rect: Rect, frame_grey: np.ndarray
+             ) -> list[tuple[dict, tuple[int, int, int, int]]]:
     """The candidate resampled upright with room around it (from the pyramid level nearest its
     scale) and the plate regions found in it (`_masks`): what each looks like (`_plate_in`,
     and the grain of its box in the frame) and that box."""
@@ -358,9 +454,7 @@ def _regions(pyramid: Pyramid, rect: Rect) -> list[tuple[dict, tuple[int, int, i
         box = None if result is None else _box(result[1], m, level_scale, pyramid)
         if box is None:
             continue
-        frame_grey = cv2.cvtColor(pyramid[0][1][box[1]:box[3], box[0]:box[2]],
-                                  cv2.COLOR_BGR2GRAY)
-        result[0]["grain"] = _grain(frame_grey)
+        result[0]["grain"] = _grain(frame_grey[box[1]:box[3], box[0]:box[2]])
         found.append((result[0], box))
     return found
 
@@ -397,9 +491,13 @@ def _masks(crop: np.ndarray, grey: np.ndarray, core: tuple[int, int, int, int]
 
 
 def _near(image: np.ndarray, colour: np.ndarray, tolerance: float) -> np.ndarray:
-    """Where an image's pixels (float channels) lie within `tolerance` of `colour`."""
-    difference = image - colour.astype(np.float32)
-    return np.einsum("ijk,ijk->ij", difference, difference) < tolerance * tolerance
+    """Where an image's pixels (float32, 2 or 3 channels) lie within `tolerance` of `colour`
+    (OpenCV's arithmetic: several times quicker than numpy's on these small crops)."""
+    channels = image.shape[2]
+    difference = cv2.subtract(image, (*(float(v) for v in colour), *(0.0,) * (4 - channels)))
+    squared = cv2.transform(cv2.multiply(difference, difference),
+                            np.ones((1, channels), np.float32))
+    return squared < tolerance * tolerance
 
 
 def _box(corners: np.ndarray, m: np.ndarray, level_scale: float,

@@ -217,6 +217,39 @@ def test_blurred_white_plates_on_grey_panels_are_found():
     assert hits >= 9, hits
 
 
+def merged_plate_scene(seed: int, style: str, width: int) -> Scene:
+    """Four plates at the lower end of car bodies in clutter, where the car's edges touch the
+    plate: the body's panel seams run down to the plate's corners and a dark bumper lies
+    under it, so that the plate's strokes and the car's edges make one gradient blob."""
+    rng = np.random.default_rng(seed)
+    img = clutter(rng, text=False)
+    boxes = []
+    for k in range(4):
+        x, y = 60 + 310 * k, 150 + 60 * (k % 2)
+        cw, ch, ph = int(width * 2.6), int(width * 2.2), width // 2
+        cv2.rectangle(img, (x, y), (x + cw, y + ch), tuple(int(c) for c in
+                                                           rng.integers(60, 200, 3)), -1)
+        px, py = x + (cw - width) // 2, y + ch - ph - 4
+        for sx in (px - 2, px + width + 1):
+            cv2.line(img, (sx, y), (sx, py + ph), (20, 20, 20), 3)
+        cv2.rectangle(img, (x, py + ph), (x + cw, y + ch + 10), (25, 25, 25), -1)
+        img[py:py + ph, px:px + width] = draw_plate(width, style, rng)
+        boxes.append((px, py, px + width, py + ph))
+    return Scene(cv2.GaussianBlur(img, (0, 0), 0.8), boxes, style)
+
+
+def test_plates_whose_blob_runs_into_the_car_are_found():
+    """The plate's strokes and the car's edges make one blob that is not plate-shaped; the
+    parts cut from it where the strokes are dense along the rows (`_dense`) find some of these
+    plates. The detector before the parts found 20 of these 32, it finds 24."""
+    hits = 0
+    for style in STYLES:
+        for width in (56, 96):
+            scene = merged_plate_scene(3, style, width)
+            hits += matched(scene.plates, detect_plates(scene.image))
+    assert hits >= 23, hits
+
+
 def test_blank_and_noise_frames_give_nothing():
     rng = np.random.default_rng(3)
     grey = np.full(FRAME + (3,), 128, np.uint8)
