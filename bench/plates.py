@@ -16,7 +16,8 @@ script with an OpenCV 4.x interpreter to measure them (it needs only numpy, cv2 
     frames are written to a temporary folder to look at.
 (c) the rendered Japanese plates of bench/plate_set.py on the sample clips (perspective, blur,
     motion, lighting, H.264 or JPEG; both parts: "tuning", which the detector was tuned on,
-    and "held-out", other cars, other halves of the clips, other seeds): recall at IoU >= 0.5
+    and "held-out", other cars, other halves of the clips, other seeds; the learned look is
+    fitted on seeds of neither, bench/plate_look_fit.py): recall at IoU >= 0.5
     and "covered" (the plate's box at least 90 % inside one detection: what masking needs),
     overall, by width band (< 40, 40-80, >= 80 px) and by colour; false positives per frame
     (a detection that neither matches nor covers a plate) on frames with and without plates;

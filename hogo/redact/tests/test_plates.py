@@ -334,27 +334,39 @@ def _recall_at_40(frames) -> tuple[int, int]:
     return hits, len(plates)
 
 
+def rendered_on_clutter(image: np.ndarray, colour: str, poses: tuple[tuple[int, int, int], ...],
+                        look, pitch: float, motion: tuple[float, float], quality: int,
+                        rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """A clutter image with rendered plates of one colour (bench/plate_set.py) pasted in along
+    a diagonal, one per (width, yaw, roll) of `poses`, then saved as JPEG of `quality`; and
+    their truth boxes."""
+    plate_set = _plate_set()
+    boxes = []
+    for k, (width, yaw, roll) in enumerate(poses):
+        plate = plate_set.render_plate(plate_set.plate_fields(rng, colour), colour, rng)
+        mount = cv2.copyMakeBorder(plate, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=(28, 28, 30))
+        corners = plate_set.plate_corners(
+            plate_set.Pose(200 + 380 * k, 200 + 150 * k, width, yaw, pitch, roll))
+        plate_set.paste(image, plate_set._lit(mount, look),
+                        (6, 6, 6 + plate.shape[1], 6 + plate.shape[0]), corners, look,
+                        motion, rng)
+        boxes.append(plate_set.truth_box(corners))
+    image = cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1],
+                         cv2.IMREAD_COLOR)
+    return image, boxes
+
+
 def test_rendered_plates_turned_and_blurred_on_clutter_are_found():
     """Real glyphs, perspective (yaw up to 25 degrees, roll up to 6), defocus, motion blur and
     JPEG: three plates of each colour, 60-140 px wide, on the clutter scenes above."""
     plate_set = _plate_set()
     rng = np.random.default_rng(3)
+    look = plate_set.Look(1.0, 0.1, (1.0, 1.0, 1.0), 0.6, 0.2, 2.0)
     hits = 0
     for c, colour in enumerate(plate_set.COLOURS):
-        image = clutter(np.random.default_rng(100 + c))
-        boxes = []
-        for k, (width, yaw, roll) in enumerate(((60, 10, -4), (90, -20, 3), (140, 25, 6))):
-            plate = plate_set.render_plate(plate_set.plate_fields(rng, colour), colour, rng)
-            mount = cv2.copyMakeBorder(plate, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=(28, 28, 30))
-            look = plate_set.Look(1.0, 0.1, (1.0, 1.0, 1.0), 0.6, 0.2, 2.0)
-            corners = plate_set.plate_corners(
-                plate_set.Pose(200 + 380 * k, 200 + 150 * k, width, yaw, 10, roll))
-            plate_set.paste(image, plate_set._lit(mount, look),
-                            (6, 6, 6 + plate.shape[1], 6 + plate.shape[0]), corners, look,
-                            (3.0, 0.0), rng)
-            boxes.append(plate_set.truth_box(corners))
-        image = cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 75])[1],
-                             cv2.IMREAD_COLOR)
+        image, boxes = rendered_on_clutter(
+            clutter(np.random.default_rng(100 + c)), colour,
+            ((60, 10, -4), (90, -20, 3), (140, 25, 6)), look, 10, (3.0, 0.0), 75, rng)
         hits += matched(boxes, detect_plates(image))
     assert hits >= 6, hits  # of 12; the first look alone (front-on plates) finds fewer
 
