@@ -5,7 +5,9 @@ peak memory is its own):
 
     ours       hogo.redact: `analyse_and_render`, what `redact` and `hogo redact` do — one
                pass, detection (CenterFace at 640 px on every 3rd frame; the whole picture on
-               every 6th, around the faces tracked in between) beside decoding and libx264 —
+               every 6th, around the faces tracked in between, at 320 px when they are
+               all big; plates on every 6th, not inside sure faces) beside decoding and
+               libx264 —
                with the default Settings (plates too). `--two-pass` runs `analyse` then
                `render` instead (the review path); `--no-plates` faces only
     deface     `deface IN -o OUT` from the venv: its defaults (full resolution, threshold 0.2,

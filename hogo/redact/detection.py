@@ -35,10 +35,11 @@ import numpy as np
 
 from hogo.redact import faces
 
-PlateFinder = Callable[[np.ndarray], list[tuple[int, int, int, int, float]]]
+PlateFinder = Callable[..., list[tuple[int, int, int, int, float]]]  # (frame_bgr, masked=)
 Found = tuple[int, np.ndarray, list[tuple[int, int, int, int, float]]]  # frame, faces, plates
 Region = tuple[int, int, int, int]
 STAGES = ("decode", "detect", "plates", "track", "mask", "encode")
+SURE_FACE = 0.5  # a face scoring this much is masked for sure: no plate is looked for in it
 
 
 class StageClock:
@@ -94,6 +95,7 @@ class Detections:
     `submit(index, frame)` queues a frame (frames are detected `batch` at a time, in one
     inference); with `regions` (x0, y0, x1, y1 in the shrunk picture's pixels) only those
     parts of it are looked at, each on its own (`faces.FaceDetector.detect_regions`); with
+    `shrink` the picture is shrunk that much more (regions too) for it; with
     `plates=False` no plates are looked for.
     `ready()` yields the results that are done, oldest first, without waiting; `drain()`
     waits for all. A worker's error is raised by `ready`/`drain`.
@@ -111,17 +113,17 @@ class Detections:
         self._limit = 2 * workers
         self._waiting: list[tuple[int, av.VideoFrame]] = []
         self._regions: list[Region] | None = None
-        self._plates = True
+        self._plates, self._shrink = True, 1
         self._running: collections.deque[concurrent.futures.Future[list[Found]]] = (
             collections.deque())
         self._done: collections.deque[Found] = collections.deque()
 
     def submit(self, index: int, frame: av.VideoFrame, regions: list[Region] | None = None,
-               *, plates: bool = True) -> None:
+               *, plates: bool = True, shrink: int = 1) -> None:
         if regions is not None or not plates:
             if self._waiting:
                 self._start()
-            self._regions, self._plates = regions, plates
+            self._regions, self._plates, self._shrink = regions, plates, shrink
         self._waiting.append((index, frame))
         if len(self._waiting) >= self.batch or regions is not None or not plates:
             self._start()
@@ -151,25 +153,33 @@ class Detections:
         while len(self._running) >= self._limit:  # bounded: wait for the oldest to finish
             self._done.extend(self._running.popleft().result())
         self._running.append(self._pool.submit(self._look, self._waiting, self._regions,
-                                               self._plates))
-        self._waiting, self._regions, self._plates = [], None, True
+                                               self._plates, self._shrink))
+        self._waiting, self._regions, self._plates, self._shrink = [], None, True, 1
 
     def _look(self, frames: list[tuple[int, av.VideoFrame]], regions: list[Region] | None,
-              plates_too: bool) -> list[Found]:
-        width, height = self.size
+              plates_too: bool, shrink: int = 1) -> list[Found]:
         if regions == [] and not plates_too:  # nothing tracked to look around
             return [(index, np.empty((0, 5), np.float32), []) for index, _ in frames]
+        width, height = self.size[0] // shrink, self.size[1] // shrink
+        scale = self.scale * width / self.size[0]
+        if regions is not None and shrink > 1:
+            regions = [(x0 // shrink, y0 // shrink, -(-x1 // shrink), -(-y1 // shrink))
+                       for x0, y0, x1, y1 in regions]
         with self.clock.timing("detect"):
             pictures = [frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
                         for _, frame in frames]
             if regions is None:
-                found = self.detector.detect(pictures, self.scale)
+                found = self.detector.detect(pictures, scale)
             else:
-                found = [self.detector.detect_regions(pictures[0], regions, self.scale)]
+                found = [self.detector.detect_regions(pictures[0], regions, scale)]
         plates: list[list[tuple[int, int, int, int, float]]] = [[] for _ in frames]
         if self.plates is not None and plates_too:
             with self.clock.timing("plates"):
-                plates = [self.plates(frame.to_ndarray(format="bgr24")) for _, frame in frames]
+                # not inside a sure face (masked anyway, and its eyes and mouth give many
+                # candidates); a weak one may be a reviewer's to remove, so it is looked in
+                plates = [self.plates(frame.to_ndarray(format="bgr24"),
+                                      masked=boxes[boxes[:, 4] >= SURE_FACE])
+                          for (_, frame), boxes in zip(frames, found, strict=True)]
         return [(index, boxes, plate) for (index, _), boxes, plate in zip(frames, found, plates,
                                                                           strict=True)]
 

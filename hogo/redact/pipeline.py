@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import importlib.metadata
 import json
+import math
 import os
 import queue
 import threading
@@ -65,9 +66,11 @@ class RedactError(Exception):
 
 
 class PlateDetector(Protocol):
-    """The slot a plate detector fills: boxes (x0, y0, x1, y1, score) in frame pixels."""
+    """The slot a plate detector fills: boxes (x0, y0, x1, y1, score) in frame pixels; it
+    need not look inside `masked` (the frame's faces, masked anyway)."""
 
-    def __call__(self, frame_bgr: np.ndarray) -> list[tuple[int, int, int, int, float]]: ...
+    def __call__(self, frame_bgr: np.ndarray, *, masked: Any = ()
+                 ) -> list[tuple[int, int, int, int, float]]: ...
 
 
 def plate_detector() -> PlateDetector | None:
@@ -498,27 +501,31 @@ class _Finder:
 
     def _look(self, index: int, frame: av.VideoFrame, *, last: bool = False) -> None:
         self.detected.append(index)
-        regions = None
+        regions, shrink = None, 1
         scan = last or (index // self.every) % self.settings.scan_every == 0
         if not scan:
             self._take(self.detections.drain())  # the tracks up to here decide where to look
-            regions = self._regions(index)
-        self.detections.submit(index, frame, regions, plates=scan)
+            regions, shrink = self._regions(index)
+        self.detections.submit(index, frame, regions, plates=scan, shrink=shrink)
 
-    def _regions(self, index: int) -> list[tuple[int, int, int, int]] | None:
+    def _regions(self, index: int) -> tuple[list[tuple[int, int, int, int]] | None, int]:
         """Where to look on a frame between whole-picture scans: around each face tracked
         (its last box, grown on every side by 0.3 of its size and 0.1 more per frame since it
         was seen, to 1.5 at most; at least `_REGION_SIDE` across), in the
         shrunk picture's pixels, overlapping parts merged; None (the whole picture) when the
-        parts would cover half of it or more."""
+        parts would cover half of it or more. And how much more to shrink the picture for it:
+        2 when every face tracked is at least `_BIG_FACE` across (half as big, it is still
+        found; a quarter of the work), else 1. New faces, however small, are the whole-picture
+        scans' to find, at the full detection width."""
         width, height = self.detections.size
         scale = self.detections.scale
-        regions = []
+        regions, smallest = [], math.inf
         for track in self.trackers[0].tracks:
             seen, (x0, y0, x1, y1), _ = track.keyframes[-1]
             if index - seen > self.max_gap:
                 continue
             side = max(x1 - x0, y1 - y0) * scale
+            smallest = min(smallest, min(x1 - x0, y1 - y0) * scale)
             pad = side * min(1.0, 0.25 + 0.05 * (index - seen))
             centre_x, centre_y = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * scale
             half_w = max(_REGION_SIDE, (x1 - x0) * scale + 2 * pad) / 2
@@ -527,9 +534,10 @@ class _Finder:
                             min(width, int(centre_x + half_w) + 1),
                             min(height, int(centre_y + half_h) + 1)))
         regions = _merged(regions)
+        shrink = 2 if regions and smallest >= _BIG_FACE else 1
         if sum((r[2] - r[0]) * (r[3] - r[1]) for r in regions) * 2 >= width * height:
-            return None
-        return regions
+            return None, shrink
+        return regions, shrink
 
     def _take(self, results: Iterable[tuple[int, np.ndarray, list[Any]]]) -> None:
         for index, found, plates in results:
@@ -578,6 +586,7 @@ class _Finder:
 
 
 _REGION_SIDE = 160  # pixels of the shrunk picture: the least a region around a face is across
+_BIG_FACE = 64  # pixels of the shrunk picture: faces this big are followed at half that size
 
 
 def _merged(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

@@ -77,7 +77,7 @@ add boxes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -129,12 +129,17 @@ MIN_SCORE = 0.1
 PAD = (0.02, 0.04)  # share of a box's width and height added on each side when reported
 
 
-def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE) -> list[Box]:
-    """Licence plates in a BGR frame as (x0, y0, x1, y1, score), frame pixels, best first."""
+def detect_plates(frame_bgr: np.ndarray, min_score: float = MIN_SCORE,
+                  masked: Sequence[Sequence[float]] = ()) -> list[Box]:
+    """Licence plates in a BGR frame as (x0, y0, x1, y1, score), frame pixels, best first.
+    `masked`: boxes (x0, y0, x1, y1, ...) masked anyway, such as the faces found on the
+    frame: a candidate centred in one is not looked at (a face's eyes and mouth give many)."""
     height, width = frame_bgr.shape[:2]
     found: list[Box] = []
     for pyramid, frame_grey, candidates in _levels(frame_bgr):
         for rect, part in candidates:
+            if any(_inside(rect[0], box) for box in masked):
+                continue  # masked anyway
             if any(_inside(rect[0], box) for box in found):
                 continue  # a plate found already (at the finer level)
             if part and _grainy(frame_grey, rect):
@@ -194,7 +199,7 @@ def _grainy(frame_grey: np.ndarray, rect: Rect) -> bool:
     return crop.size > 0 and _grain(crop) > PART_GRAIN
 
 
-def _inside(point: tuple[float, float], box: Box) -> bool:
+def _inside(point: tuple[float, float], box: Sequence[float]) -> bool:
     """Whether a point lies in a box."""
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 

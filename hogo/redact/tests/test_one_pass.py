@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from hogo.redact import Settings, Track, analyse, render
-from hogo.redact.detection import STAGES
+from hogo.redact.detection import STAGES, Detections
 from hogo.redact.faces import FaceDetector
 from hogo.redact.pipeline import analyse_and_render
 from hogo.redact.tests.conftest import decode
@@ -55,6 +55,25 @@ def test_faces_are_found_around_their_tracks_between_whole_picture_scans(one_pas
     for track in faces:
         found = {frame for frame, _, _ in track.keyframes} & between
         assert len(found) >= 0.8 * len(between)  # looked for around the track, and found
+
+
+def test_big_faces_are_followed_at_half_the_size_small_ones_are_not(face_clips, monkeypatch):
+    """Between scans, the head-pose clip's faces (about 80 px in its 480-px picture) are looked
+    for in a picture shrunk by two more; the walking clip's (about 25 px) are not."""
+    asked: list[int] = []
+    submit = Detections.submit
+
+    def noting(self, index, frame, regions=None, *, plates=True, shrink=1):
+        if not plates:
+            asked.append(shrink)
+        return submit(self, index, frame, regions, plates=plates, shrink=shrink)
+
+    monkeypatch.setattr(Detections, "submit", noting)
+    analyse(face_clips["head-pose-face-detection-female-and-male"], SETTINGS)
+    assert asked and set(asked) == {2}
+    asked.clear()
+    analyse(face_clips["face-demographics-walking"], SETTINGS)
+    assert asked and set(asked) == {1}
 
 
 def test_the_result_says_where_the_cpu_time_went(one_pass):
