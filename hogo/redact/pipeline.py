@@ -142,7 +142,9 @@ class Settings:
         elif plate_detector() is None:
             plates = "no plate detector installed: faces only"
         else:
-            plates = "hogo.redact.plates"
+            from hogo.redact import plate_look
+
+            plates = f"hogo.redact.plates, learned look {plate_look.fitted()}"
         return {**dataclasses.asdict(self), "model": faces.model_info(),
                 "plate_detector": plates, "versions": versions()}
 

@@ -21,6 +21,7 @@ measures the result.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -88,6 +89,15 @@ def description(traits: Sequence[float], picture: np.ndarray) -> np.ndarray:
     """What the model weighs: the measured traits, the gradients and the lightness."""
     return np.concatenate([np.asarray(traits, np.float32), gradients(picture),
                            lightness(picture)])
+
+
+@cache
+def fitted() -> str:
+    """Which weights these are, for a masking result's record: the file's SHA-256 (first 12
+    hex digits) and the day they were fitted."""
+    text = WEIGHTS.read_bytes()
+    return (f"{WEIGHTS.name} sha256:{hashlib.sha256(text).hexdigest()[:12]} "
+            f"fitted {json.loads(text)['date']}")
 
 
 @cache

@@ -9,6 +9,7 @@ threshold past 1), with no more false boxes than plates.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import cv2
@@ -46,6 +47,15 @@ def test_the_weights_fit_the_description_and_say_where_they_come_from():
     described = plate_look.description([0.0] * 19, np.zeros(plate_look.PATCH[::-1], np.uint8))
     assert len(fitted["weights"]) == described.size
     assert 0.0 <= plate_look.probability([0.0] * 19, np.zeros((24, 48), np.uint8)) <= 1.0
+
+
+def test_a_masking_record_names_the_weights_it_used():
+    from hogo.redact import Settings
+
+    record = Settings().describe()["plate_detector"]
+    digest = hashlib.sha256(plate_look.WEIGHTS.read_bytes()).hexdigest()[:12]
+    assert record.startswith("hogo.redact.plates, learned look plate_look.json")
+    assert f"sha256:{digest}" in record
 
 
 def test_a_description_the_weights_do_not_fit_is_refused():
