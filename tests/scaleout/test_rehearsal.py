@@ -236,9 +236,12 @@ def test_two_servers_three_workers_one_database_one_bucket(installation, continu
                   if r.worker_ids[-1] == victim]
         assert killed == [job.pk], "the piece finished before its worker was killed"
         survivors = [c for wid, c in workers.items() if wid != victim]
-        _wait(lambda: Processing.objects.filter(state=ProcessingState.MADE).count()
-              == len(items), "every render", timeout=120, children=[*servers, *survivors])
         rendered = ProcessingPiece.objects.filter(stage=PieceStage.RENDER)
+        # made, then (a transaction later, by the join job) its pieces shredded: wait for both
+        _wait(lambda: Processing.objects.filter(state=ProcessingState.MADE).count()
+              == len(items) and not rendered.filter(erased_at=None).exists(),
+              "every render joined and its pieces shredded", timeout=120,
+              children=[*servers, *survivors])
         assert rendered.count() == analysed.count() and not rendered.filter(
             erased_at=None).exists()  # every piece joined, then crypto-shredded
 
