@@ -174,10 +174,14 @@ def join(pk: int) -> None:
                 facts = redaction.join_pieces(readers, sink, source,
                                               work.settings_of(processing))
         except Exception as error:
-            work.fail(processing, error)
-            return
+            if Processing.objects.filter(pk=pk, state=ProcessingState.RENDERING).exists():
+                work.fail(processing, error)
+            return  # else another join made the copy and shredded the pieces under this one
         facts["pieces"] = len(pieces)
-        work.finish_render(processing, sink, facts)
+        with transaction.atomic():  # two joins may run at once (each last piece queues one)
+            if Processing.objects.select_for_update().filter(
+                    pk=pk, state=ProcessingState.RENDERING).exists():
+                work.finish_render(processing, sink, facts)
     shred_pieces(processing)
 
 

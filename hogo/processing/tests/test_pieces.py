@@ -73,3 +73,38 @@ def test_a_long_copy_is_masked_in_pieces(copy, user, short_pieces,  # noqa: F811
     pieces.join(item.pk)
     item.refresh_from_db()
     assert item.result == made and item.state == ProcessingState.MADE
+
+
+def test_two_joins_at_once_make_one_processed_copy(copy, user, short_pieces, monkeypatch,  # noqa: F811
+                                                   django_capture_on_commit_callbacks):
+    """Each of the last two pieces to finish may queue a join, and two workers may run them at
+    once: the one that comes second finds the copy made (or its pieces shredded under it) and
+    neither makes a second processed copy nor marks the made one failed."""
+    from hogo.audit.models import AuditEntry
+    from hogo.processing import redaction
+
+    operator, officer = user("operator"), user("privacy")
+    item = service.request(operator, copy, reason="保険会社への提出前に第三者の顔を隠す")
+    with django_capture_on_commit_callbacks(execute=True):
+        service.approve(officer, item)
+    work()
+    join_pieces, nested = redaction.join_pieces, []
+
+    def racing(*args, **kwargs):  # another join runs to the end while this one is joining
+        if not nested:
+            nested.append(True)
+            pieces.join(item.pk)
+        return join_pieces(*args, **kwargs)
+
+    monkeypatch.setattr(redaction, "join_pieces", racing)
+    item.refresh_from_db()
+    service.review(operator, item, removed=[], added=[])
+    with django_capture_on_commit_callbacks(execute=True):
+        service.make(operator, item)
+    work()
+    item.refresh_from_db()
+    assert nested and item.state == ProcessingState.MADE, item.error
+    assert AuditEntry.objects.filter(action="copy.processed").count() == 1
+    assert item.copy.processed.count() == 1
+    rendered = ProcessingPiece.objects.filter(processing=item, stage=PieceStage.RENDER)
+    assert not rendered.filter(erased_at=None).exists()
