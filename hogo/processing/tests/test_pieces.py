@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from hogo.audit.models import AuditEntry
 from hogo.footage.models import DeletionRecord
-from hogo.processing import pieces
+from hogo.processing import pieces, redaction
 from hogo.processing import services as service
 from hogo.processing.models import PieceStage, ProcessingPiece, ProcessingState
 from hogo.processing.tests.test_processing import copy, frames, plaintext  # noqa: F401
@@ -30,14 +31,21 @@ def short_pieces(settings):
     settings.HOGO_MASK_PIECE_SECONDS = 15  # the 62-second copy: about four pieces
 
 
-def test_a_long_copy_is_masked_in_pieces(copy, user, short_pieces,  # noqa: F811
-                                         django_capture_on_commit_callbacks):
+def detected(copy, user, capture):  # noqa: F811 - `copy` is the fixture's value
+    """The copy's masking asked by an operator, approved by the privacy officer and detected
+    piece by piece by a worker: (operator, the processing, refreshed)."""
     operator, officer = user("operator"), user("privacy")
     item = service.request(operator, copy, reason="保険会社への提出前に第三者の顔を隠す")
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         service.approve(officer, item)
     work()
     item.refresh_from_db()
+    return operator, item
+
+
+def test_a_long_copy_is_masked_in_pieces(copy, user, short_pieces,  # noqa: F811
+                                         django_capture_on_commit_callbacks):
+    operator, item = detected(copy, user, django_capture_on_commit_callbacks)
     assert item.state == ProcessingState.REVIEW, item.error
     analysed = ProcessingPiece.objects.filter(processing=item, stage=PieceStage.ANALYSE)
     count = analysed.count()
@@ -80,14 +88,7 @@ def test_two_joins_at_once_make_one_processed_copy(copy, user, short_pieces, mon
     """Each of the last two pieces to finish may queue a join, and two workers may run them at
     once: the one that comes second finds the copy made (or its pieces shredded under it) and
     neither makes a second processed copy nor marks the made one failed."""
-    from hogo.audit.models import AuditEntry
-    from hogo.processing import redaction
-
-    operator, officer = user("operator"), user("privacy")
-    item = service.request(operator, copy, reason="保険会社への提出前に第三者の顔を隠す")
-    with django_capture_on_commit_callbacks(execute=True):
-        service.approve(officer, item)
-    work()
+    operator, item = detected(copy, user, django_capture_on_commit_callbacks)
     join_pieces, nested = redaction.join_pieces, []
 
     def racing(*args, **kwargs):  # another join runs to the end while this one is joining
@@ -97,7 +98,6 @@ def test_two_joins_at_once_make_one_processed_copy(copy, user, short_pieces, mon
         return join_pieces(*args, **kwargs)
 
     monkeypatch.setattr(redaction, "join_pieces", racing)
-    item.refresh_from_db()
     service.review(operator, item, removed=[], added=[])
     with django_capture_on_commit_callbacks(execute=True):
         service.make(operator, item)
